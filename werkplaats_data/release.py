@@ -1,0 +1,157 @@
+"""A data release: one Parquet and one CSV per canonical table, plus ``datapackage.json``.
+
+``load_release(path)`` gives a ``Release`` whose attributes are DataFrames (``r.sessions``).
+With no path it uses ``WERKPLAATS_DATA`` when set, else the built-in demo release, built from
+the synthetic registers on first use and cached in the user's cache folder.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from werkplaats_data import schemas
+
+DATAPACKAGE = "datapackage.json"
+LICENCE = {"name": "CC-BY-4.0", "path": "https://creativecommons.org/licenses/by/4.0/", "title": "Creative Commons Attribution 4.0"}
+_FRICTIONLESS_TYPES = {"string": "string", "date": "date", "float": "number", "int": "integer", "bool": "boolean"}
+
+
+@dataclass
+class Release:
+    """The tables of one release, as DataFrames, and what ``datapackage.json`` says about them."""
+
+    path: Path
+    tables: dict[str, pd.DataFrame]
+    metadata: dict = field(default_factory=dict)
+
+    def __getattr__(self, name: str) -> pd.DataFrame:
+        tables = self.__dict__.get("tables", {})
+        if name in tables:
+            return tables[name]
+        if name in schemas.TABLES or name in ("stories", "story_codings"):
+            return schemas.empty_table(name) if name in schemas.TABLES else pd.DataFrame()
+        raise AttributeError(name)
+
+    @property
+    def is_demo(self) -> bool:
+        """True when the release was built from the synthetic demo registers."""
+        return bool(self.metadata.get("demo", False))
+
+    def has(self, table: str) -> bool:
+        """True when the release holds this table with at least one row."""
+        return table in self.tables and len(self.tables[table]) > 0
+
+
+def _field(column: schemas.Column) -> dict:
+    out = {
+        "name": column.name,
+        "type": _FRICTIONLESS_TYPES[column.dtype],
+        "title": column.label_en,
+        "description": column.description_en,
+        "title_nl": column.label_nl,
+        "description_nl": column.description_nl,
+        "constraints": {"required": not column.nullable},
+    }
+    if column.allowed:
+        out["constraints"]["enum"] = list(column.allowed)
+    if column.unique:
+        out["constraints"]["unique"] = True
+    return out
+
+
+def _generic_field(name: str, series: pd.Series) -> dict:
+    kind = "number" if pd.api.types.is_numeric_dtype(series) else "string"
+    return {"name": name, "type": kind}
+
+
+def write_release(tables: dict[str, pd.DataFrame], out: Path, *, sources: dict[str, list[dict]] | None = None,
+                  demo: bool = False, extra: dict | None = None) -> Path:
+    """Write tables as Parquet + CSV and a Frictionless ``datapackage.json``; returns ``out``."""
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    sources = sources or {}
+    resources = []
+    for name, df in tables.items():
+        df.to_parquet(out / f"{name}.parquet", index=False)
+        csv_df = df.copy()
+        for col in csv_df.columns:
+            if pd.api.types.is_datetime64_any_dtype(csv_df[col]):
+                csv_df[col] = csv_df[col].dt.strftime("%Y-%m-%d")
+        csv_df.to_csv(out / f"{name}.csv", index=False)
+        spec = schemas.TABLES.get(name)
+        fields = [_field(c) for c in spec.columns] if spec else [_generic_field(c, df[c]) for c in df.columns]
+        resource = {
+            "name": name,
+            "path": f"{name}.csv",
+            "format": "csv",
+            "mediatype": "text/csv",
+            "encoding": "utf-8",
+            "description": spec.description_en if spec else "",
+            "description_nl": spec.description_nl if spec else "",
+            "schema": {"fields": fields},
+            "count_of_rows": int(len(df)),
+            "sources": sources.get(name, []),
+        }
+        if spec and spec.key:
+            resource["schema"]["primaryKey"] = list(spec.key)
+        resources.append(resource)
+    package = {
+        "profile": "data-package",
+        "name": "werkplaats-duurzaam-release",
+        "title": "Werkplaats Duurzaam – data release" + (" (voorbeelddata / demo data)" if demo else ""),
+        "description": "Clean, pseudonymised registers of Werkplaats Duurzaam, Aktiegroep Het Oude Westen, Rotterdam.",
+        "created": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+        "licenses": [LICENCE],
+        "demo": demo,
+        "resources": resources,
+        **(extra or {}),
+    }
+    (out / DATAPACKAGE).write_text(json.dumps(package, indent=2, ensure_ascii=False), encoding="utf-8")
+    return out
+
+
+def _read_table(path: Path, name: str) -> pd.DataFrame:
+    df = pd.read_parquet(path / f"{name}.parquet")
+    spec = schemas.TABLES.get(name)
+    if spec:  # Parquet keeps types; make strings plain object columns as the schemas expect
+        for c in spec.columns:
+            if c.dtype == "string" and c.name in df:
+                df[c.name] = df[c.name].astype(object).where(df[c.name].notna(), None)
+    return df
+
+
+def load_release(path: str | os.PathLike | None = None) -> Release:
+    """Load a release folder; with no path, ``WERKPLAATS_DATA`` or else the built-in demo release."""
+    if path is None:
+        path = os.environ.get("WERKPLAATS_DATA") or demo_release_path()
+    path = Path(path)
+    meta_file = path / DATAPACKAGE
+    if not meta_file.exists():
+        raise FileNotFoundError(f"{path} is not a data release (no {DATAPACKAGE}); make one with 'werkplaats clean'.")
+    metadata = json.loads(meta_file.read_text(encoding="utf-8"))
+    tables = {res["name"]: _read_table(path, res["name"]) for res in metadata["resources"]
+              if (path / f"{res['name']}.parquet").exists()}
+    return Release(path=path, tables=tables, metadata=metadata)
+
+
+def cache_dir() -> Path:
+    """Where the kit caches the demo release (``WERKPLAATS_CACHE`` or ~/.cache/werkplaats)."""
+    base = os.environ.get("WERKPLAATS_CACHE") or os.path.join(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache"), "werkplaats")
+    return Path(base)
+
+
+def demo_release_path() -> Path:
+    """The demo release folder, built from the synthetic registers if it is not there yet."""
+    from werkplaats_data import __version__
+    from werkplaats_data.pipeline import build_demo_release
+
+    target = cache_dir() / f"demo-release-{__version__}"
+    if not (target / DATAPACKAGE).exists():
+        build_demo_release(target)
+    return target
