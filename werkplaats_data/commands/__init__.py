@@ -1,0 +1,1 @@
+"""Subcommands of ``werkplaats``: one module each, with ``register(subparsers)``."""
