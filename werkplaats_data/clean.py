@@ -1,0 +1,366 @@
+"""Small, pure cleaners for what volunteers type into registers.
+
+Each ``parse_*`` function takes one raw value and returns the clean value, ``None`` for an empty
+cell, or raises ``CleanError`` with a reason in Dutch and English. ``clean_column`` applies a
+cleaner to a whole column, once per distinct value (registers repeat values a lot, so this is fast),
+and returns the clean values and the errors per row.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+import unicodedata
+from collections.abc import Callable
+
+import ftfy
+import numpy as np
+import pandas as pd
+
+from werkplaats_data.registers import SYNONYMS, header_key
+
+
+class CleanError(ValueError):
+    """A value that cannot be cleaned; ``reason_nl`` and ``reason_en`` say why and what to do."""
+
+    def __init__(self, reason_nl: str, reason_en: str):
+        super().__init__(reason_en)
+        self.reason_nl = reason_nl
+        self.reason_en = reason_en
+
+
+EMPTY = {"", "-", "--", "n.v.t.", "nvt", "n/a", "na", "nan", "none", "null", "?", "??", "onbekend"}
+
+
+def is_empty(value: object) -> bool:
+    """True for None, NaN and cells that only say 'nothing' ('', '-', 'n.v.t.', …)."""
+    if value is None:
+        return True
+    if isinstance(value, float) and math.isnan(value):
+        return True
+    if value is pd.NaT or value is pd.NA:
+        return True
+    return isinstance(value, str) and value.strip().lower() in EMPTY
+
+
+# --- text ---------------------------------------------------------------------------------------
+
+def normalise_text(value: object) -> str | None:
+    """Trimmed text with single spaces, Unicode NFC, and double-encoded UTF-8 repaired ('cafÃ©' → 'café')."""
+    if is_empty(value):
+        return None
+    text = ftfy.fix_text(str(value), normalization="NFC")
+    text = re.sub(r"\s+", " ", text).strip()
+    return text or None
+
+
+def normalise_name(value: object) -> str | None:
+    """A person's name in one canonical form, so spelling variants get one pseudonym.
+
+    Lower case, accents removed, punctuation except hyphens removed, single spaces;
+    'Vries, Jan de' becomes 'jan de vries'.
+    """
+    text = normalise_text(value)
+    if text is None:
+        return None
+    if text.count(",") == 1:
+        last, first = (part.strip() for part in text.split(","))
+        text = f"{first} {last}"
+    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
+    text = re.sub(r"[^a-z0-9\- ]", " ", text)
+    text = re.sub(r"\s+", " ", text).strip()
+    return text or None
+
+
+# --- dates --------------------------------------------------------------------------------------
+
+MONTHS = {
+    "jan": 1, "januari": 1, "january": 1,
+    "feb": 2, "febr": 2, "februari": 2, "february": 2,
+    "mrt": 3, "maa": 3, "maart": 3, "mar": 3, "march": 3,
+    "apr": 4, "april": 4,
+    "mei": 5, "may": 5,
+    "jun": 6, "juni": 6, "june": 6,
+    "jul": 7, "juli": 7, "july": 7,
+    "aug": 8, "augustus": 8, "august": 8,
+    "sep": 9, "sept": 9, "september": 9,
+    "okt": 10, "oct": 10, "oktober": 10, "october": 10,
+    "nov": 11, "november": 11,
+    "dec": 12, "december": 12,
+}
+WEEKDAYS = r"(?:ma|di|wo|do|vr|za|zo|maandag|dinsdag|woensdag|donderdag|vrijdag|zaterdag|zondag|mon|tue|wed|thu|fri|sat|sun)"
+EXCEL_EPOCH = dt.date(1899, 12, 30)
+#: Registers of the Werkplaats start in 2021; accept a little before, and up to a year ahead.
+EARLIEST = dt.date(2015, 1, 1)
+
+_ISO = re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2})?)?$")
+_NUMERIC = re.compile(r"^(\d{1,2})[-/.](\d{1,2})[-/.](\d{2}|\d{4})$")
+_WORDS = re.compile(rf"^(?:{WEEKDAYS}\.?,?\s+)?(\d{{1,2}})\s+([a-z]+)\.?\s+(\d{{2}}|\d{{4}})$")
+_WORDS_US = re.compile(r"^([a-z]+)\.?\s+(\d{1,2}),?\s+(\d{4})$")
+_SERIAL = re.compile(r"^\d{5}(?:\.0+)?$")
+
+
+def _bad_date(value: object) -> CleanError:
+    return CleanError(
+        f"datum '{value}' niet herkend: schrijf dag-maand-jaar, bijvoorbeeld 3-2-2024",
+        f"date '{value}' not recognised: write day-month-year, e.g. 3-2-2024",
+    )
+
+
+def _make_date(year: int, month: int, day: int, raw: object) -> dt.date:
+    try:
+        return dt.date(year, month, day)
+    except ValueError:
+        raise CleanError(
+            f"datum '{raw}' bestaat niet (dag {day}, maand {month}): controleer de datum",
+            f"date '{raw}' does not exist (day {day}, month {month}): check the date",
+        ) from None
+
+
+def _full_year(two_digits: int) -> int:
+    return 2000 + two_digits
+
+
+def parse_date(value: object, *, today: dt.date | None = None, earliest: dt.date = EARLIEST) -> dt.date | None:
+    """A register date as a ``datetime.date``.
+
+    Understands ISO (2024-02-03), Dutch day-month-year with '-', '/' or '.' and two- or four-digit
+    years (3-2-2024, 03/02/24), Dutch and English month names with or without weekday
+    ('za 3 feb. 2024', '3 februari 2024'), Excel serial numbers (45325) and date objects.
+    Day comes before month, as in Dutch. Raises ``CleanError`` for a date that does not exist, lies
+    outside ``earliest`` … one year after ``today`` (a placeholder like 1-1-1999), or that reads as a
+    valid date both day-first and year-first ('24-02-03') — never guessed silently.
+    """
+    if is_empty(value):
+        return None
+    today = today or dt.date.today()
+    latest = today + dt.timedelta(days=366)
+    if isinstance(value, pd.Timestamp | dt.datetime):
+        result = value.date()
+    elif isinstance(value, dt.date):
+        result = value
+    elif isinstance(value, int | float | np.integer | np.floating) and not isinstance(value, bool):
+        result = _from_serial(float(value), value)
+    else:
+        result = _parse_date_text(str(value).strip().lower(), value, earliest, latest)
+    if not earliest <= result <= latest:
+        raise CleanError(
+            f"datum '{value}' ligt buiten {earliest.year}–{latest.year}: is het een invuldatum of tikfout?",
+            f"date '{value}' lies outside {earliest.year}–{latest.year}: a placeholder or a typo?",
+        )
+    return result
+
+
+def _from_serial(number: float, raw: object) -> dt.date:
+    if not 20000 <= number <= 80000 or number != int(number):
+        raise _bad_date(raw)
+    return EXCEL_EPOCH + dt.timedelta(days=int(number))
+
+
+def _parse_date_text(text: str, raw: object, earliest: dt.date, latest: dt.date) -> dt.date:
+    text = re.sub(r"\s+", " ", text)
+    if m := _ISO.match(text):
+        return _make_date(int(m[1]), int(m[2]), int(m[3]), raw)
+    if _SERIAL.match(text):
+        return _from_serial(float(text), raw)
+    if m := _NUMERIC.match(text):
+        a, b, c = int(m[1]), int(m[2]), m[3]
+        if len(c) == 4:
+            return _make_date(int(c), b, a, raw)
+        return _two_digit_date(a, b, int(c), raw, earliest, latest)
+    if m := _WORDS.match(text):
+        month = MONTHS.get(m[2])
+        if month is None:
+            raise _bad_date(raw)
+        year = int(m[3]) if len(m[3]) == 4 else _full_year(int(m[3]))
+        return _make_date(year, month, int(m[1]), raw)
+    if m := _WORDS_US.match(text):
+        month = MONTHS.get(m[1])
+        if month is None:
+            raise _bad_date(raw)
+        return _make_date(int(m[3]), month, int(m[2]), raw)
+    raise _bad_date(raw)
+
+
+def _two_digit_date(a: int, b: int, c: int, raw: object, earliest: dt.date, latest: dt.date) -> dt.date:
+    """dd-mm-yy, unless only yy-mm-dd makes a plausible date; both plausible → ambiguous."""
+    readings = []
+    for year, month, day in ((_full_year(c), b, a), (_full_year(a), b, c)):
+        try:
+            candidate = dt.date(year, month, day)
+        except ValueError:
+            continue
+        if earliest <= candidate <= latest:
+            readings.append(candidate)
+    readings = sorted(set(readings))
+    if len(readings) == 1:
+        return readings[0]
+    if len(readings) > 1:
+        raise CleanError(
+            f"datum '{raw}' kan {readings[0]:%d-%m-%Y} of {readings[1]:%d-%m-%Y} zijn: schrijf het jaar voluit",
+            f"date '{raw}' could be {readings[0]:%Y-%m-%d} or {readings[1]:%Y-%m-%d}: write the year in full",
+        )
+    return _make_date(_full_year(c), b, a, raw)
+
+
+# --- times, numbers, booleans -------------------------------------------------------------------
+
+_TIME = re.compile(r"^(\d{1,2})(?:[.:h](\d{2}))?\s*(?:u|uur|h|hr|hrs)?\.?$")
+
+
+def parse_time(value: object) -> str | None:
+    """A time of day as 'HH:MM' from '12.00 u', '12:00', '12u', '9.30', '14' or a time object."""
+    if is_empty(value):
+        return None
+    if isinstance(value, dt.time | dt.datetime):
+        return f"{value.hour:02d}:{value.minute:02d}"
+    if isinstance(value, float) and 0 <= value < 1:  # Excel stores times as a fraction of a day
+        minutes = round(value * 24 * 60)
+        return f"{minutes // 60:02d}:{minutes % 60:02d}"
+    text = str(value).strip().lower()
+    m = _TIME.match(text)
+    if m:
+        hour, minute = int(m[1]), int(m[2] or 0)
+        if hour <= 23 and minute <= 59:
+            return f"{hour:02d}:{minute:02d}"
+    raise CleanError(
+        f"tijd '{value}' niet herkend: schrijf bijvoorbeeld 12.00 of 14:30",
+        f"time '{value}' not recognised: write e.g. 12.00 or 14:30",
+    )
+
+
+_NUMBER_CLUTTER = re.compile(r"[€\s]|kwh|m3|m³|punten|pnt|kg|st\.?|stuks|x$", re.IGNORECASE)
+
+
+def parse_number(value: object) -> float | None:
+    """A number from '2,5', '1.234,50', '€ 12', '1,234.5' or '3 punten'.
+
+    With both '.' and ',' the last one is the decimal mark. With one ',' it is the decimal mark
+    (Dutch). With one '.' followed by exactly three digits it is a thousands mark ('1.234' = 1234,
+    as Dutch spreadsheets write it); otherwise it is a decimal mark.
+    """
+    if is_empty(value):
+        return None
+    if isinstance(value, bool):
+        raise CleanError(f"'{value}' is geen getal", f"'{value}' is not a number")
+    if isinstance(value, int | float | np.integer | np.floating):
+        if math.isnan(value) or math.isinf(value):
+            return None if math.isnan(value) else _not_a_number(value)
+        return float(value)
+    text = _NUMBER_CLUTTER.sub("", str(value))
+    negative = text.startswith("-")
+    text = text.lstrip("+-")
+    if "," in text and "." in text:
+        decimal = "," if text.rfind(",") > text.rfind(".") else "."
+        thousands = "." if decimal == "," else ","
+        text = text.replace(thousands, "").replace(decimal, ".")
+    elif text.count(",") == 1:
+        text = text.replace(",", ".")
+    elif text.count(".") == 1 and re.fullmatch(r"\d{1,3}\.\d{3}", text):
+        text = text.replace(".", "")
+    elif text.count(".") > 1 and re.fullmatch(r"\d{1,3}(\.\d{3})+", text):
+        text = text.replace(".", "")
+    if not re.fullmatch(r"\d+(\.\d+)?|\.\d+", text):
+        return _not_a_number(value)
+    number = float(text)
+    return -number if negative else number
+
+
+def _not_a_number(value: object):
+    raise CleanError(
+        f"'{value}' is geen getal: schrijf alleen cijfers, bijvoorbeeld 2,5",
+        f"'{value}' is not a number: write digits only, e.g. 2.5",
+    )
+
+
+def parse_int(value: object) -> int | None:
+    """A whole number ('3', '3,0', '1.200'); a fraction is an error, not rounded."""
+    number = parse_number(value)
+    if number is None:
+        return None
+    if number != int(number):
+        raise CleanError(f"'{value}' moet een heel getal zijn", f"'{value}' must be a whole number")
+    return int(number)
+
+
+TRUE = {"ja", "j", "x", "yes", "y", "waar", "true", "1", "v", "ok", "akkoord", "✓", "✔", "wel"}
+FALSE = {"nee", "n", "no", "onwaar", "false", "0", "niet", "geen", "✗"}
+
+
+def parse_bool(value: object) -> bool | None:
+    """True for 'ja', 'x', 'yes', '1', '✓'; False for 'nee', 'no', '0'; None for an empty cell."""
+    if isinstance(value, bool | np.bool_):
+        return bool(value)
+    if is_empty(value):
+        return None
+    text = str(value).strip().lower().rstrip(".")
+    if text in TRUE:
+        return True
+    if text in FALSE:
+        return False
+    raise CleanError(
+        f"'{value}' is geen ja of nee: schrijf ja, nee of x",
+        f"'{value}' is not yes or no: write ja (yes), nee (no) or x",
+    )
+
+
+def parse_category(value: object, field_type: str) -> str | None:
+    """The canonical value for a categorical field ('Half gerepareerd' → 'Repairable')."""
+    if is_empty(value):
+        return SYNONYMS[field_type].get("")
+    key = header_key(normalise_text(value))
+    mapping = SYNONYMS[field_type]
+    if key in mapping:
+        return mapping[key]
+    if key in {header_key(v) for v in mapping.values()}:
+        return next(v for v in mapping.values() if header_key(v) == key)
+    options = ", ".join(sorted({k for k in mapping if k})[:8])
+    raise CleanError(
+        f"'{value}' is geen bekende waarde; gebruik bijvoorbeeld: {options}",
+        f"'{value}' is not a known value; use for example: {options}",
+    )
+
+
+_POSTCODE = re.compile(r"^([1-9]\d{3})\s*([a-z]{2})?$")
+
+
+def parse_postcode(value: object) -> str | None:
+    """A Dutch postcode as '3014 AB' (or '3014' when only the digits were written)."""
+    if is_empty(value):
+        return None
+    m = _POSTCODE.match(str(value).strip().lower())
+    if not m:
+        raise CleanError(
+            f"postcode '{value}' niet herkend: schrijf 4 cijfers en 2 letters, bijvoorbeeld 3014 AB",
+            f"postcode '{value}' not recognised: write 4 digits and 2 letters, e.g. 3014 AB",
+        )
+    return m[1] + (f" {m[2].upper()}" if m[2] else "")
+
+
+# --- whole columns ------------------------------------------------------------------------------
+
+def clean_column(values: pd.Series, cleaner: Callable[[object], object]) -> tuple[pd.Series, pd.Series]:
+    """Apply ``cleaner`` to every value; returns (clean values, error per row or None).
+
+    The cleaner runs once per distinct value, so a million-row register with a few thousand
+    distinct dates costs a few thousand calls.
+    """
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    clean = np.empty(len(uniques) + 1, dtype=object)
+    errors = np.empty(len(uniques) + 1, dtype=object)
+    clean[-1], errors[-1] = cleaner(None), None  # the NA sentinel (-1) points at the last slot
+    for i, raw in enumerate(uniques):
+        try:
+            clean[i], errors[i] = cleaner(raw), None
+        except CleanError as err:
+            clean[i], errors[i] = None, err
+    return (pd.Series(clean[codes], index=values.index, dtype=object),
+            pd.Series(errors[codes], index=values.index, dtype=object))
+
+
+def duplicate_rows(frame: pd.DataFrame) -> pd.Series:
+    """For each row, the index label of the first identical row before it, or NA when there is none."""
+    hashes = pd.util.hash_pandas_object(frame, index=False)
+    first_of_hash = pd.Series(frame.index, index=frame.index).groupby(hashes.to_numpy()).transform("first")
+    return first_of_hash.where(hashes.duplicated(keep="first"))

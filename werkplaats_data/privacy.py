@@ -1,0 +1,110 @@
+"""Privacy: keyed pseudonyms for people, and the small-cell rule for anything public.
+
+Pseudonyms are HMAC-SHA256 of the normalised name with a secret key kept outside the repository
+(EDPB Guidelines 01/2025; ENISA 2019: plain hashes of names are easy to reverse). The key is made
+on first use in the user's config folder (``~/.config/werkplaats/pseudonym.key``, or the path in
+``WERKPLAATS_KEY_FILE``); lose it and new releases get new pseudonyms, share it and pseudonyms can
+be linked to names by whoever has the list of names.
+
+Small-cell rule (REFERENCES.md §7, after CBS microdata practice): a public count below 10 is
+suppressed, other counts are rounded to 5, percentages only on a base of 10 or more.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import os
+import secrets
+import sys
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from werkplaats_data.clean import normalise_name
+from werkplaats_data.errors import UserError
+
+KEY_BYTES = 32
+MIN_CELL = 10
+ROUND_TO = 5
+
+
+def key_path() -> Path:
+    """Where the secret pseudonym key lives (``WERKPLAATS_KEY_FILE`` or the user's config folder)."""
+    if os.environ.get("WERKPLAATS_KEY_FILE"):
+        return Path(os.environ["WERKPLAATS_KEY_FILE"])
+    config = os.environ.get("XDG_CONFIG_HOME") or Path.home() / ".config"
+    return Path(config) / "werkplaats" / "pseudonym.key"
+
+
+def load_key(path: Path | None = None, *, create: bool = True) -> bytes:
+    """The secret key; made on first use (with a message saying where), never stored in the repository."""
+    path = Path(path) if path else key_path()
+    if path.exists():
+        key = bytes.fromhex(path.read_text().strip())
+        if len(key) < 16:
+            raise UserError(f"the pseudonym key in {path} is too short; restore it from your backup")
+        return key
+    if not create:
+        raise UserError(f"no pseudonym key at {path}; set WERKPLAATS_KEY_FILE to where your key is kept")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(secrets.token_hex(KEY_BYTES) + "\n")
+    path.chmod(0o600)
+    print(f"Nieuwe geheime sleutel voor pseudoniemen gemaakt in {path}. Bewaar een kopie op een veilige plek. "
+          f"/ New secret pseudonym key created at {path}. Keep a copy somewhere safe.", file=sys.stderr)
+    return key
+
+
+def hmac_sha256(key: bytes, message: bytes) -> str:
+    """HMAC-SHA256 as hex (RFC 2104; checked against RFC 4231 test case 1 in the tests)."""
+    return hmac.new(key, message, hashlib.sha256).hexdigest()
+
+
+def pseudonym(name: object, key: bytes, *, prefix: str = "p") -> str | None:
+    """A stable pseudonym like 'p_1a2b3c4d5e6f7a8b' for a name, or None for an empty name.
+
+    The name is normalised first (case, spacing, accents, 'Last, First'), so 'Jan de Vries',
+    ' jan  de vries' and 'Vries, Ján de' get the same pseudonym.
+    """
+    normal = normalise_name(name)
+    if normal is None:
+        return None
+    return f"{prefix}_{hmac_sha256(key, normal.encode('utf-8'))[:16]}"
+
+
+def pseudonymise(names: pd.Series, key: bytes, *, prefix: str = "p") -> pd.Series:
+    """Pseudonyms for a column of names (computed once per distinct name)."""
+    codes, uniques = pd.factorize(names, use_na_sentinel=True)
+    mapped = np.array([pseudonym(n, key, prefix=prefix) for n in uniques] + [None], dtype=object)
+    return pd.Series(mapped[codes], index=names.index, dtype=object)
+
+
+# --- small cells ---------------------------------------------------------------------------------
+
+def safe_count(count: float | int | None, *, min_cell: int = MIN_CELL, round_to: int = ROUND_TO) -> int | None:
+    """A count fit to publish: None (suppressed) below ``min_cell``, else rounded to ``round_to``."""
+    if count is None or pd.isna(count) or count < min_cell:
+        return None
+    return int(round_to * round(float(count) / round_to))
+
+
+def small_cell(table: pd.DataFrame, count_columns: str | list[str], *, min_cell: int = MIN_CELL,
+               round_to: int = ROUND_TO) -> pd.DataFrame:
+    """The table with counts below ``min_cell`` suppressed (NA) and the rest rounded to ``round_to``.
+
+    When exactly one cell of a column is suppressed, and the column has a total elsewhere, the
+    missing value could be worked back from the total; rounding every other count to 5 stops that.
+    """
+    columns = [count_columns] if isinstance(count_columns, str) else list(count_columns)
+    out = table.copy()
+    for col in columns:
+        out[col] = pd.array([safe_count(v, min_cell=min_cell, round_to=round_to) for v in out[col]], dtype="Int64")
+    return out
+
+
+def safe_share(part: float, base: float, *, min_cell: int = MIN_CELL) -> float | None:
+    """A share part/base, or None when the base is below ``min_cell`` (too few to publish)."""
+    if base is None or pd.isna(base) or base < min_cell:
+        return None
+    return float(part) / float(base)
