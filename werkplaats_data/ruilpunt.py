@@ -1,0 +1,290 @@
+"""The Ruilpunt (swap shop with points) as a double-entry ledger.
+
+Each swap moves points from the receiver to the giver: the giver's account goes up by
+``points``, the receiver's goes down by the same amount. Balances are derived from the swaps,
+never stored. The shop's own account (``schemas.ORGANISATION_ACCOUNT``, its stock) takes part in
+swaps like a member but is kept out of every member total; its balance is reported on its own.
+
+The cleaning step quarantines self-swaps and non-positive points; the functions here still
+check for them (``swap_problems``) and the ledger refuses them, so a hand-made table cannot
+slip past.
+"""
+
+from __future__ import annotations
+
+import altair as alt
+import numpy as np
+import pandas as pd
+
+from werkplaats_data.charts import with_source
+from werkplaats_data.errors import UserError
+from werkplaats_data.i18n import format_number, t
+from werkplaats_data.schemas import ORGANISATION_ACCOUNT
+
+RECIPROCITY_CLASSES = ("only_gives", "only_takes", "both")
+
+
+def swap_problems(swaps: pd.DataFrame) -> pd.DataFrame:
+    """The swaps the ledger cannot book, with the reason: swap_id, reason.
+
+    Reasons: ``missing_account`` (giver or receiver empty), ``self_swap`` (giver is receiver),
+    ``non_positive_points`` (points empty, zero or negative). A swap can appear once per reason.
+    """
+    missing = swaps["giver_id"].isna() | swaps["receiver_id"].isna()
+    rules = {
+        "missing_account": missing,
+        "self_swap": ~missing & (swaps["giver_id"] == swaps["receiver_id"]),
+        "non_positive_points": ~(pd.to_numeric(swaps["points"], errors="coerce") > 0),
+    }
+    parts = [swaps.loc[mask, ["swap_id"]].assign(reason=reason) for reason, mask in rules.items()]
+    return pd.concat(parts, ignore_index=True)
+
+
+def ledger(swaps: pd.DataFrame) -> pd.DataFrame:
+    """Two postings per swap: +points on the giver's account, −points on the receiver's.
+
+    Columns: swap_id, date, account, amount, kind, category, side ("giver"/"receiver").
+    The postings of each swap sum to zero. Raises ``UserError`` when a swap cannot be booked
+    (see ``swap_problems``): the message names the swap ids.
+    """
+    problems = swap_problems(swaps)
+    if len(problems):
+        listed = ", ".join(f"{row.swap_id} ({row.reason})" for row in problems.head(5).itertuples())
+        raise UserError(
+            f"{len(problems)} swap(s) cannot be booked in the points ledger: {listed}. "
+            "Run 'werkplaats clean' so these rows go to quarantine, or correct them in the Ruilpunt register."
+        )
+    common = ["swap_id", "date", "kind", "category"]
+    giver = swaps[common].assign(account=swaps["giver_id"], amount=swaps["points"].astype(float), side="giver")
+    receiver = swaps[common].assign(account=swaps["receiver_id"], amount=-swaps["points"].astype(float), side="receiver")
+    postings = pd.concat([giver, receiver], ignore_index=True)
+    postings = postings.sort_values(["date", "swap_id", "side"], kind="stable", ignore_index=True)
+    return postings[["swap_id", "date", "account", "amount", "kind", "category", "side"]]
+
+
+def unbalanced(postings: pd.DataFrame, *, tolerance: float = 1e-9) -> pd.DataFrame:
+    """Swaps whose postings do not balance: swap_id, postings (count), total (sum of amounts).
+
+    A swap balances when it has exactly two postings and their amounts sum to zero (within
+    ``tolerance``). An empty result means the whole ledger balances.
+    """
+    per_swap = postings.groupby("swap_id", sort=True)["amount"].agg(postings="size", total="sum").reset_index()
+    wrong = (per_swap["postings"] != 2) | (per_swap["total"].abs() > tolerance)
+    return per_swap.loc[wrong].reset_index(drop=True)
+
+
+def balances(swaps: pd.DataFrame, *, include_organisation: bool = False) -> pd.DataFrame:
+    """Every account's balance, derived from the ledger.
+
+    Columns: account, balance (points received for giving minus points paid for receiving),
+    points_given_for, points_received_for, times_gave, times_received. Sorted by account.
+    The organisation's account is left out unless ``include_organisation=True``.
+    """
+    postings = ledger(swaps)
+    gave = postings["side"] == "giver"
+    table = (
+        postings.assign(
+            earned=postings["amount"].where(gave, 0.0),
+            paid=(-postings["amount"]).where(~gave, 0.0),
+            gave=gave.astype(int),
+            received=(~gave).astype(int),
+        )
+        .groupby("account", sort=True)
+        .agg(balance=("amount", "sum"), points_given_for=("earned", "sum"), points_received_for=("paid", "sum"),
+             times_gave=("gave", "sum"), times_received=("received", "sum"))
+        .reset_index()
+    )
+    if not include_organisation:
+        table = table[table["account"] != ORGANISATION_ACCOUNT].reset_index(drop=True)
+    return table
+
+
+def organisation_balance(swaps: pd.DataFrame) -> float:
+    """The balance of the shop's own account (0.0 when it took part in no swap).
+
+    Positive: members took more points' worth from the shop's stock than they brought in.
+    """
+    table = balances(swaps, include_organisation=True)
+    row = table[table["account"] == ORGANISATION_ACCOUNT]
+    return float(row["balance"].sum())
+
+
+def active_members_per_month(swaps: pd.DataFrame) -> pd.DataFrame:
+    """Per calendar month: month (first day), active_members, swaps, points.
+
+    A member is active in a month when they gave or received in at least one swap that month;
+    the organisation's account is not a member. Months without swaps between the first and the
+    last swap are shown with zeros.
+    """
+    columns = ["month", "active_members", "swaps", "points"]
+    if swaps.empty:
+        return pd.DataFrame(columns=columns)
+    month = swaps["date"].dt.to_period("M")
+    people = pd.concat([
+        pd.DataFrame({"month": month, "account": swaps["giver_id"]}),
+        pd.DataFrame({"month": month, "account": swaps["receiver_id"]}),
+    ])
+    people = people[people["account"] != ORGANISATION_ACCOUNT]
+    members = people.groupby("month")["account"].nunique()
+    per_month = swaps.assign(month=month).groupby("month").agg(swaps=("swap_id", "size"), points=("points", "sum"))
+    months = pd.period_range(month.min(), month.max(), freq="M")
+    out = per_month.reindex(months, fill_value=0).assign(active_members=members.reindex(months, fill_value=0))
+    out.index = months.to_timestamp()
+    out = out.rename_axis("month").reset_index()
+    out["active_members"] = out["active_members"].astype(int)
+    out["swaps"] = out["swaps"].astype(int)
+    return out[columns]
+
+
+def by_kind_and_category(swaps: pd.DataFrame) -> pd.DataFrame:
+    """Swaps and points per kind (good/service) and category, largest first.
+
+    Columns: kind, category ("unknown" when empty), swaps, points, share_of_points (0–1).
+    """
+    table = (
+        swaps.assign(category=swaps["category"].fillna("unknown"))
+        .groupby(["kind", "category"])
+        .agg(swaps=("swap_id", "size"), points=("points", "sum"))
+        .reset_index()
+    )
+    total = table["points"].sum()
+    table["share_of_points"] = table["points"] / total if total else 0.0
+    return table.sort_values(["points", "kind", "category"], ascending=[False, True, True], ignore_index=True)
+
+
+def balance_distribution(swaps: pd.DataFrame, *, edges: tuple[float, ...] = (-50, -20, -5, 5, 20, 50)) -> pd.DataFrame:
+    """How many members have a balance in each band (organisation excluded).
+
+    Bands are half-open [low, high) between the ``edges``, plus one band below the first and one
+    from the last edge up. Columns: band (text such as "-5 tot 5"), low, high, members.
+    """
+    table = balances(swaps)
+    bounds = [-np.inf, *edges, np.inf]
+    bands = pd.cut(table["balance"], bins=bounds, right=False)
+    counts = bands.value_counts(sort=False)
+    rows = []
+    for interval, members in counts.items():
+        low, high = interval.left, interval.right
+        if np.isinf(low):
+            label = f"< {high:g}"
+        elif np.isinf(high):
+            label = f"≥ {low:g}"
+        else:
+            label = f"{low:g} tot {high:g}"
+        rows.append({"band": label, "low": low, "high": high, "members": int(members)})
+    return pd.DataFrame(rows)
+
+
+def reciprocity(swaps: pd.DataFrame) -> pd.DataFrame:
+    """Each member's way of taking part: account, times_gave, times_received, pattern.
+
+    pattern is ``only_gives`` (gave at least once, never received), ``only_takes`` (received,
+    never gave) or ``both``. The organisation is not a member and is left out.
+    """
+    table = balances(swaps)[["account", "times_gave", "times_received"]]
+    pattern = np.select(
+        [table["times_received"] == 0, table["times_gave"] == 0],
+        ["only_gives", "only_takes"],
+        default="both",
+    )
+    return table.assign(pattern=pattern)
+
+
+def reciprocity_summary(swaps: pd.DataFrame) -> pd.DataFrame:
+    """Members per reciprocity pattern: pattern, members, share (0–1); all three patterns listed."""
+    counts = reciprocity(swaps)["pattern"].value_counts().reindex(RECIPROCITY_CLASSES, fill_value=0)
+    total = counts.sum()
+    return pd.DataFrame({
+        "pattern": list(RECIPROCITY_CLASSES),
+        "members": counts.to_numpy().astype(int),
+        "share": (counts / total).to_numpy() if total else np.zeros(len(RECIPROCITY_CLASSES)),
+    })
+
+
+def gini(values) -> float:
+    """Gini coefficient of non-negative values: 0 = everyone equal, near 1 = one has everything.
+
+    Computed as the mean absolute difference between all pairs divided by twice the mean:
+    G = Σᵢ Σⱼ |xᵢ − xⱼ| / (2 n² x̄). Raises ``ValueError`` for negative values or an all-zero input.
+    """
+    x = np.sort(np.asarray(values, dtype=float))
+    if x.size == 0 or x.sum() == 0:
+        raise ValueError("the Gini coefficient needs at least one value above zero")
+    if (x < 0).any():
+        raise ValueError("the Gini coefficient is only defined here for values of zero or more")
+    n = x.size
+    ranks = np.arange(1, n + 1)
+    return float(((2 * ranks - n - 1) * x).sum() / (n * x.sum()))
+
+
+def activity_gini(swaps: pd.DataFrame) -> float:
+    """Gini of members' activity: the points each member moved (given for plus received for).
+
+    Why activity and not balances: balances can be negative and sum to (nearly) zero across all
+    accounts by construction, so a Gini of balances is undefined. Activity is never negative and
+    answers the question the Ruilpunt asks: is swapping spread over many members or done by a few?
+    The organisation's account is left out.
+    """
+    table = balances(swaps)
+    return gini(table["points_given_for"] + table["points_received_for"])
+
+
+# ----- charts -----------------------------------------------------------------------------
+
+
+def _source(lang: str, demo: bool) -> str:
+    return t("source.demo", lang) if demo else t("ruilpunt.source", lang)
+
+
+def active_members_chart(swaps: pd.DataFrame, *, lang: str = "nl", demo: bool = True) -> alt.TopLevelMixin:
+    """Line chart of active members per month; the title gives the monthly average."""
+    table = active_members_per_month(swaps)
+    average = table["active_members"].mean() if len(table) else 0
+    chart = alt.Chart(table).mark_line(point=True).encode(
+        x=alt.X("month:T", title=t("ruilpunt.month", lang)),
+        y=alt.Y("active_members:Q", title=t("ruilpunt.active_members", lang)),
+        tooltip=[alt.Tooltip("month:T", format="%Y-%m"), "active_members:Q", "swaps:Q"],
+    ).properties(title=t("ruilpunt.active_title", lang, average=format_number(average, lang)))
+    return with_source(chart, _source(lang, demo))
+
+
+def category_chart(swaps: pd.DataFrame, *, lang: str = "nl", demo: bool = True, top: int = 12) -> alt.TopLevelMixin:
+    """Bars of points per category, coloured by good/service; the title names the biggest category."""
+    table = by_kind_and_category(swaps).head(top)
+    table = table.assign(kind_label=table["kind"].map(lambda k: t(f"ruilpunt.kind.{k}", lang)))
+    biggest = table["category"].iloc[0] if len(table) else "–"
+    chart = alt.Chart(table).mark_bar().encode(
+        x=alt.X("points:Q", title=t("ruilpunt.points", lang)),
+        y=alt.Y("category:N", sort="-x", title=None),
+        color=alt.Color("kind_label:N", title=t("ruilpunt.kind", lang)),
+        tooltip=["category:N", "kind_label:N", "swaps:Q", "points:Q"],
+    ).properties(title=t("ruilpunt.category_title", lang, category=biggest))
+    return with_source(chart, _source(lang, demo))
+
+
+def balance_chart(swaps: pd.DataFrame, *, lang: str = "nl", demo: bool = True) -> alt.TopLevelMixin:
+    """Bars of members per balance band; the title gives the share close to zero (−5 to 5)."""
+    table = balance_distribution(swaps)
+    total = table["members"].sum()
+    near_zero = table.loc[(table["low"] == -5) & (table["high"] == 5), "members"].sum()
+    share = 100 * near_zero / total if total else 0
+    chart = alt.Chart(table).mark_bar().encode(
+        x=alt.X("band:N", sort=list(table["band"]), title=t("ruilpunt.balance", lang)),
+        y=alt.Y("members:Q", title=t("ruilpunt.members", lang)),
+        tooltip=["band:N", "members:Q"],
+    ).properties(title=t("ruilpunt.balance_title", lang, share=format_number(share, lang)))
+    return with_source(chart, _source(lang, demo))
+
+
+def reciprocity_chart(swaps: pd.DataFrame, *, lang: str = "nl", demo: bool = True) -> alt.TopLevelMixin:
+    """Bars of members per pattern (only gives / only takes / both); the title gives the share 'both'."""
+    table = reciprocity_summary(swaps)
+    table = table.assign(label=table["pattern"].map(lambda p: t(f"ruilpunt.pattern.{p}", lang)))
+    both = 100 * float(table.loc[table["pattern"] == "both", "share"].iloc[0])
+    chart = alt.Chart(table).mark_bar().encode(
+        x=alt.X("members:Q", title=t("ruilpunt.members", lang)),
+        y=alt.Y("label:N", sort=[t(f"ruilpunt.pattern.{p}", lang) for p in RECIPROCITY_CLASSES], title=None),
+        color=alt.Color("label:N", legend=None),
+        tooltip=["label:N", "members:Q", alt.Tooltip("share:Q", format=".0%")],
+    ).properties(title=t("ruilpunt.reciprocity_title", lang, share=format_number(both, lang)))
+    return with_source(chart, _source(lang, demo))
