@@ -1,0 +1,183 @@
+"""Participation on a hand-made release of five people, worked out on paper.
+
+Sessions (last session date 2023-07-11):
+    s1 repair 2023-01-10 12:00–14:00 (2 h)     s4 energy 2023-01-20 10:00–12:00 (2 h)
+    s2 repair 2023-02-14 12:00–14:00 (2 h)     s5 energy 2023-05-20 no times (hours unknown)
+    s3 repair 2023-04-11 12:00–15:00 (3 h)     s6 repair 2023-07-11 12:00–14:00 (2 h)
+Attendance:
+    A: s1 visitor, s2 s3 s6 volunteer      B: s1 visitor (seen once)
+    C: s1 s2 s4 volunteer                  D: s4 s5 coordinator (energy's only coordinator)
+    E: s3 s6 visitor                       F: in people, never came
+"""
+
+import altair as alt
+import pandas as pd
+import pytest
+
+from werkplaats_data import participation as p
+from werkplaats_data.charts import source_of
+
+
+@pytest.fixture
+def sessions():
+    return pd.DataFrame({
+        "session_id": ["s1", "s2", "s3", "s4", "s5", "s6"],
+        "activity_id": ["repair", "repair", "repair", "energy", "energy", "repair"],
+        "date": pd.to_datetime(["2023-01-10", "2023-02-14", "2023-04-11", "2023-01-20", "2023-05-20", "2023-07-11"]),
+        "start_time": ["12:00", "12:00", "12:00", "10:00", None, "12:00"],
+        "end_time": ["14:00", "14:00", "15:00", "12:00", None, "14:00"],
+        "location": None, "visitors_count": pd.array([None] * 6, dtype="Int64"),
+    })
+
+
+@pytest.fixture
+def attendance():
+    rows = [("s1", "A", "visitor"), ("s2", "A", "volunteer"), ("s3", "A", "volunteer"), ("s6", "A", "volunteer"),
+            ("s1", "B", "visitor"),
+            ("s1", "C", "volunteer"), ("s2", "C", "volunteer"), ("s4", "C", "volunteer"),
+            ("s4", "D", "coordinator"), ("s5", "D", "coordinator"),
+            ("s3", "E", "visitor"), ("s6", "E", "visitor")]
+    return pd.DataFrame(rows, columns=["session_id", "person_id", "role"])
+
+
+@pytest.fixture
+def people():
+    return pd.DataFrame({"person_id": list("ABCDEF"), "birth_year_band": None, "lives_in_neighbourhood": None,
+                         "first_seen": pd.to_datetime(["2023-01-10"] * 5 + ["2023-06-01"])})
+
+
+@pytest.fixture
+def paid_support():
+    return pd.DataFrame({"activity_id": ["energy"], "start": pd.to_datetime(["2023-01-01"]),
+                         "end": pd.to_datetime(["2023-03-31"]), "hours_per_week": [7.0], "funder": ["fund"]})
+
+
+@pytest.fixture
+def activities():
+    return pd.DataFrame({"activity_id": ["repair", "energy"], "name_nl": ["Repair Café", "Energiecoaches"],
+                         "name_en": ["Repair Café", "Energy coaches"]})
+
+
+def test_session_hours_are_end_minus_start_and_unknown_when_a_time_is_missing(sessions):
+    assert p.session_hours(sessions).tolist()[:4] == [2.0, 2.0, 3.0, 2.0]
+    assert pd.isna(p.session_hours(sessions)[4])
+    assert p.session_hours(sessions, missing_hours=1.5)[4] == 1.5
+
+
+def test_lifecycle(attendance, sessions, people):
+    life = p.person_lifecycle(attendance, sessions, people).set_index("person_id")
+    assert life.loc["A", ["sessions", "hours", "main_role", "status"]].tolist() == [4, 9.0, "volunteer", "active"]
+    assert life.loc["B", "first_seen"] == life.loc["B", "last_seen"]  # seen once
+    assert life.loc["B", "status"] == "inactive"
+    assert life.loc["C", "status"] == "inactive"  # last seen 147 days before 2023-07-11
+    assert life.loc["D", ["hours", "main_role", "status"]].tolist() == [2.0, "coordinator", "active"]
+    assert life.loc["E", "status"] == "active"  # first seen 91 days before: no longer new
+    assert life.loc["F", "status"] == "prospective"
+    assert p.person_lifecycle(attendance, sessions, new_days=91).set_index("person_id").loc["E", "status"] == "new"
+    counts = p.status_counts(life.reset_index()).set_index("status")["people"]
+    assert counts.to_dict() == {"prospective": 1, "new": 0, "active": 3, "inactive": 2}
+
+
+def test_lifecycle_lapse_rule_is_a_keyword(attendance, sessions):
+    life = p.person_lifecycle(attendance, sessions, lapse_days=200).set_index("person_id")
+    assert (life["status"] == "active").all()
+
+
+def test_retention_by_quarter(attendance, sessions):
+    table = p.retention_table(attendance, sessions, period="Q")
+    assert table.index.tolist() == ["2023Q1", "2023Q2"]
+    assert table.loc["2023Q1"].tolist() == [1.0, 0.5, 0.25]  # A, B, C, D; then A, D; then A
+    assert table.loc["2023Q2", [0, 1]].tolist() == [1.0, 1.0]  # E
+    assert pd.isna(table.loc["2023Q2", 2])  # 2023Q4 has not happened yet
+
+
+def test_retention_counts_an_empty_month_as_nobody(attendance, sessions):
+    table = p.retention_table(attendance, sessions, period="M", with_size=True)
+    assert table.loc["2023-01"].tolist() == [4, 1.0, 0.5, 0.0, 0.25, 0.25, 0.0, 0.25]
+    assert table.loc["2023-04", "size"] == 1
+
+
+def test_retention_per_activity_and_role(attendance, sessions):
+    by_activity = p.retention_table(attendance, sessions, period="Q", by="activity_id")
+    assert by_activity.loc[("repair", "2023Q1")].tolist() == pytest.approx([1.0, 1 / 3, 1 / 3])
+    assert by_activity.loc[("energy", "2023Q1")].tolist() == [1.0, 0.5, 0.0]
+    by_role = p.retention_table(attendance, sessions, period="Q", by="role")
+    assert by_role.loc[("volunteer", "2023Q1")].tolist() == [1.0, 0.5, 0.5]  # A, C; A; A
+
+
+def test_conversion_visitor_to_volunteer(attendance, sessions):
+    conv = p.conversions(attendance, sessions).set_index("person_id")
+    assert sorted(conv.index) == ["A", "B", "E"]  # C and D started as volunteers
+    assert conv.loc["A", "days"] == 35
+    assert pd.isna(conv.loc["B", "became"])
+    summary = p.conversion_summary(conv.reset_index()).iloc[0]
+    assert summary[["visitors", "converted", "median_days"]].tolist() == [3, 1, 35.0]
+    assert summary["share"] == pytest.approx(1 / 3)
+
+
+def test_volunteer_hours_per_activity_per_month(attendance, sessions):
+    hours = p.volunteer_hours(attendance, sessions).set_index(["activity_id", "month"])
+    assert hours.loc[("repair", pd.Timestamp("2023-02-01"))].tolist() == [2, 4.0]
+    assert hours.loc[("energy", pd.Timestamp("2023-01-01"))].tolist() == [2, 4.0]
+    assert hours.loc[("energy", pd.Timestamp("2023-05-01")), "hours"] == 0.0  # unknown hours
+    assert p.volunteer_hours(attendance, sessions, missing_hours=2).set_index(["activity_id", "month"]).loc[
+        ("energy", pd.Timestamp("2023-05-01")), "hours"] == 2.0
+    assert ("repair", pd.Timestamp("2023-03-01")) not in hours.index
+
+
+def test_key_person_factor_chaoss_example():
+    assert p.key_person_factor([1000, 202, 90, 33, 332, 343, 42, 433]) == 2
+
+
+@pytest.mark.parametrize("values, expected", [([], 0), ([0, 0], 0), ([5], 1), ([1, 1, 1, 1], 2), ([3, 1, 1, 1], 1)])
+def test_key_person_factor_edges(values, expected):
+    assert p.key_person_factor(values) == expected
+
+
+def test_key_person_table(attendance, sessions):
+    table = p.key_person_table(attendance, sessions).set_index("activity_id")
+    assert table.loc["repair"].tolist() == [2, 11.0, 1]  # A 7 h of 11
+    coordination = p.key_person_table(attendance, sessions, roles=("coordinator",))
+    assert coordination.to_dict("records") == [{"activity_id": "energy", "people": 1, "work": 2.0, "key_person_factor": 1}]
+    by_sessions = p.key_person_table(attendance, sessions, measure="sessions", period="Q").set_index(["activity_id", "period"])
+    assert by_sessions.loc[("repair", "2023Q1")].tolist() == [2, 3.0, 1]  # C 2 sessions, A 1
+
+
+def test_paid_hours_are_spread_over_the_days(paid_support):
+    paid = p.paid_hours_per_month(paid_support, until="2023-12-31").set_index("month")["paid_hours"]
+    assert paid.tolist() == pytest.approx([31.0, 28.0, 31.0])  # 7 h a week = 1 h a day
+
+
+def test_open_ended_paid_support_runs_until(paid_support):
+    open_ended = paid_support.assign(end=pd.NaT)
+    assert p.paid_hours_per_month(open_ended, until="2023-04-30")["paid_hours"].sum() == pytest.approx(120.0)
+
+
+def test_continuity_fills_empty_months_until_the_last_session(attendance, sessions, paid_support):
+    table = p.continuity(attendance, sessions, paid_support, activity_id="energy")
+    assert table["month"].dt.month.tolist() == [1, 2, 3, 4, 5, 6, 7]
+    assert table["volunteers"].tolist() == [2, 0, 0, 0, 1, 0, 0]
+    assert table["sessions"].tolist() == [1, 0, 0, 0, 1, 0, 0]
+    assert table["paid_hours"].tolist() == pytest.approx([31, 28, 31, 0, 0, 0, 0])
+    effect = p.support_effect(table).iloc[0]
+    assert effect["volunteers_with_support"] == pytest.approx(2 / 3)
+    assert effect["volunteers_without_support"] == pytest.approx(0.25)
+
+
+def test_charts_carry_their_source(attendance, sessions, people, paid_support, activities):
+    life = p.person_lifecycle(attendance, sessions, people)
+    charts = [
+        p.status_chart(life, source="Bron: test"),
+        p.retention_chart(p.retention_table(attendance, sessions), source="Bron: test"),
+        p.volunteer_hours_chart(p.volunteer_hours(attendance, sessions), activities, source="Bron: test"),
+        p.key_person_chart(p.key_person_table(attendance, sessions), activities, source="Bron: test"),
+        p.conversion_chart(p.conversions(attendance, sessions), source="Bron: test", lang="en"),
+        p.continuity_chart(p.continuity(attendance, sessions, paid_support), activity_id="energy",
+                           activity_name="Energiecoaches", source="Bron: test"),
+    ]
+    for chart in charts:
+        assert isinstance(chart, alt.TopLevelMixin)
+        assert source_of(chart) == "Bron: test"
+    title = charts[-1].to_dict()["vconcat"][0]["title"]
+    assert title == "Energiecoaches: na het stoppen van de betaalde steun van 2 naar 0 vrijwilligers"
+    assert charts[0].to_dict()["vconcat"][0]["title"] == "3 van de 6 mensen doen nu mee"

@@ -1,0 +1,460 @@
+"""Who takes part, who stays, and who carries the work: participation from the release tables.
+
+All functions are pure: release tables in (``attendance``, ``sessions``, ``people``,
+``paid_support``), a DataFrame or an Altair chart out. The rules are stated in each docstring.
+
+Shared rules:
+
+- **Session hours** = end_time − start_time (both "HH:MM"). When a time is missing, or the end is
+  not after the start, the hours are unknown: they are left out of hour totals, unless you pass
+  ``missing_hours`` (e.g. 2.0 = "count such a session as two hours").
+- **Volunteer roles** are ``volunteer`` and ``coordinator`` (step 4 of the participatieladder: unpaid
+  work with responsibility for others). ``visitor`` is step 3. ``expert`` (a guest teacher or
+  specialist) is neither, unless you pass it in ``roles``.
+- **Periods** are pandas period codes: ``"M"`` month, ``"Q"`` quarter, ``"Y"`` year.
+"""
+
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+
+from werkplaats_data.charts import with_source
+from werkplaats_data.i18n import t
+
+VOLUNTEER_ROLES = ("volunteer", "coordinator")
+STATUSES = ("prospective", "new", "active", "inactive")
+
+
+# --- building blocks ---------------------------------------------------------------------------
+
+def session_hours(sessions: pd.DataFrame, *, missing_hours: float | None = None) -> pd.Series:
+    """Hours of each session (end_time − start_time), indexed like ``sessions``.
+
+    Unknown (NaN) when a time is missing or the end is not after the start; with ``missing_hours``
+    such sessions count as that many hours instead.
+    """
+    start = pd.to_datetime(sessions["start_time"], format="%H:%M", errors="coerce")
+    end = pd.to_datetime(sessions["end_time"], format="%H:%M", errors="coerce")
+    hours = (end - start).dt.total_seconds() / 3600
+    hours = hours.where(hours > 0)
+    if missing_hours is not None:
+        hours = hours.fillna(missing_hours)
+    return hours.astype(float)
+
+
+def attendance_detail(attendance: pd.DataFrame, sessions: pd.DataFrame, *,
+                      missing_hours: float | None = None) -> pd.DataFrame:
+    """Attendance joined to its session: session_id, person_id, role, activity_id, date, hours.
+
+    Attendance rows whose session is not in ``sessions`` are left out (they have no date).
+    """
+    info = sessions[["session_id", "activity_id", "date"]].assign(
+        hours=session_hours(sessions, missing_hours=missing_hours))
+    detail = attendance[["session_id", "person_id", "role"]].merge(info, on="session_id", how="inner")
+    detail["date"] = pd.to_datetime(detail["date"])
+    return detail
+
+
+def period_number(dates: pd.Series, period: str) -> pd.Series:
+    """A running number per period, so that "k periods later" is a subtraction (month, quarter, year)."""
+    dates = pd.to_datetime(dates)
+    if period == "M":
+        return dates.dt.year * 12 + dates.dt.month - 1
+    if period == "Q":
+        return dates.dt.year * 4 + (dates.dt.month - 1) // 3
+    if period == "Y":
+        return dates.dt.year
+    raise ValueError(f"period must be 'M', 'Q' or 'Y', not {period!r}")
+
+
+def _month(dates: pd.Series) -> pd.Series:
+    return pd.to_datetime(dates).dt.to_period("M").dt.to_timestamp()
+
+
+# --- people ------------------------------------------------------------------------------------
+
+def person_lifecycle(attendance: pd.DataFrame, sessions: pd.DataFrame, people: pd.DataFrame | None = None, *,
+                     as_of: str | pd.Timestamp | None = None, lapse_days: int = 90, new_days: int = 90,
+                     missing_hours: float | None = None) -> pd.DataFrame:
+    """One row per person: first_seen, last_seen, sessions, hours, main_role, status.
+
+    Status on the day ``as_of`` (default: the last session date in ``sessions``):
+
+    - ``prospective``: in ``people`` but never at a session (e.g. signed up, not yet come);
+    - ``new``: first session at most ``new_days`` days before ``as_of``;
+    - ``active``: last session at most ``lapse_days`` days before ``as_of`` (and not new);
+    - ``inactive``: no session in the last ``lapse_days`` days.
+
+    ``main_role`` is the role the person had most often (ties: the first in visitor, volunteer,
+    coordinator, expert). Hours are the summed session hours (see the module rule).
+    """
+    detail = attendance_detail(attendance, sessions, missing_hours=missing_hours)
+    as_of = pd.Timestamp(as_of) if as_of is not None else pd.to_datetime(sessions["date"]).max()
+    grouped = detail.groupby("person_id")
+    table = pd.DataFrame({
+        "first_seen": grouped["date"].min(),
+        "last_seen": grouped["date"].max(),
+        "sessions": grouped["session_id"].nunique(),
+        "hours": grouped["hours"].sum(min_count=0),
+    })
+    role_order = {"visitor": 0, "volunteer": 1, "coordinator": 2, "expert": 3}
+    counts = detail.assign(order=detail["role"].map(role_order)).groupby(["person_id", "role", "order"]).size()
+    counts = counts.rename("n").reset_index().sort_values(["person_id", "n", "order"], ascending=[True, False, True])
+    table["main_role"] = counts.drop_duplicates("person_id").set_index("person_id")["role"]
+    days_since_first = (as_of - table["first_seen"]).dt.days
+    days_since_last = (as_of - table["last_seen"]).dt.days
+    table["status"] = "active"
+    table.loc[days_since_last > lapse_days, "status"] = "inactive"
+    table.loc[days_since_first <= new_days, "status"] = "new"
+    if people is not None:
+        never = people.loc[~people["person_id"].isin(table.index), ["person_id", "first_seen"]].set_index("person_id")
+        never = never.assign(last_seen=pd.NaT, sessions=0, hours=0.0, main_role=None, status="prospective")
+        table = pd.concat([table, never]) if len(never) else table
+    table.index.name = "person_id"
+    table["sessions"] = table["sessions"].astype(int)
+    return table.reset_index()
+
+
+def status_counts(lifecycle: pd.DataFrame) -> pd.DataFrame:
+    """Number of people per status (all four statuses, zero when none): status, people."""
+    counts = lifecycle["status"].value_counts().reindex(list(STATUSES), fill_value=0)
+    return counts.rename_axis("status").rename("people").reset_index()
+
+
+def retention_table(attendance: pd.DataFrame, sessions: pd.DataFrame, *, period: str = "Q",
+                    by: str | None = None, with_size: bool = False) -> pd.DataFrame:
+    """Share of each first-visit cohort still taking part k periods later.
+
+    Rows are cohorts (period of first attendance), columns k = 0, 1, 2, …; values in [0, 1].
+    A person counts as taking part in a period when they attended at least one session in it.
+    k = 0 is always 1. A cell is empty (NaN) when period cohort + k lies after the last session
+    date in ``sessions``: it has not happened yet. A period without any session counts as
+    nobody taking part (0).
+
+    ``by="activity_id"`` gives one block of cohorts per activity (cohort = first period at *that*
+    activity); ``by="role"`` one block per role (cohort = first period in *that* role). The index is
+    then (group, cohort). ``with_size=True`` adds a column ``size``: people in the cohort.
+    """
+    detail = attendance_detail(attendance, sessions)
+    keys = [by] if by else []
+    detail["p"] = period_number(detail["date"], period)
+    detail["label"] = detail["date"].dt.to_period(period).astype(str)
+    last_p = int(period_number(sessions["date"], period).max()) if len(sessions) else 0
+    taking_part = detail[keys + ["person_id", "p"]].drop_duplicates()
+    first = (detail.sort_values("p").drop_duplicates(keys + ["person_id"])
+             [keys + ["person_id", "p", "label"]].rename(columns={"p": "cohort_p", "label": "cohort"}))
+    taking_part = taking_part.merge(first, on=keys + ["person_id"])
+    taking_part["k"] = taking_part["p"] - taking_part["cohort_p"]
+    rows = keys + ["cohort_p", "cohort"]
+    size = first.groupby(rows).size().rename("size")
+    present = taking_part.groupby(rows + ["k"])["person_id"].nunique().unstack("k")
+    max_k = int(last_p - first["cohort_p"].min()) if len(first) else 0
+    table = present.reindex(index=size.index, columns=range(max_k + 1)).fillna(0).div(size, axis=0)
+    cohort_p = table.index.get_level_values("cohort_p")
+    for k in table.columns:  # cohort + k after the last session: not yet observed
+        table.loc[cohort_p + k > last_p, k] = float("nan")
+    table = table.droplevel("cohort_p").rename_axis(columns="k")
+    if with_size:
+        table.insert(0, "size", size.to_numpy())
+    return table
+
+
+def conversions(attendance: pd.DataFrame, sessions: pd.DataFrame, *,
+                roles: tuple[str, ...] = VOLUNTEER_ROLES) -> pd.DataFrame:
+    """Visitor → volunteer (participatieladder step 3 → 4), per person who started as a visitor.
+
+    One row per person whose first attendance was in the role ``visitor``: first_visit, became
+    (date of the first session in one of ``roles``, empty if never), days (from first visit to
+    that date). People who started as a volunteer entered at step 4 and are not in this table.
+    """
+    detail = attendance_detail(attendance, sessions).sort_values(["date", "session_id"])
+    first = detail.drop_duplicates("person_id")
+    starters = first.loc[first["role"] == "visitor", ["person_id", "date"]].rename(columns={"date": "first_visit"})
+    became = detail[detail["role"].isin(roles)].groupby("person_id")["date"].min().rename("became")
+    table = starters.merge(became, left_on="person_id", right_index=True, how="left")
+    table["days"] = (table["became"] - table["first_visit"]).dt.days
+    return table.reset_index(drop=True)
+
+
+def conversion_summary(conversions_table: pd.DataFrame) -> pd.DataFrame:
+    """One row: visitors (who started as visitor), converted, share (0–1), median_days to convert."""
+    visitors = len(conversions_table)
+    converted = int(conversions_table["became"].notna().sum())
+    return pd.DataFrame({
+        "visitors": [visitors],
+        "converted": [converted],
+        "share": [converted / visitors if visitors else float("nan")],
+        "median_days": [conversions_table["days"].median()],
+    })
+
+
+# --- work and who carries it -------------------------------------------------------------------
+
+def volunteer_hours(attendance: pd.DataFrame, sessions: pd.DataFrame, *, roles: tuple[str, ...] = VOLUNTEER_ROLES,
+                    missing_hours: float | None = None) -> pd.DataFrame:
+    """Volunteer hours per activity per month: activity_id, month, volunteers, hours.
+
+    A volunteer's hours at a session are the session's hours (see the module rule); ``volunteers``
+    is the number of different people in ``roles`` that month. Months without volunteers are
+    not listed (``continuity`` fills them with zeros).
+    """
+    detail = attendance_detail(attendance, sessions, missing_hours=missing_hours)
+    detail = detail[detail["role"].isin(roles)].assign(month=lambda d: _month(d["date"]))
+    grouped = detail.groupby(["activity_id", "month"])
+    return pd.DataFrame({
+        "volunteers": grouped["person_id"].nunique(),
+        "hours": grouped["hours"].sum(min_count=0),
+    }).reset_index()
+
+
+def key_person_factor(contributions, *, share: float = 0.5) -> int:
+    """The fewest people who together do at least ``share`` of the work (CHAOSS contributor absence factor).
+
+    Sort the contributions from large to small and count how many you need before their sum
+    reaches ``share`` × the total. Example (CHAOSS): 1000, 202, 90, 33, 332, 343, 42, 433 → 2.
+    No work at all gives 0. A factor of 1 means one person's absence stops half the work.
+    """
+    values = sorted((float(v) for v in contributions if pd.notna(v) and v > 0), reverse=True)
+    total = sum(values)
+    running = 0.0
+    for n, value in enumerate(values, start=1):
+        running += value
+        if running >= share * total:
+            return n
+    return 0
+
+
+def key_person_table(attendance: pd.DataFrame, sessions: pd.DataFrame, *, roles: tuple[str, ...] = VOLUNTEER_ROLES,
+                     measure: str = "hours", period: str | None = None, share: float = 0.5,
+                     missing_hours: float | None = None) -> pd.DataFrame:
+    """Key-person factor per activity (and per period): activity_id, [period,] people, work, key_person_factor.
+
+    Work per person is their summed session hours (``measure="hours"``) or their number of
+    sessions (``measure="sessions"``), counting only attendance in ``roles``. Pass
+    ``roles=("coordinator",)`` for the same view over coordination. ``period`` ("M", "Q", "Y")
+    gives one row per activity per period.
+    """
+    detail = attendance_detail(attendance, sessions, missing_hours=missing_hours)
+    detail = detail[detail["role"].isin(roles)]
+    detail = detail.assign(work=detail["hours"] if measure == "hours" else 1.0)
+    keys = ["activity_id"]
+    if period:
+        detail = detail.assign(period=detail["date"].dt.to_period(period).astype(str))
+        keys.append("period")
+    per_person = detail.groupby(keys + ["person_id"])["work"].sum().reset_index()
+    rows = [
+        {**dict(zip(keys, group if isinstance(group, tuple) else (group,))),
+         "people": int((part["work"] > 0).sum()), "work": float(part["work"].sum()),
+         "key_person_factor": key_person_factor(part["work"], share=share)}
+        for group, part in per_person.groupby(keys)
+    ]
+    return pd.DataFrame(rows, columns=keys + ["people", "work", "key_person_factor"])
+
+
+def paid_hours_per_month(paid_support: pd.DataFrame, *, until: str | pd.Timestamp) -> pd.DataFrame:
+    """Paid support hours per activity per month: activity_id, month, paid_hours.
+
+    Each period pays ``hours_per_week`` / 7 hours for every day from ``start`` to ``end``
+    (both included); an empty ``end`` means "still running" and is read as ``until``.
+    """
+    rows = []
+    for row in paid_support.itertuples(index=False):
+        end = row.end if pd.notna(row.end) else pd.Timestamp(until)
+        days = pd.date_range(row.start, end, freq="D")
+        rows.append(pd.DataFrame({"activity_id": row.activity_id, "month": _month(pd.Series(days)),
+                                  "paid_hours": row.hours_per_week / 7}))
+    if not rows:
+        return pd.DataFrame({"activity_id": pd.Series(dtype=object), "month": pd.Series(dtype="datetime64[ns]"),
+                             "paid_hours": pd.Series(dtype=float)})
+    return pd.concat(rows).groupby(["activity_id", "month"], as_index=False)["paid_hours"].sum()
+
+
+def continuity(attendance: pd.DataFrame, sessions: pd.DataFrame, paid_support: pd.DataFrame, *,
+               activity_id: str | None = None, roles: tuple[str, ...] = VOLUNTEER_ROLES,
+               missing_hours: float | None = None) -> pd.DataFrame:
+    """Per activity per month: volunteers, sessions, volunteer_hours and paid_hours, with every month filled in.
+
+    Months run from the activity's first session or first paid support (whichever is earlier)
+    to the last session date of *all* activities in ``sessions``; a month with nothing in it shows zeros, so a team
+    that stops is visible as a drop to 0. ``activity_id`` keeps one activity.
+    """
+    last = pd.to_datetime(sessions["date"]).max() if len(sessions) else pd.Timestamp.today().normalize()
+    if activity_id is not None:
+        sessions = sessions[sessions["activity_id"] == activity_id]
+        paid_support = paid_support[paid_support["activity_id"] == activity_id]
+    vol = volunteer_hours(attendance, sessions, roles=roles, missing_hours=missing_hours).rename(
+        columns={"hours": "volunteer_hours"})
+    n_sessions = (sessions.assign(month=_month(sessions["date"])).groupby(["activity_id", "month"])
+                  .size().rename("sessions").reset_index())
+    paid = paid_hours_per_month(paid_support, until=last)
+    paid = paid[paid["month"] <= last]
+    frames = []
+    for act in sorted(set(n_sessions["activity_id"]) | set(paid["activity_id"])):
+        starts = [d for d in (n_sessions.loc[n_sessions["activity_id"] == act, "month"].min(),
+                              paid.loc[paid["activity_id"] == act, "month"].min()) if pd.notna(d)]
+        months = pd.date_range(min(starts), _month(pd.Series([last]))[0], freq="MS")
+        frames.append(pd.DataFrame({"activity_id": act, "month": months}))
+    columns = ["activity_id", "month", "volunteers", "sessions", "volunteer_hours", "paid_hours"]
+    if not frames:
+        return pd.DataFrame(columns=columns)
+    table = pd.concat(frames)
+    for part in (vol, n_sessions, paid):
+        table = table.merge(part, on=["activity_id", "month"], how="left")
+    table = table.fillna({"volunteers": 0, "sessions": 0, "volunteer_hours": 0.0, "paid_hours": 0.0})
+    table[["volunteers", "sessions"]] = table[["volunteers", "sessions"]].astype(int)
+    return table[columns].reset_index(drop=True)
+
+
+def support_effect(continuity_table: pd.DataFrame) -> pd.DataFrame:
+    """Per activity: mean volunteers per month with and without paid support.
+
+    Columns: activity_id, volunteers_with_support, volunteers_without_support (after support
+    began; NaN when there is no such month), months_with_support, months_without_support.
+    A month counts as "with support" when it has any paid hours. Months before the first paid
+    month are left out, so the comparison is "during" against "after".
+    """
+    rows = []
+    for act, part in continuity_table.groupby("activity_id"):
+        with_support = part["paid_hours"] > 0
+        if not with_support.any():
+            continue
+        after_start = part[part["month"] >= part.loc[with_support, "month"].min()]
+        on = after_start[after_start["paid_hours"] > 0]
+        off = after_start[after_start["paid_hours"] == 0]
+        rows.append({"activity_id": act,
+                     "volunteers_with_support": on["volunteers"].mean(),
+                     "volunteers_without_support": off["volunteers"].mean() if len(off) else float("nan"),
+                     "months_with_support": len(on), "months_without_support": len(off)})
+    return pd.DataFrame(rows, columns=["activity_id", "volunteers_with_support", "volunteers_without_support",
+                                       "months_with_support", "months_without_support"])
+
+
+# --- charts ------------------------------------------------------------------------------------
+
+def status_chart(lifecycle: pd.DataFrame, *, source: str, lang: str = "nl") -> alt.TopLevelMixin:
+    """Bar chart of people per status; the title says how many are still active."""
+    counts = status_counts(lifecycle)
+    counts["label"] = counts["status"].map(lambda s: t(f"participation.status.{s}", lang))
+    active = int(counts.loc[counts["status"].isin(["new", "active"]), "people"].sum())
+    title = t("participation.status.title", lang, active=active, total=int(counts["people"].sum()))
+    chart = alt.Chart(counts, title=title).mark_bar().encode(
+        x=alt.X("label:N", sort=None, title=None, axis=alt.Axis(labelAngle=0)),
+        y=alt.Y("people:Q", title=t("participation.people", lang)),
+        tooltip=[alt.Tooltip("label:N", title=t("participation.status", lang)),
+                 alt.Tooltip("people:Q", title=t("participation.people", lang))],
+    )
+    return with_source(chart, source)
+
+
+def retention_chart(table: pd.DataFrame, *, source: str, lang: str = "nl") -> alt.TopLevelMixin:
+    """Heat map of ``retention_table`` (without ``by``): cohorts down, periods later across.
+
+    The title gives the average share still taking part one period after the first visit.
+    """
+    shares = table.drop(columns=["size"], errors="ignore")
+    long = shares.stack().rename("share").reset_index()
+    long["k"] = long["k"].astype(int)
+    after_one = shares[1].mean() if 1 in shares.columns else float("nan")
+    title = (t("participation.retention.title", lang, pct=round(100 * after_one))
+             if pd.notna(after_one) else t("participation.retention.title_short", lang))
+    chart = alt.Chart(long, title=title).mark_rect().encode(
+        x=alt.X("k:O", title=t("participation.retention.k", lang), axis=alt.Axis(labelAngle=0)),
+        y=alt.Y("cohort:O", title=t("participation.retention.cohort", lang)),
+        color=alt.Color("share:Q", title=t("participation.share", lang),
+                        scale=alt.Scale(domain=[0, 1], scheme="blues"), legend=alt.Legend(format=".0%")),
+        tooltip=[alt.Tooltip("cohort:O", title=t("participation.retention.cohort", lang)),
+                 alt.Tooltip("k:O", title=t("participation.retention.k", lang)),
+                 alt.Tooltip("share:Q", title=t("participation.share", lang), format=".0%")],
+    )
+    return with_source(chart, source)
+
+
+def volunteer_hours_chart(hours: pd.DataFrame, activities: pd.DataFrame, *, source: str,
+                          lang: str = "nl") -> alt.TopLevelMixin:
+    """Stacked bars of volunteer hours per month, one colour per activity; the title names the biggest."""
+    names = _activity_names(activities, lang)
+    data = hours.assign(activity=hours["activity_id"].map(names).fillna(hours["activity_id"]))
+    totals = data.groupby("activity")["hours"].sum()
+    title = (t("participation.hours.title", lang, activity=totals.idxmax(), hours=round(totals.max()))
+             if len(totals) else t("participation.hours.title_empty", lang))
+    chart = alt.Chart(data, title=title).mark_bar().encode(
+        x=alt.X("yearmonth(month):T", title=None),
+        y=alt.Y("sum(hours):Q", title=t("participation.hours", lang)),
+        color=alt.Color("activity:N", title=t("participation.activity", lang)),
+        tooltip=[alt.Tooltip("activity:N", title=t("participation.activity", lang)),
+                 alt.Tooltip("yearmonth(month):T", title=t("participation.month", lang)),
+                 alt.Tooltip("sum(hours):Q", title=t("participation.hours", lang), format=",.0f")],
+    )
+    return with_source(chart, source)
+
+
+def key_person_chart(table: pd.DataFrame, activities: pd.DataFrame, *, source: str,
+                     lang: str = "nl") -> alt.TopLevelMixin:
+    """Bars of the key-person factor per activity (from ``key_person_table`` without ``period``).
+
+    Activities that lean on one person (factor 1) are coloured; the title counts them.
+    """
+    names = _activity_names(activities, lang)
+    data = table.assign(activity=table["activity_id"].map(names).fillna(table["activity_id"]),
+                        risk=table["key_person_factor"] <= 1)
+    title = t("participation.keyperson.title", lang, n=int(data["risk"].sum()), total=len(data))
+    chart = alt.Chart(data, title=title).mark_bar().encode(
+        y=alt.Y("activity:N", sort="x", title=None),
+        x=alt.X("key_person_factor:Q", title=t("participation.keyperson.axis", lang), axis=alt.Axis(tickMinStep=1)),
+        color=alt.Color("risk:N", scale=alt.Scale(domain=[True, False], range=["#D55E00", "#0072B2"]), legend=None),
+        tooltip=[alt.Tooltip("activity:N", title=t("participation.activity", lang)),
+                 alt.Tooltip("key_person_factor:Q", title=t("participation.keyperson.axis", lang)),
+                 alt.Tooltip("people:Q", title=t("participation.people", lang))],
+    )
+    return with_source(chart, source)
+
+
+def conversion_chart(conversions_table: pd.DataFrame, *, source: str, lang: str = "nl") -> alt.TopLevelMixin:
+    """Histogram of months from first visit to first volunteer session; the title gives the share who made the step."""
+    summary = conversion_summary(conversions_table).iloc[0]
+    data = conversions_table.dropna(subset=["days"]).assign(months=lambda d: (d["days"] / 30.44).round().astype(int))
+    pct = round(100 * summary["share"]) if summary["visitors"] else 0
+    title = t("participation.conversion.title", lang, pct=pct, visitors=int(summary["visitors"]))
+    chart = alt.Chart(data, title=title).mark_bar().encode(
+        x=alt.X("months:O", title=t("participation.conversion.months", lang), axis=alt.Axis(labelAngle=0)),
+        y=alt.Y("count():Q", title=t("participation.people", lang)),
+    )
+    return with_source(chart, source)
+
+
+def continuity_chart(table: pd.DataFrame, *, activity_id: str, source: str, lang: str = "nl",
+                     activity_name: str | None = None) -> alt.TopLevelMixin:
+    """Volunteers per month (line) over paid support hours per month (shaded bars), for one activity.
+
+    The title says what happened after paid support stopped, when it did: how many volunteers
+    were active in the last month against the most there ever were.
+    """
+    data = table[table["activity_id"] == activity_id]
+    name = activity_name or activity_id
+    paid_months = data.loc[data["paid_hours"] > 0, "month"]
+    peak = int(data["volunteers"].max()) if len(data) else 0
+    last = int(data["volunteers"].iloc[-1]) if len(data) else 0
+    if len(paid_months) and paid_months.max() < data["month"].max():
+        title = t("participation.continuity.title_stopped", lang, activity=name, peak=peak, last=last)
+    else:
+        title = t("participation.continuity.title", lang, activity=name, peak=peak, last=last)
+    base = alt.Chart(data).encode(x=alt.X("month:T", title=None))
+    paid = base.mark_bar(color="#E69F00", opacity=0.45).encode(
+        y=alt.Y("paid_hours:Q", title=t("participation.continuity.paid", lang), axis=alt.Axis(titleColor="#B07800")),
+        tooltip=[alt.Tooltip("yearmonth(month):T", title=t("participation.month", lang)),
+                 alt.Tooltip("paid_hours:Q", title=t("participation.continuity.paid", lang), format=",.0f")],
+    )
+    volunteers = base.mark_line(point=True, color="#0072B2").encode(
+        y=alt.Y("volunteers:Q", title=t("participation.continuity.volunteers", lang), axis=alt.Axis(titleColor="#0072B2")),
+        tooltip=[alt.Tooltip("yearmonth(month):T", title=t("participation.month", lang)),
+                 alt.Tooltip("volunteers:Q", title=t("participation.continuity.volunteers", lang)),
+                 alt.Tooltip("sessions:Q", title=t("participation.sessions", lang))],
+    )
+    chart = alt.layer(paid, volunteers, title=title).resolve_scale(y="independent")
+    return with_source(chart, source)
+
+
+def _activity_names(activities: pd.DataFrame, lang: str) -> dict:
+    column = "name_nl" if lang == "nl" else "name_en"
+    return dict(zip(activities["activity_id"], activities[column]))
