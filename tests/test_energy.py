@@ -1,0 +1,184 @@
+"""Energy: measure table, coach visits, CBS comparison, Postcoderoos and energy poverty, checked on paper."""
+
+import math
+
+import pandas as pd
+import pytest
+
+from werkplaats_data import energy
+from werkplaats_data.charts import source_of
+from werkplaats_data.errors import UserError
+from werkplaats_data.schemas import schema
+
+
+@pytest.fixture
+def visits():
+    """Two coaches, three households; one empty month (November 2022)."""
+    table = pd.DataFrame([
+        ("v1", "2022-09-05", "h1", "c1", "led_lamps;radiator_foil", 100.0, 20.0),
+        ("v2", "2022-10-01", "h1", "c2", "draught_strips", 200.0, 50.0),
+        ("v3", "2022-10-12", "h2", "c1", "led_lamps; standby_killer", None, None),
+        ("v4", "2022-12-01", "h3", "c1", None, 0.0, 0.0),
+    ], columns=["visit_id", "date", "household_id", "coach_id", "measures", "est_kwh_saved", "est_gas_m3_saved"])
+    table["date"] = pd.to_datetime(table["date"])
+    return table
+
+
+@pytest.fixture
+def solar():
+    table = pd.DataFrame([
+        ("p1", "Batavierenstraat", 2023, 2, 400.0),
+        ("p2", "Batavierenstraat", 2023, 3, 600.0),
+        ("p1", "Batavierenstraat", 2024, 2, 380.0),
+    ], columns=["person_id", "project", "year", "shares", "kwh_allocated"])
+    return table.astype({"year": "Int64", "shares": "Int64"})
+
+
+def test_fixtures_follow_the_release_schema(visits, solar):
+    schema("energy_visits").validate(visits)
+    schema("solar").validate(solar)
+
+
+def test_measure_table_is_complete_and_sourced():
+    table = energy.measures()
+    assert list(table.columns) == ["code", "label_nl", "label_en", "kwh_per_year", "gas_m3_per_year", "source"]
+    assert table["code"].is_unique
+    assert {"led_lamps", "radiator_foil", "draught_strips", "water_saving_showerhead", "standby_killer",
+            "thermostat_advice"} <= set(table["code"])
+    assert table["source"].str.len().gt(10).all()
+    assert (table[["kwh_per_year", "gas_m3_per_year"]] >= 0).all().all()
+
+
+def test_led_estimate_follows_its_stated_assumption():
+    # 5 lamps × 30 W × 3 h × 365 d = 164.25 kWh, as the source column says
+    assert energy.measures().loc["led_lamps", "kwh_per_year"] == round(5 * 30 * 3 * 365 / 1000)
+
+
+def test_split_measures_and_unknown_codes(visits):
+    long = energy.split_measures(visits)
+    assert long.groupby("visit_id")["measure"].apply(list).to_dict() == {
+        "v1": ["led_lamps", "radiator_foil"], "v2": ["draught_strips"], "v3": ["led_lamps", "standby_killer"],
+    }
+    odd = visits.assign(measures=["led_lamps;magic_box", None, None, None])
+    assert energy.unknown_measures(odd).to_dict("records") == [{"visit_id": "v1", "measure": "magic_box"}]
+    assert energy.unknown_measures(visits).empty
+
+
+def test_visit_estimates_fill_missing_from_measure_table(visits):
+    table = energy.visit_estimates(visits).set_index("visit_id")
+    assert table.loc["v1", ["kwh", "gas_m3"]].tolist() == [100.0, 20.0]  # the coach's own estimate
+    assert table.loc["v3", "kwh"] == 164 + 73  # led_lamps + standby_killer from the table
+    assert table.loc["v3", "gas_m3"] == 0
+    assert table["from_register"].tolist() == [True, True, False, True]
+
+
+def test_visits_per_month(visits):
+    table = energy.visits_per_month(visits)
+    assert table["month"].dt.strftime("%Y-%m").tolist() == ["2022-09", "2022-10", "2022-11", "2022-12"]
+    assert table["visits"].tolist() == [1, 2, 0, 1]
+    assert table["active_coaches"].tolist() == [1, 2, 0, 1]
+    assert table["households"].tolist() == [1, 2, 0, 1]
+
+
+def test_measure_counts(visits):
+    table = energy.measure_counts(visits, lang="en").set_index("measure")
+    assert table.index[0] == "led_lamps"
+    assert table.loc["led_lamps", "visits"] == 2
+    assert table.loc["led_lamps", "kwh_per_year"] == 2 * 164
+    assert table.loc["draught_strips", "label"] == "Draught strips around windows and doors"
+
+
+def test_cbs_reference_values_exact():
+    ow = energy.cbs_use(area_code="BU05990111", year=2017).iloc[0]
+    rotterdam = energy.cbs_use(area_code="GM0599", year=2017).iloc[0]
+    assert (ow["kwh_per_dwelling"], ow["gas_m3_per_dwelling"]) == (2050, 930)
+    assert (rotterdam["kwh_per_dwelling"], rotterdam["gas_m3_per_dwelling"]) == (2410, 840)
+
+
+def test_savings_vs_cbs(visits):
+    # per household: h1 100+200 = 300 kWh, 20+50 = 70 m³; h2 237 kWh, 0 m³; h3 0 → mean 179 kWh, 23.33 m³
+    table = energy.savings_vs_cbs(visits).set_index("carrier")
+    assert table.loc["electricity", "saved_per_household"] == pytest.approx(537 / 3)
+    assert table.loc["gas", "share"] == pytest.approx((70 / 3) / 930)
+    with pytest.raises(UserError, match="2030"):
+        energy.savings_vs_cbs(visits, year=2030)
+
+
+def test_tax_rates_exact_and_unknown_years_refused():
+    assert energy.tax_rate(2016) == 0.1007
+    assert energy.tax_rate(2022) == 0.03679
+    assert energy.tax_rate(2023) == 0.12599
+    assert energy.tax_rate(2024) == 0.10880
+    with pytest.raises(UserError, match="No verified energy-tax rate for 2021"):
+        energy.tax_rate(2021)
+
+
+def test_share_benefit_on_paper():
+    assert energy.share_benefit(1000, 2024) == pytest.approx(1000 * 0.10880 * 1.21)
+    assert energy.share_benefit(1000, 2024, vat=0.0) == pytest.approx(108.80)
+    assert energy.share_benefit(12000, 2024) == energy.share_benefit(10000, 2024)  # Postcoderoos cap
+
+
+def test_postcoderoos_refuses_years_without_rate(solar):
+    with_2021 = pd.concat([solar, solar.head(1).assign(year=2021)], ignore_index=True)
+    with pytest.raises(UserError, match="2021"):
+        energy.postcoderoos_benefit(with_2021)
+    assert energy.years_without_rate(with_2021) == [2021]
+    skipped = energy.postcoderoos_benefit(with_2021, skip_unknown_years=True)
+    assert set(skipped["year"]) == {2023, 2024}
+
+
+def test_share_yield(solar):
+    table = energy.share_yield(solar).set_index("year")
+    # 2023: 1000 kWh over 5 shares = 200 kWh per share; 200 × 0.12599 × 1.21 = 30.48958 euro
+    assert table.loc[2023, "kwh_per_share"] == 200
+    assert table.loc[2023, "eur_per_share"] == pytest.approx(200 * 0.12599 * 1.21)
+    assert table.loc[2023, "members"] == 2
+
+
+def test_what_can_i_save():
+    result = energy.what_can_i_save(["led_lamps", "radiator_foil"])
+    assert (result["kwh"], result["gas_m3"]) == (164, 25)
+    assert result["eur"] == pytest.approx(164 * 0.40 + 25 * 1.45)  # prijsplafond 2023 prices
+    assert "Prijsplafond" in result["price_source"]
+    own = energy.what_can_i_save(["standby_killer"], price_kwh=0.30, price_m3=1.20)
+    assert own["eur"] == pytest.approx(73 * 0.30) and own["price_source"] == "eigen invoer / user input"
+    assert energy.what_can_i_save([])["eur"] == 0
+    with pytest.raises(UserError, match="magic_box"):
+        energy.what_can_i_save(["magic_box"])
+
+
+def test_energy_poverty_on_paper():
+    households = pd.DataFrame({
+        "household_id": ["a", "b", "c", "d"],
+        "income_eur": [20000, 20000, 20000, 50000],
+        "energy_cost_eur": [2400, 1000, 1800, 6000],  # quotes 12 %, 5 %, 9 %, 12 %
+        "low_income": [True, True, True, False],
+        "low_energy_quality": [False, True, False, True],
+    })
+    flags = energy.classify_energy_poverty(households, heq_threshold=0.10, lihe_threshold=0.08).set_index("household_id")
+    assert flags["HEQ"].tolist() == [True, False, False, True]
+    assert flags["LIHE"].tolist() == [True, False, True, False]
+    assert flags["LILEK"].tolist() == [False, True, False, False]
+    assert flags["LIHE_or_LILEK"].tolist() == [True, True, True, False]
+    stricter = energy.classify_energy_poverty(households, lihe_threshold=0.10)
+    assert stricter["LIHE"].sum() == 1  # household c (9 %) drops out
+    shares = energy.poverty_shares(flags).set_index("code")
+    assert shares.loc["LIHE_or_LILEK", "share"] == 0.75
+
+
+def test_poverty_reference_figures_and_unverified_thresholds():
+    nl = energy.poverty_indicators().set_index("code")["nl_2019_percent"]
+    assert (nl["HEQ"], nl["LIHE"], nl["LILEK"], nl["LIHE_or_LILEK"]) == (7.4, 6.1, 5.4, 8.4)
+    assert energy.poverty_thresholds()["source"].str.contains("unverified").all()
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_charts_carry_a_source_and_say_the_finding(visits, solar, lang):
+    chart = energy.coaches_chart(visits, lang=lang)
+    assert "2" in chart.to_dict()["vconcat"][0]["title"]
+    assert source_of(chart)
+    assert "CBS" in source_of(energy.savings_vs_cbs_chart(visits, lang=lang))
+    assert source_of(energy.measures_chart(visits, lang=lang, demo=False))
+    yield_title = energy.share_yield_chart(solar, lang=lang).to_dict()["vconcat"][0]["title"]
+    assert not math.isnan(energy.share_yield(solar)["eur_per_share"].sum()) and "30" in yield_title

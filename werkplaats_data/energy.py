@@ -1,0 +1,392 @@
+"""Energy: coach visits and their estimated savings, the Postcoderoos solar roof, energy poverty.
+
+Every assumption is a named parameter in ``werkplaats_data/data/energy/`` with its source, or
+marked "schatting / estimate" there:
+
+- ``measures.csv``: the measure codes coaches record, with estimated kWh and m³ saved per year;
+- ``energy_tax.csv``: energy-tax rate (first bracket, € per kWh ex VAT) per year — only verified years;
+- ``parameters.csv``: VAT rate and the Postcoderoos rules;
+- ``prices.csv``: the consumer price used to turn savings into euros;
+- ``cbs_use.csv``: average electricity and gas use per dwelling (CBS);
+- ``poverty_indicators.csv`` / ``poverty_thresholds.csv``: energy-poverty indicators and thresholds.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from importlib.resources import files
+
+import altair as alt
+import pandas as pd
+
+from werkplaats_data.charts import with_source
+from werkplaats_data.errors import UserError
+from werkplaats_data.i18n import format_number, t
+
+OUDE_WESTEN = "BU05990111"
+
+
+# ----- parameter tables ---------------------------------------------------------------------
+
+
+def _read(name: str) -> pd.DataFrame:
+    with (files("werkplaats_data") / "data" / "energy" / name).open(encoding="utf-8") as fh:
+        return pd.read_csv(fh)
+
+
+@cache
+def _measures() -> pd.DataFrame:
+    return _read("measures.csv").set_index("code", drop=False)
+
+
+def measures() -> pd.DataFrame:
+    """The measure table: code, label_nl, label_en, kwh_per_year, gas_m3_per_year, source (indexed by code)."""
+    return _measures().copy()
+
+
+def energy_tax_rates() -> pd.DataFrame:
+    """Verified energy-tax rates: year, rate_eur_per_kwh_ex_vat, source. Other years are not known."""
+    return _read("energy_tax.csv")
+
+
+def parameter(name: str) -> float:
+    """A named parameter from ``parameters.csv`` (e.g. ``vat_rate``)."""
+    table = _read("parameters.csv").set_index("name")
+    return float(table.loc[name, "value"])
+
+
+def prices() -> pd.DataFrame:
+    """Consumer prices used for euro estimates: carrier, unit, eur_per_unit_incl_vat, year, source."""
+    return _read("prices.csv").set_index("carrier", drop=False)
+
+
+def cbs_use(*, area_code: str | None = None, year: int | None = None) -> pd.DataFrame:
+    """CBS average use per dwelling: area_code, area_name, year, kwh_per_dwelling, gas_m3_per_dwelling, source."""
+    table = _read("cbs_use.csv")
+    if area_code is not None:
+        table = table[table["area_code"] == area_code]
+    if year is not None:
+        table = table[table["year"] == year]
+    return table.reset_index(drop=True)
+
+
+def poverty_indicators() -> pd.DataFrame:
+    """Energy-poverty indicators with their definition and the national 2019 share (CBS/TNO)."""
+    return _read("poverty_indicators.csv")
+
+
+def poverty_thresholds() -> pd.DataFrame:
+    """Thresholds used by the indicators, with their source (marked unverified where they are)."""
+    return _read("poverty_thresholds.csv").set_index("name", drop=False)
+
+
+# ----- coach visits ---------------------------------------------------------------------------
+
+
+def split_measures(energy_visits: pd.DataFrame) -> pd.DataFrame:
+    """One row per measure per visit: visit_id, date, household_id, coach_id, measure.
+
+    ``measures`` is split on ';', spaces are stripped, empty parts dropped; visits without
+    measures give no rows.
+    """
+    long = energy_visits[["visit_id", "date", "household_id", "coach_id"]].assign(
+        measure=energy_visits["measures"].fillna("").str.split(";")
+    ).explode("measure")
+    long["measure"] = long["measure"].str.strip()
+    return long[long["measure"].fillna("") != ""].reset_index(drop=True)
+
+
+def unknown_measures(energy_visits: pd.DataFrame) -> pd.DataFrame:
+    """Measures recorded on a visit that are not in the measure table: visit_id, measure."""
+    long = split_measures(energy_visits)
+    return long.loc[~long["measure"].isin(_measures().index), ["visit_id", "measure"]].reset_index(drop=True)
+
+
+def visit_estimates(energy_visits: pd.DataFrame) -> pd.DataFrame:
+    """Each visit's estimated yearly savings, filled in from the measure table where the register is empty.
+
+    Columns: visit_id, date, household_id, coach_id, kwh, gas_m3, from_register (True when
+    the coach's own estimate was used for both). A missing estimate becomes the sum of the
+    measure table's figures for the visit's measures (0 when none is known).
+    """
+    long = split_measures(energy_visits).join(_measures()[["kwh_per_year", "gas_m3_per_year"]], on="measure")
+    from_table = long.groupby("visit_id")[["kwh_per_year", "gas_m3_per_year"]].sum()
+    out = energy_visits[["visit_id", "date", "household_id", "coach_id"]].copy()
+    out["kwh"] = energy_visits["est_kwh_saved"].fillna(energy_visits["visit_id"].map(from_table["kwh_per_year"]).fillna(0.0))
+    out["gas_m3"] = energy_visits["est_gas_m3_saved"].fillna(energy_visits["visit_id"].map(from_table["gas_m3_per_year"]).fillna(0.0))
+    out["from_register"] = energy_visits["est_kwh_saved"].notna() & energy_visits["est_gas_m3_saved"].notna()
+    return out.reset_index(drop=True)
+
+
+def visits_per_month(energy_visits: pd.DataFrame) -> pd.DataFrame:
+    """Per calendar month: month (first day), visits, households, active_coaches.
+
+    A coach is active in a month when they made at least one visit that month. Months with no
+    visits between the first and last visit appear with zeros.
+    """
+    columns = ["month", "visits", "households", "active_coaches"]
+    if energy_visits.empty:
+        return pd.DataFrame(columns=columns)
+    month = energy_visits["date"].dt.to_period("M")
+    table = energy_visits.assign(month=month).groupby("month").agg(
+        visits=("visit_id", "size"), households=("household_id", "nunique"), active_coaches=("coach_id", "nunique")
+    )
+    months = pd.period_range(month.min(), month.max(), freq="M")
+    table = table.reindex(months, fill_value=0)
+    table.index = months.to_timestamp()
+    return table.rename_axis("month").reset_index()[columns]
+
+
+def measure_counts(energy_visits: pd.DataFrame, *, lang: str = "nl") -> pd.DataFrame:
+    """How often each measure was taken: measure, label, visits, households, kwh_per_year, gas_m3_per_year.
+
+    ``kwh_per_year`` and ``gas_m3_per_year`` are the measure table's estimate times the number of
+    visits. Codes not in the measure table keep their code as label and get no estimate (empty).
+    Sorted by visits, most first.
+    """
+    long = split_measures(energy_visits)
+    table = long.groupby("measure").agg(visits=("visit_id", "size"), households=("household_id", "nunique")).reset_index()
+    known = _measures()
+    label_column = "label_nl" if lang == "nl" else "label_en"
+    table["label"] = table["measure"].map(known[label_column]).fillna(table["measure"])
+    table["kwh_per_year"] = table["measure"].map(known["kwh_per_year"]) * table["visits"]
+    table["gas_m3_per_year"] = table["measure"].map(known["gas_m3_per_year"]) * table["visits"]
+    return table.sort_values(["visits", "measure"], ascending=[False, True], ignore_index=True)
+
+
+def savings_vs_cbs(energy_visits: pd.DataFrame, *, area_code: str = OUDE_WESTEN, year: int = 2017) -> pd.DataFrame:
+    """Estimated saving per visited household against CBS average use per dwelling.
+
+    One row per carrier (electricity in kWh, gas in m³): saved_per_household (mean over visited
+    households of the sum of their visits' estimates), use_per_dwelling (CBS, the given area and
+    year), share (saved / use). Raises ``UserError`` when CBS has no figure for that area and year.
+    """
+    reference = cbs_use(area_code=area_code, year=year)
+    if reference.empty:
+        known = ", ".join(f"{r.area_code} {r.year}" for r in cbs_use().itertuples())
+        raise UserError(f"No CBS energy use for area {area_code} in {year}; known: {known}.")
+    per_household = visit_estimates(energy_visits).groupby("household_id")[["kwh", "gas_m3"]].sum()
+    saved = per_household.mean() if len(per_household) else pd.Series({"kwh": 0.0, "gas_m3": 0.0})
+    row = reference.iloc[0]
+    table = pd.DataFrame({
+        "carrier": ["electricity", "gas"],
+        "unit": ["kWh", "m3"],
+        "saved_per_household": [float(saved["kwh"]), float(saved["gas_m3"])],
+        "use_per_dwelling": [float(row["kwh_per_dwelling"]), float(row["gas_m3_per_dwelling"])],
+    })
+    table["share"] = table["saved_per_household"] / table["use_per_dwelling"]
+    return table.assign(source=row["source"])
+
+
+# ----- "what can I save" --------------------------------------------------------------------
+
+
+def savings_for(codes, *, price_kwh: float | None = None, price_m3: float | None = None, lang: str = "nl") -> pd.DataFrame:
+    """Per chosen measure: measure, label, kwh, gas_m3, eur (per year).
+
+    eur = kwh × price per kWh + m³ × price per m³; prices default to ``prices.csv`` (incl. VAT,
+    source stated there). Raises ``UserError`` for a code that is not in the measure table.
+    """
+    known = _measures()
+    unknown = [c for c in codes if c not in known.index]
+    if unknown:
+        raise UserError(f"Unknown energy measure(s): {', '.join(unknown)}. Known codes: {', '.join(known.index)}.")
+    price_kwh = prices().loc["electricity", "eur_per_unit_incl_vat"] if price_kwh is None else price_kwh
+    price_m3 = prices().loc["gas", "eur_per_unit_incl_vat"] if price_m3 is None else price_m3
+    chosen = known.loc[list(codes)]
+    table = pd.DataFrame({
+        "measure": chosen["code"].to_numpy(),
+        "label": chosen["label_nl" if lang == "nl" else "label_en"].to_numpy(),
+        "kwh": chosen["kwh_per_year"].astype(float).to_numpy(),
+        "gas_m3": chosen["gas_m3_per_year"].astype(float).to_numpy(),
+    })
+    table["eur"] = table["kwh"] * float(price_kwh) + table["gas_m3"] * float(price_m3)
+    return table
+
+
+def what_can_i_save(codes, *, price_kwh: float | None = None, price_m3: float | None = None) -> dict:
+    """Totals for a dashboard: {"kwh", "gas_m3", "eur", "price_kwh", "price_m3", "price_source"} per year.
+
+    Sums ``savings_for``; ``price_source`` says where the default prices come from (or "eigen
+    invoer / user input" when both prices were given).
+    """
+    table = savings_for(codes, price_kwh=price_kwh, price_m3=price_m3)
+    default = prices()
+    source = "eigen invoer / user input" if price_kwh is not None and price_m3 is not None else "; ".join(default["source"])
+    return {
+        "kwh": float(table["kwh"].sum()),
+        "gas_m3": float(table["gas_m3"].sum()),
+        "eur": float(table["eur"].sum()),
+        "price_kwh": float(default.loc["electricity", "eur_per_unit_incl_vat"] if price_kwh is None else price_kwh),
+        "price_m3": float(default.loc["gas", "eur_per_unit_incl_vat"] if price_m3 is None else price_m3),
+        "price_source": source,
+    }
+
+
+# ----- Postcoderoos ---------------------------------------------------------------------------
+
+
+def tax_rate(year: int) -> float:
+    """The verified energy-tax rate (€ per kWh, ex VAT) for ``year``; ``UserError`` for other years."""
+    rates = energy_tax_rates().set_index("year")["rate_eur_per_kwh_ex_vat"]
+    if year not in rates.index:
+        raise UserError(
+            f"No verified energy-tax rate for {year}; known years: {', '.join(map(str, rates.index))}. "
+            "Add the Belastingdienst rate with its source to werkplaats_data/data/energy/energy_tax.csv."
+        )
+    return float(rates.loc[year])
+
+
+def years_without_rate(solar: pd.DataFrame) -> list[int]:
+    """The years in ``solar`` for which no verified energy-tax rate is known."""
+    known = set(energy_tax_rates()["year"])
+    return sorted(int(y) for y in set(solar["year"].dropna()) - known)
+
+
+def share_benefit(kwh: float, year: int, *, vat: float | None = None) -> float:
+    """What ``kwh`` allocated kWh are worth to a member in ``year``: kWh × tax rate × (1 + VAT), in €.
+
+    kWh above the scheme's cap (``postcoderoos_max_kwh``) do not count. VAT defaults to
+    ``vat_rate`` in parameters.csv.
+    """
+    vat = parameter("vat_rate") if vat is None else vat
+    counted = min(float(kwh), parameter("postcoderoos_max_kwh"))
+    return counted * tax_rate(year) * (1 + vat)
+
+
+def postcoderoos_benefit(solar: pd.DataFrame, *, vat: float | None = None, skip_unknown_years: bool = False) -> pd.DataFrame:
+    """Each member's yearly benefit: the solar rows plus rate_eur_per_kwh and benefit_eur.
+
+    Raises ``UserError`` when a year has no verified rate, unless ``skip_unknown_years=True``
+    (then those rows are left out; ``years_without_rate`` lists them).
+    """
+    missing = years_without_rate(solar)
+    if missing and not skip_unknown_years:
+        raise UserError(
+            f"No verified energy-tax rate for {', '.join(map(str, missing))}: the benefit is not guessed. "
+            "Add the rate with its source to werkplaats_data/data/energy/energy_tax.csv, or skip these years."
+        )
+    rows = solar[~solar["year"].isin(missing)].copy()
+    rows["rate_eur_per_kwh"] = [tax_rate(int(y)) for y in rows["year"]]
+    rows["benefit_eur"] = [share_benefit(k, int(y), vat=vat) for k, y in zip(rows["kwh_allocated"], rows["year"])]
+    return rows.reset_index(drop=True)
+
+
+def share_yield(solar: pd.DataFrame, *, vat: float | None = None, skip_unknown_years: bool = False) -> pd.DataFrame:
+    """What one share yields per project and year: project, year, members, shares, kwh_allocated,
+    kwh_per_share, eur_per_share (benefit summed over members ÷ shares)."""
+    benefit = postcoderoos_benefit(solar, vat=vat, skip_unknown_years=skip_unknown_years)
+    table = benefit.groupby(["project", "year"]).agg(
+        members=("person_id", "nunique"), shares=("shares", "sum"),
+        kwh_allocated=("kwh_allocated", "sum"), benefit_eur=("benefit_eur", "sum"),
+    ).reset_index()
+    table["kwh_per_share"] = table["kwh_allocated"] / table["shares"]
+    table["eur_per_share"] = table["benefit_eur"] / table["shares"]
+    return table
+
+
+# ----- energy poverty -------------------------------------------------------------------------
+
+
+def classify_energy_poverty(households: pd.DataFrame, *, heq_threshold: float | None = None,
+                            lihe_threshold: float | None = None) -> pd.DataFrame:
+    """Energy-poverty flags per household, following the CBS/TNO indicators.
+
+    Input columns: household_id, income_eur, energy_cost_eur (both per year), low_income (bool),
+    low_energy_quality (bool). Adds energy_quote = energy_cost_eur / income_eur and:
+    HEQ = energy_quote > heq_threshold; LIHE = low_income and energy_quote > lihe_threshold;
+    LILEK = low_income and low_energy_quality; LIHE_or_LILEK = LIHE or LILEK.
+    Thresholds default to ``poverty_thresholds.csv`` (marked unverified there).
+    """
+    limits = poverty_thresholds()["value"]
+    heq_threshold = float(limits["heq_energy_quote"]) if heq_threshold is None else heq_threshold
+    lihe_threshold = float(limits["lihe_energy_quote"]) if lihe_threshold is None else lihe_threshold
+    out = households.copy()
+    out["energy_quote"] = out["energy_cost_eur"] / out["income_eur"]
+    low_income = out["low_income"].astype(bool)
+    out["HEQ"] = out["energy_quote"] > heq_threshold
+    out["LIHE"] = low_income & (out["energy_quote"] > lihe_threshold)
+    out["LILEK"] = low_income & out["low_energy_quality"].astype(bool)
+    out["LIHE_or_LILEK"] = out["LIHE"] | out["LILEK"]
+    return out
+
+
+def poverty_shares(classified: pd.DataFrame) -> pd.DataFrame:
+    """Share of households per indicator (HEQ, LIHE, LILEK, LIHE_or_LILEK), next to the NL 2019 figure.
+
+    Columns: code, households, share (0–1), nl_2019_percent, source.
+    """
+    reference = poverty_indicators().set_index("code")
+    codes = ["HEQ", "LIHE", "LILEK", "LIHE_or_LILEK"]
+    return pd.DataFrame({
+        "code": codes,
+        "households": [int(classified[c].sum()) for c in codes],
+        "share": [float(classified[c].mean()) if len(classified) else 0.0 for c in codes],
+        "nl_2019_percent": [float(reference.loc[c, "nl_2019_percent"]) for c in codes],
+        "source": [reference.loc[c, "source"] for c in codes],
+    })
+
+
+# ----- charts -------------------------------------------------------------------------------
+
+
+def _source(lang: str, demo: bool) -> str:
+    return t("source.demo", lang) if demo else t("energy.source", lang)
+
+
+def coaches_chart(energy_visits: pd.DataFrame, *, lang: str = "nl", demo: bool = True) -> alt.TopLevelMixin:
+    """Lines of visits and active coaches per month; the title gives the peak and the last month's coaches."""
+    table = visits_per_month(energy_visits)
+    peak = int(table["active_coaches"].max()) if len(table) else 0
+    last = int(table["active_coaches"].iloc[-1]) if len(table) else 0
+    long = table.melt(id_vars="month", value_vars=["visits", "active_coaches"], var_name="series", value_name="count")
+    long["series"] = long["series"].map(lambda s: t(f"energy.{s}", lang))
+    chart = alt.Chart(long).mark_line(point=True).encode(
+        x=alt.X("month:T", title=t("energy.month", lang)),
+        y=alt.Y("count:Q", title=t("energy.count", lang)),
+        color=alt.Color("series:N", title=None),
+        tooltip=[alt.Tooltip("month:T", format="%Y-%m"), "series:N", "count:Q"],
+    ).properties(title=t("energy.coaches_title", lang, peak=peak, last=last))
+    return with_source(chart, _source(lang, demo))
+
+
+def measures_chart(energy_visits: pd.DataFrame, *, lang: str = "nl", demo: bool = True) -> alt.TopLevelMixin:
+    """Bars of visits per measure; the title names the measure taken most often."""
+    table = measure_counts(energy_visits, lang=lang)
+    top = table["label"].iloc[0] if len(table) else "–"
+    chart = alt.Chart(table).mark_bar().encode(
+        x=alt.X("visits:Q", title=t("energy.visits", lang)),
+        y=alt.Y("label:N", sort="-x", title=None),
+        tooltip=["label:N", "visits:Q", "households:Q"],
+    ).properties(title=t("energy.measures_title", lang, measure=top))
+    return with_source(chart, _source(lang, demo))
+
+
+def savings_vs_cbs_chart(energy_visits: pd.DataFrame, *, lang: str = "nl", demo: bool = True,
+                         area_code: str = OUDE_WESTEN, year: int = 2017) -> alt.TopLevelMixin:
+    """Per carrier, the estimated saving per household as a share of CBS use per dwelling (in %)."""
+    table = savings_vs_cbs(energy_visits, area_code=area_code, year=year)
+    table = table.assign(percent=100 * table["share"], label=table["carrier"].map(lambda c: t(f"energy.carrier.{c}", lang)))
+    gas = float(table.loc[table["carrier"] == "gas", "percent"].iloc[0])
+    chart = alt.Chart(table).mark_bar().encode(
+        x=alt.X("percent:Q", title=t("energy.percent_of_use", lang)),
+        y=alt.Y("label:N", title=None),
+        tooltip=["label:N", alt.Tooltip("saved_per_household:Q", format=".0f"), "use_per_dwelling:Q", alt.Tooltip("percent:Q", format=".1f")],
+    ).properties(title=t("energy.vs_cbs_title", lang, percent=format_number(gas, lang, 1)))
+    source = f"{_source(lang, demo)}; {t('source.cbs', lang, year=year)}"
+    return with_source(chart, source)
+
+
+def share_yield_chart(solar: pd.DataFrame, *, lang: str = "nl", demo: bool = True) -> alt.TopLevelMixin:
+    """Bars of € per share per year (years with a verified tax rate only); the title gives the range."""
+    table = share_yield(solar, skip_unknown_years=True)
+    low = format_number(table["eur_per_share"].min(), lang, 2) if len(table) else "–"
+    high = format_number(table["eur_per_share"].max(), lang, 2) if len(table) else "–"
+    chart = alt.Chart(table).mark_bar().encode(
+        x=alt.X("year:O", title=t("energy.year", lang)),
+        y=alt.Y("eur_per_share:Q", title=t("energy.eur_per_share", lang)),
+        color=alt.Color("project:N", title=None),
+        xOffset="project:N",
+        tooltip=["project:N", "year:O", alt.Tooltip("kwh_per_share:Q", format=".0f"), alt.Tooltip("eur_per_share:Q", format=".2f")],
+    ).properties(title=t("energy.share_title", lang, low=low, high=high))
+    return with_source(chart, f"{_source(lang, demo)}; {t('energy.source_tax', lang)}")
