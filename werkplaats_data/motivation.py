@@ -1,0 +1,259 @@
+"""Why residents take part: scores for the motivation survey, their reliability, and charts.
+
+Everything starts from the release table ``survey_responses`` (long: one answer per row, columns
+response_id, person_id, date, instrument, item, value, text, language). Items are recognised by
+their code (``vfi_3``, ``sci_12``, ``local_saving_money``, ``open_why``) through the item
+definitions in ``data/survey_items.csv``, so the ``instrument`` column is not needed for scoring.
+
+- VFI (Clary et al. 1998): six functions, each the mean of its 5 items (1–7).
+- SCI-2 (Chavis et al. 2008): four subscales, each the sum of its 6 items (0–3, so 0–18), and a total (0–72).
+- Local items of the Werkplaats (1–5) and open questions.
+The kit's wording is a paraphrase of both instruments, in Dutch and English: "adapted, not validated".
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from importlib.resources import files
+
+import altair as alt
+import numpy as np
+import pandas as pd
+
+from werkplaats_data import stats
+from werkplaats_data.charts import with_source
+from werkplaats_data.i18n import t
+
+VFI_FUNCTIONS = ("values", "understanding", "social", "career", "protective", "enhancement")
+SCI_SUBSCALES = ("reinforcement_of_needs", "membership", "influence", "shared_emotional_connection")
+#: A VFI function score needs at least this many of its 5 items answered.
+VFI_MIN_ITEMS = 3
+#: An SCI-2 subscale may miss at most this many of its 6 items (the sum is then prorated).
+SCI_MAX_MISSING = 1
+#: A local item (1–5) counts as agreement from this value up ("eens", "helemaal eens").
+LOCAL_AGREE_FROM = 4
+_RESPONSE_COLUMNS = ["response_id", "person_id", "date", "language"]
+
+
+@cache
+def _items() -> pd.DataFrame:
+    with (files("werkplaats_data") / "data" / "survey_items.csv").open(encoding="utf-8") as fh:
+        return pd.read_csv(fh, dtype={"validated_nl": str}, keep_default_na=False, na_values={"min": [""], "max": [""]})
+
+
+def survey_items(instrument: str | None = None) -> pd.DataFrame:
+    """The item definitions (instrument, item, scale, text_nl, text_en, min, max, validated_nl, source).
+
+    ``instrument`` (vfi, sci, local, open) keeps only that instrument's items, in questionnaire order.
+    """
+    items = _items()
+    if instrument is not None:
+        items = items[items["instrument"] == instrument]
+    return items.reset_index(drop=True).copy()
+
+
+def item_text(items: pd.DataFrame, lang: str) -> pd.Series:
+    """The item wording in ``lang``: Dutch for "nl", English for every other language."""
+    return items["text_nl"] if lang == "nl" else items["text_en"]
+
+
+def answers_wide(responses: pd.DataFrame, instrument: str) -> pd.DataFrame:
+    """One row per filled-in form, one column per item of ``instrument`` (numeric answers).
+
+    Rows are the forms that answered at least one of the instrument's items; the index is
+    response_id and the columns person_id, date, language come first. Answers outside the item's
+    min–max range count as missing.
+    """
+    items = survey_items(instrument)
+    answers = responses[responses["item"].isin(items["item"])].merge(items[["item", "min", "max"]], on="item")
+    in_range = answers["value"].between(answers["min"], answers["max"])
+    answers = answers.assign(value=answers["value"].where(in_range))
+    wide = answers.pivot(index="response_id", columns="item", values="value").reindex(columns=items["item"])
+    wide.columns.name = None
+    about = responses.drop_duplicates("response_id").set_index("response_id")[_RESPONSE_COLUMNS[1:]]
+    return about.join(wide, how="inner")
+
+
+def _scores(responses: pd.DataFrame, instrument: str, scales: tuple[str, ...], score) -> pd.DataFrame:
+    items = survey_items(instrument)
+    wide = answers_wide(responses, instrument)
+    rows = []
+    for scale in scales:
+        answers = wide[items.loc[items["scale"] == scale, "item"]]
+        rows.append(pd.DataFrame({
+            "response_id": wide.index, "instrument": instrument, "scale": scale,
+            "score": score(answers).to_numpy(), "items_answered": answers.notna().sum(axis=1).to_numpy(),
+        }))
+    scores = pd.concat(rows, ignore_index=True) if rows else pd.DataFrame()
+    return wide[_RESPONSE_COLUMNS[1:]].reset_index().merge(scores, on="response_id")[
+        _RESPONSE_COLUMNS + ["instrument", "scale", "score", "items_answered"]
+    ]
+
+
+def vfi_scores(responses: pd.DataFrame, *, min_items: int = VFI_MIN_ITEMS) -> pd.DataFrame:
+    """VFI function scores: one row per form and function (values, understanding, social, career, protective, enhancement).
+
+    Score = mean of the function's answered items (1–7). When fewer than ``min_items`` of its 5 items
+    are answered, the score is missing (NaN). Columns: response_id, person_id, date, language,
+    instrument, scale, score, items_answered.
+    """
+    def score(answers: pd.DataFrame) -> pd.Series:
+        return answers.mean(axis=1).where(answers.notna().sum(axis=1) >= min_items)
+
+    return _scores(responses, "vfi", VFI_FUNCTIONS, score)
+
+
+def sci_scores(responses: pd.DataFrame, *, max_missing: int = SCI_MAX_MISSING) -> pd.DataFrame:
+    """SCI-2 subscale sums (0–18) and total (0–72): one row per form and scale (four subscales, then "total").
+
+    Subscale = sum of its 6 items (0–3). When up to ``max_missing`` items are missing the sum is
+    prorated (mean of the answered items × 6); with more missing the subscale is missing (NaN).
+    The total is the sum of the four subscales, and missing when any subscale is missing.
+    Same columns as ``vfi_scores``.
+    """
+    def score(answers: pd.DataFrame) -> pd.Series:
+        enough = answers.notna().sum(axis=1) >= answers.shape[1] - max_missing
+        return (answers.mean(axis=1) * answers.shape[1]).where(enough)
+
+    subscales = _scores(responses, "sci", SCI_SUBSCALES, score)
+    if subscales.empty:
+        return subscales
+    total = subscales.groupby("response_id", sort=False).agg(
+        score=("score", lambda s: s.sum() if s.notna().all() else np.nan), items_answered=("items_answered", "sum")
+    )
+    first = subscales.drop_duplicates("response_id").set_index("response_id")[["person_id", "date", "language", "instrument"]]
+    totals = first.join(total).reset_index().assign(scale="total")[subscales.columns]
+    return pd.concat([subscales, totals], ignore_index=True)
+
+
+def scale_summary(scores: pd.DataFrame, *, by: str | None = None) -> pd.DataFrame:
+    """Per scale (and per ``by`` group, e.g. "language"): n (forms with a score), mean, sd, median.
+
+    ``scores`` comes from ``vfi_scores`` or ``sci_scores``. Rows are in the order of the scales,
+    missing scores are left out.
+    """
+    keys = ["instrument", "scale"] + ([by] if by else [])
+    valid = scores.dropna(subset=["score"])
+    summary = valid.groupby(keys, sort=False)["score"].agg(n="count", mean="mean", sd="std", median="median").reset_index()
+    order = {s: i for i, s in enumerate(VFI_FUNCTIONS + SCI_SUBSCALES + ("total",))}
+    summary["position"] = summary["scale"].map(order)
+    return summary.sort_values(["instrument", "position"], kind="stable").drop(columns="position").reset_index(drop=True)
+
+
+def local_agreement(responses: pd.DataFrame) -> pd.DataFrame:
+    """The Werkplaats' own items (1 = helemaal oneens … 5 = helemaal eens), one row per item.
+
+    Columns: item, text_nl, text_en, n (forms that answered), mean, agree (forms answering
+    ``LOCAL_AGREE_FROM`` or higher), share_agree (agree / n). Items nobody answered have n = 0.
+    """
+    items = survey_items("local")
+    wide = answers_wide(responses, "local")
+    rows = []
+    for item in items["item"]:
+        answers = wide[item].dropna() if item in wide else pd.Series(dtype=float)
+        agree = int((answers >= LOCAL_AGREE_FROM).sum())
+        rows.append({"item": item, "n": len(answers), "mean": answers.mean(), "agree": agree,
+                     "share_agree": agree / len(answers) if len(answers) else np.nan})
+    return items[["item", "text_nl", "text_en"]].merge(pd.DataFrame(rows), on="item")
+
+
+def reliability(responses: pd.DataFrame) -> pd.DataFrame:
+    """Cronbach's α per VFI function, SCI-2 subscale and SCI-2 total, with its 95 % Feldt interval.
+
+    Uses only forms that answered every item of the scale (listwise). Columns: instrument, scale,
+    n_items, n_respondents, alpha, ci_low, ci_high. α ≥ .70 is usually read as acceptable; with few
+    respondents the interval is wide.
+    """
+    rows = []
+    for instrument, scales in (("vfi", VFI_FUNCTIONS), ("sci", SCI_SUBSCALES + ("total",))):
+        items = survey_items(instrument)
+        wide = answers_wide(responses, instrument)
+        for scale in scales:
+            codes = items["item"] if scale == "total" else items.loc[items["scale"] == scale, "item"]
+            result = stats.cronbach_alpha(wide[codes])
+            rows.append({"instrument": instrument, "scale": scale, "n_items": result.n_items,
+                         "n_respondents": result.n_respondents, "alpha": result.alpha,
+                         "ci_low": result.ci_low, "ci_high": result.ci_high})
+    return pd.DataFrame(rows)
+
+
+def open_answers(responses: pd.DataFrame, *, item: str | None = None) -> pd.DataFrame:
+    """The non-empty answers to open questions (or to one open ``item``), oldest first.
+
+    Columns: response_id, person_id, date, language, item, text.
+    """
+    codes = survey_items("open")["item"] if item is None else [item]
+    answers = responses[responses["item"].isin(codes)]
+    answers = answers[answers["text"].fillna("").str.strip() != ""]
+    return answers[_RESPONSE_COLUMNS + ["item", "text"]].sort_values(["date", "response_id"]).reset_index(drop=True)
+
+
+# --- charts -----------------------------------------------------------------------------------
+
+
+def scale_label(scale: str, instrument: str, lang: str = "nl") -> str:
+    """The readers' name of a VFI function or SCI-2 subscale ("Waarden: anderen helpen")."""
+    return t(f"motivation.{instrument}.{scale}", lang)
+
+
+def vfi_profile_chart(scores: pd.DataFrame, *, source: str, lang: str = "nl", by: str | None = None) -> alt.TopLevelMixin:
+    """Bars: the mean score (1–7) per VFI function, highest first; one bar per ``by`` group if given.
+
+    The title names the function with the highest mean; the subtitle says the wording is adapted,
+    not validated. ``source`` is the caption ("Bron: …" or the demo label).
+    """
+    summary = scale_summary(scores[scores["instrument"] == "vfi"], by=by)
+    summary["label"] = [scale_label(s, "vfi", lang) for s in summary["scale"]]
+    overall = scale_summary(scores[scores["instrument"] == "vfi"]).sort_values("mean", ascending=False)
+    top = scale_label(overall["scale"].iloc[0], "vfi", lang) if len(overall) else "–"
+    order = [scale_label(s, "vfi", lang) for s in overall["scale"]]
+    encoding = {
+        "x": alt.X("mean:Q", title=t("motivation.vfi.axis", lang), scale=alt.Scale(domain=[1, 7]), axis=alt.Axis(values=list(range(1, 8)), format="d")),
+        "x2": alt.datum(1),  # bars start at the scale's lowest answer, 1
+        "y": alt.Y("label:N", title=None, sort=order, axis=alt.Axis(labelLimit=420)),
+        "tooltip": [alt.Tooltip("label:N", title=t("motivation.reason", lang)),
+                    alt.Tooltip("mean:Q", format=".1f", title=t("motivation.mean", lang)),
+                    alt.Tooltip("n:Q", title=t("motivation.n", lang))],
+    }
+    if by:
+        encoding["yOffset"] = alt.YOffset(f"{by}:N")
+        encoding["color"] = alt.Color(f"{by}:N", title=t("motivation.group", lang))
+    chart = alt.Chart(summary).mark_bar().encode(**encoding).properties(
+        title={"text": t("motivation.vfi.title", lang, top=top), "subtitle": t("motivation.adapted_not_validated", lang)},
+    )
+    return with_source(chart, source)
+
+
+def sci_chart(scores: pd.DataFrame, *, source: str, lang: str = "nl") -> alt.TopLevelMixin:
+    """Bars: the mean SCI-2 subscale sum (0–18) per subscale, in the instrument's order.
+
+    The title names the highest subscale; the subtitle says the wording is adapted, not validated.
+    """
+    summary = scale_summary(scores[(scores["instrument"] == "sci") & (scores["scale"] != "total")])
+    summary["label"] = [scale_label(s, "sci", lang) for s in summary["scale"]]
+    top = summary.sort_values("mean", ascending=False)["label"].iloc[0] if len(summary) else "–"
+    chart = alt.Chart(summary).mark_bar().encode(
+        x=alt.X("mean:Q", title=t("motivation.sci.axis", lang), scale=alt.Scale(domain=[0, 18])),
+        y=alt.Y("label:N", title=None, sort=list(summary["label"]), axis=alt.Axis(labelLimit=420)),
+        tooltip=[alt.Tooltip("label:N", title=t("motivation.scale", lang)),
+                 alt.Tooltip("mean:Q", format=".1f", title=t("motivation.mean", lang)),
+                 alt.Tooltip("n:Q", title=t("motivation.n", lang))],
+    ).properties(title={"text": t("motivation.sci.title", lang, top=top), "subtitle": t("motivation.adapted_not_validated", lang)})
+    return with_source(chart, source)
+
+
+def local_items_chart(agreement: pd.DataFrame, *, source: str, lang: str = "nl") -> alt.TopLevelMixin:
+    """Bars: the share of forms agreeing (4 or 5 on 1–5) with each of the Werkplaats' own items, highest first.
+
+    ``agreement`` comes from ``local_agreement``. The title quotes the item most agreed with.
+    """
+    data = agreement[agreement["n"] > 0].assign(label=lambda d: item_text(d, lang)).sort_values("share_agree", ascending=False)
+    top = data["label"].iloc[0] if len(data) else "–"
+    chart = alt.Chart(data).mark_bar().encode(
+        x=alt.X("share_agree:Q", title=t("motivation.local.axis", lang), axis=alt.Axis(format="%"), scale=alt.Scale(domain=[0, 1])),
+        y=alt.Y("label:N", title=None, sort=list(data["label"]), axis=alt.Axis(labelLimit=420)),
+        tooltip=[alt.Tooltip("label:N", title=t("motivation.item", lang)),
+                 alt.Tooltip("share_agree:Q", format=".0%", title=t("motivation.local.axis", lang)),
+                 alt.Tooltip("n:Q", title=t("motivation.n", lang))],
+    ).properties(title={"text": t("motivation.local.title", lang, top=top), "subtitle": t("motivation.local.subtitle", lang)})
+    return with_source(chart, source)
