@@ -1,0 +1,73 @@
+"""Greening actions per kind, period and street, on a table small enough to count by hand."""
+
+import pandas as pd
+import pytest
+
+from werkplaats_data import greening
+from werkplaats_data.charts import source_of
+from werkplaats_data.schemas import GREENING_KINDS, schema
+
+
+@pytest.fixture
+def actions():
+    table = pd.DataFrame([
+        ("g1", "2021-05-01", "facade_garden", "Gaffelstraat", 1.0, "stuks"),
+        ("g2", "2021-06-01", "tiles_removed", "Gaffelstraat", 40.0, "tegels"),
+        ("g3", "2021-06-15", "tiles_removed", "Josephstraat", 3.0, "m2"),
+        ("g4", "2023-04-01", "facade_garden", "Josephstraat", 2.0, "stuks"),
+        ("g5", "2023-09-01", "maintenance", None, 1.0, None),
+    ], columns=["action_id", "date", "kind", "street", "quantity", "unit"])
+    table["date"] = pd.to_datetime(table["date"])
+    return table
+
+
+def test_fixture_follows_the_release_schema(actions):
+    schema("greening").validate(actions)
+
+
+def test_totals_never_add_different_units(actions):
+    table = greening.totals_by_kind(actions)
+    tiles = table[table["kind"] == "tiles_removed"].set_index("unit")["quantity"].to_dict()
+    assert tiles == {"m2": 3.0, "tegels": 40.0}
+    assert set(table["kind"]) == set(GREENING_KINDS)
+    assert table.loc[table["kind"] == "rain_barrel", "actions"].tolist() == [0]
+    assert table["actions"].sum() == 5
+
+
+def test_actions_over_time_by_year_fills_quiet_years(actions):
+    table = greening.actions_over_time(actions, freq="Y")
+    per_year = table.groupby(table["period"].dt.year)["actions"].sum().to_dict()
+    assert per_year == {2021: 3, 2022: 0, 2023: 2}
+    assert len(table) == 3 * len(GREENING_KINDS)
+    row = table[(table["period"].dt.year == 2021) & (table["kind"] == "tiles_removed")].iloc[0]
+    assert (row["actions"], row["quantity"]) == (2, 43.0)
+
+
+def test_actions_over_time_by_quarter(actions):
+    table = greening.actions_over_time(actions, freq="Q")
+    quarters = table.groupby("period")["actions"].sum()
+    assert quarters.index.min() == pd.Timestamp("2021-04-01")
+    assert quarters.loc[pd.Timestamp("2021-04-01")] == 3 and quarters.sum() == 5
+
+
+def test_actions_by_street(actions):
+    table = greening.actions_by_street(actions)
+    assert table["street"].tolist() == ["Gaffelstraat", "Josephstraat", greening.UNKNOWN_STREET]
+    assert table["actions"].tolist() == [2, 2, 1]
+    assert table["kinds"].tolist() == [2, 2, 1]
+
+
+def test_empty_table_gives_empty_result():
+    from werkplaats_data.schemas import empty_table
+
+    assert greening.actions_over_time(empty_table("greening")).empty
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_charts_carry_a_source_and_say_the_finding(actions, lang):
+    chart = greening.over_time_chart(actions, lang=lang)
+    title = chart.to_dict()["vconcat"][0]["title"]
+    assert "5" in title and "2021" in title
+    assert source_of(chart)
+    street = greening.street_chart(actions, lang=lang, demo=False)
+    assert "Gaffelstraat" in street.to_dict()["vconcat"][0]["title"]
