@@ -71,3 +71,10 @@ def test_charts_carry_a_source_and_say_the_finding(actions, lang):
     assert source_of(chart)
     street = greening.street_chart(actions, lang=lang, demo=False)
     assert "Gaffelstraat" in street.to_dict()["vconcat"][0]["title"]
+
+
+def test_public_street_chart_leaves_out_small_streets(actions):
+    many = pd.concat([actions] + [actions.head(1).assign(action_id=f"x{i}") for i in range(11)], ignore_index=True)
+    chart = greening.street_chart(many, public=True).to_dict()
+    rows = next(iter(chart["datasets"].values()))
+    assert [(r["street"], r["actions"]) for r in rows] == [("Gaffelstraat", 15)]  # 13 rounded to 5; others < 10

@@ -139,3 +139,15 @@ def test_charts_carry_a_source_and_say_the_finding(with_shop, lang):
     assert "25" in chart.to_dict()["vconcat"][0]["title"]
     for make in (ruilpunt.active_members_chart, ruilpunt.category_chart, ruilpunt.balance_chart):
         assert source_of(make(with_shop, lang=lang, demo=False))
+
+
+def test_public_charts_apply_the_small_cell_rule(with_shop):
+    chart = ruilpunt.reciprocity_chart(with_shop, public=True).to_dict()
+    values = chart["vconcat"][0]["data"]["values"] if "values" in chart["vconcat"][0].get("data", {}) else \
+        next(iter(chart["datasets"].values()))
+    assert all(row["members"] is None for row in values)  # 2, 1 and 1 members: all below 10
+    assert "Te weinig" in chart["vconcat"][0]["title"]
+    many = pd.concat([swaps_table([(f"x{i}", "2024-05-01", f"m{i}", f"n{i}", "good", "books", 1)
+                                   for i in range(12)]), with_shop], ignore_index=True)
+    title = ruilpunt.reciprocity_chart(many, public=True).to_dict()["vconcat"][0]["title"]
+    assert title.startswith("4%")  # 1 of 28 members gives and takes (3.6 %)

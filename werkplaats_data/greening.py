@@ -11,6 +11,7 @@ import pandas as pd
 
 from werkplaats_data.charts import with_source
 from werkplaats_data.i18n import t
+from werkplaats_data.privacy import small_cell
 from werkplaats_data.schemas import GREENING_KINDS
 
 UNKNOWN_STREET = "onbekend / unknown"
@@ -88,9 +89,17 @@ def over_time_chart(greening: pd.DataFrame, *, lang: str = "nl", demo: bool = Tr
     return with_source(chart, _source(lang, demo))
 
 
-def street_chart(greening: pd.DataFrame, *, lang: str = "nl", demo: bool = True, top: int = 10) -> alt.TopLevelMixin:
-    """Bars of actions for the ``top`` streets; the title names the busiest street."""
-    table = actions_by_street(greening).head(top)
+def street_chart(greening: pd.DataFrame, *, lang: str = "nl", demo: bool = True, top: int = 10,
+                 public: bool = False) -> alt.TopLevelMixin:
+    """Bars of actions for the ``top`` streets; the title names the busiest street.
+
+    With ``public=True`` the small-cell rule applies: streets with fewer than 10 actions are left
+    out and the other counts are rounded to 5.
+    """
+    table = actions_by_street(greening)
+    if public:
+        table = small_cell(table, "actions").dropna(subset=["actions"])
+    table = table.head(top)
     busiest = table["street"].iloc[0] if len(table) else "–"
     chart = alt.Chart(table).mark_bar().encode(
         x=alt.X("actions:Q", title=t("greening.actions", lang)),

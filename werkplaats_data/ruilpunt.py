@@ -19,6 +19,7 @@ import pandas as pd
 from werkplaats_data.charts import with_source
 from werkplaats_data.errors import UserError
 from werkplaats_data.i18n import format_number, t
+from werkplaats_data.privacy import safe_share, small_cell
 from werkplaats_data.schemas import ORGANISATION_ACCOUNT
 
 RECIPROCITY_CLASSES = ("only_gives", "only_takes", "both")
@@ -236,6 +237,13 @@ def _source(lang: str, demo: bool) -> str:
     return t("source.demo", lang) if demo else t("ruilpunt.source", lang)
 
 
+def _share(part: int, base: int, *, public: bool) -> float | None:
+    """part / base; None when there is nothing to divide by, or (public) the base is below 10."""
+    if public:
+        return safe_share(part, base)
+    return part / base if base else None
+
+
 def active_members_chart(swaps: pd.DataFrame, *, lang: str = "nl", demo: bool = True) -> alt.TopLevelMixin:
     """Line chart of active members per month; the title gives the monthly average."""
     table = active_members_per_month(swaps)
@@ -262,29 +270,46 @@ def category_chart(swaps: pd.DataFrame, *, lang: str = "nl", demo: bool = True, 
     return with_source(chart, _source(lang, demo))
 
 
-def balance_chart(swaps: pd.DataFrame, *, lang: str = "nl", demo: bool = True) -> alt.TopLevelMixin:
-    """Bars of members per balance band; the title gives the share close to zero (−5 to 5)."""
+def balance_chart(swaps: pd.DataFrame, *, lang: str = "nl", demo: bool = True, public: bool = False) -> alt.TopLevelMixin:
+    """Bars of members per balance band; the title gives the share close to zero (−5 to 5).
+
+    With ``public=True`` the small-cell rule applies to the bars (below 10 left out, rounded to 5)
+    and the share is only given on a base of 10 members or more.
+    """
     table = balance_distribution(swaps)
     total = table["members"].sum()
     near_zero = table.loc[(table["low"] == -5) & (table["high"] == 5), "members"].sum()
-    share = 100 * near_zero / total if total else 0
+    share = _share(near_zero, total, public=public)
+    if public:
+        table = small_cell(table, "members")
+    title = t("ruilpunt.too_few_title", lang) if share is None else \
+        t("ruilpunt.balance_title", lang, share=format_number(100 * share, lang))
     chart = alt.Chart(table).mark_bar().encode(
         x=alt.X("band:N", sort=list(table["band"]), title=t("ruilpunt.balance", lang)),
         y=alt.Y("members:Q", title=t("ruilpunt.members", lang)),
         tooltip=["band:N", "members:Q"],
-    ).properties(title=t("ruilpunt.balance_title", lang, share=format_number(share, lang)))
+    ).properties(title=title)
     return with_source(chart, _source(lang, demo))
 
 
-def reciprocity_chart(swaps: pd.DataFrame, *, lang: str = "nl", demo: bool = True) -> alt.TopLevelMixin:
-    """Bars of members per pattern (only gives / only takes / both); the title gives the share 'both'."""
+def reciprocity_chart(swaps: pd.DataFrame, *, lang: str = "nl", demo: bool = True, public: bool = False) -> alt.TopLevelMixin:
+    """Bars of members per pattern (only gives / only takes / both); the title gives the share 'both'.
+
+    With ``public=True`` the small-cell rule applies (below 10 left out, rounded to 5) and the
+    share is only given on a base of 10 members or more.
+    """
     table = reciprocity_summary(swaps)
     table = table.assign(label=table["pattern"].map(lambda p: t(f"ruilpunt.pattern.{p}", lang)))
-    both = 100 * float(table.loc[table["pattern"] == "both", "share"].iloc[0])
+    both_members = int(table.loc[table["pattern"] == "both", "members"].iloc[0])
+    share = _share(both_members, int(table["members"].sum()), public=public)
+    if public:
+        table = small_cell(table, "members")
+    title = t("ruilpunt.too_few_title", lang) if share is None else \
+        t("ruilpunt.reciprocity_title", lang, share=format_number(100 * share, lang))
     chart = alt.Chart(table).mark_bar().encode(
         x=alt.X("members:Q", title=t("ruilpunt.members", lang)),
         y=alt.Y("label:N", sort=[t(f"ruilpunt.pattern.{p}", lang) for p in RECIPROCITY_CLASSES], title=None),
         color=alt.Color("label:N", legend=None),
-        tooltip=["label:N", "members:Q", alt.Tooltip("share:Q", format=".0%")],
-    ).properties(title=t("ruilpunt.reciprocity_title", lang, share=format_number(both, lang)))
+        tooltip=["label:N", "members:Q"],
+    ).properties(title=title)
     return with_source(chart, _source(lang, demo))
