@@ -119,6 +119,7 @@ def test_public_owner_never_prints_a_name():
     assert workplan.public_owner("amina") == "A."
     assert workplan.public_owner("", "werkgroep") == "werkgroep"
     assert workplan.public_owner("") == ""
+    assert workplan.public_owner("community builder", "community builder (Rotterdam Circulair)") == "community builder (Rotterdam Circulair)"
 
 
 # ------------------------------------------------------------ the review, on a hand-made release

@@ -325,9 +325,13 @@ def check_activities(plan: Plan, activities: pd.DataFrame) -> Plan:
 def public_owner(owner: str, role: str = "") -> str:
     """What a public report may say about an owner: the role in full, of the name only the first letter.
 
-    'Amina' with role 'coördinator' → 'coördinator (A.)'; no role → 'A.'; nothing → ''.
+    'Amina' with role 'coördinator' → 'coördinator (A.)'; no role → 'A.'; nothing → ''. When the
+    owner is written inside the role ('community builder' with role 'community builder (…)'), the role alone.
     """
-    initial = f"{owner.strip()[0].upper()}." if owner and owner.strip() else ""
+    owner, role = (owner or "").strip(), (role or "").strip()
+    if owner and role and owner.lower() in role.lower():
+        return role
+    initial = f"{owner[0].upper()}." if owner else ""
     if role and initial:
         return f"{role} ({initial})"
     return role or initial
@@ -528,3 +532,213 @@ def without_coordination(panel: pd.DataFrame, plan: Plan | None = None) -> pd.Da
         planned_running = plan.activities.loc[plan.activities["status"] == "loopt", "activity_id"]
         running = running | panel["activity_id"].isin(planned_running)
     return panel[running & ~panel["coordinated"]].reset_index(drop=True)
+
+
+# ---------------------------------------------------------------- the whole review
+
+
+@dataclass(frozen=True)
+class Review:
+    """Everything the review shows: the checked plan and the four review tables, on one day ``as_of``."""
+
+    plan: Plan
+    as_of: pd.Timestamp
+    demo: bool
+    activities: pd.DataFrame
+    progress: pd.DataFrame
+    panel: pd.DataFrame
+    uncoordinated: pd.DataFrame
+    support: pd.DataFrame
+    months: int = 6
+    window_days: int = 90
+
+    def name(self, activity_id: str, lang: str = "nl") -> str:
+        """The activity's name in ``lang`` (the project leader and unknown ids as themselves)."""
+        if activity_id == "project_leader":
+            return t("workplan.project_leader", lang)
+        column = "name_nl" if lang == "nl" else "name_en"
+        names = dict(zip(self.activities["activity_id"], self.activities[column]))
+        return names.get(activity_id) or activity_id
+
+    @property
+    def missing_project_leader(self) -> bool:
+        """True when the plan asks for a project leader and there are no hours for one now."""
+        leader = self.plan.project_leader
+        return bool(leader.get("hours_asked")) and not leader.get("hours_now")
+
+
+def review(plan: Plan, release, *, as_of: pd.Timestamp | None = None, months: int = 6, window_days: int = 90) -> Review:
+    """Review ``plan`` against a release: unknown activities go to the problems, the rest is compared.
+
+    ``as_of`` (default: the last session date in the release) is the day "now" refers to.
+    """
+    plan = check_activities(plan, release.activities)
+    sessions, attendance, paid = release.sessions, release.attendance, release.paid_support
+    if as_of is None:
+        as_of = sessions["date"].max() if len(sessions) else pd.Timestamp.today().normalize()
+    ids = list(plan.activities["activity_id"])
+    panel = continuity_panel(attendance, sessions, paid, activity_ids=ids, as_of=as_of, months=months,
+                             window_days=window_days)
+    return Review(
+        plan=plan, as_of=as_of, demo=bool(release.is_demo or plan.demo), activities=release.activities,
+        progress=planned_vs_realised(plan, sessions, attendance, data_end=as_of),
+        panel=panel, uncoordinated=without_coordination(panel, plan),
+        support=support_needed(plan, paid, as_of=as_of), months=months, window_days=window_days,
+    )
+
+
+# ---------------------------------------------------------------- tables and charts for people
+
+
+def _count(value: float, *, public: bool, lang: str) -> str:
+    """A count of people for display; in public output below 10 is hidden and the rest rounded to 5."""
+    from werkplaats_data.privacy import small_cell
+
+    if pd.isna(value):
+        return ""
+    if public:
+        value = small_cell(pd.DataFrame({"n": [round(float(value))]}), "n")["n"].iloc[0]
+        if pd.isna(value):
+            return t("workplan.suppressed", lang)
+    return format_number(float(value), lang)
+
+
+def format_number(value: float, lang: str = "nl", decimals: int = 0) -> str:
+    """Shortcut for ``i18n.format_number``; NaN as an empty string."""
+    from werkplaats_data.i18n import format_number as fmt
+
+    return "" if pd.isna(value) else fmt(value, lang, decimals)
+
+
+def plan_table(rv: Review, *, lang: str = "nl") -> pd.DataFrame:
+    """The plan per activity as people read it; owners only as role or initial (``public_owner``)."""
+    a = rv.plan.activities
+    return pd.DataFrame({
+        t("workplan.col.activity", lang): [rv.name(x, lang) for x in a["activity_id"]],
+        t("workplan.col.owner", lang): [public_owner(o, r) for o, r in zip(a["owner"], a["owner_role"])],
+        t("workplan.col.plan_status", lang): [t(f"workplan.plan_status.{s}", lang) if s else "" for s in a["status"]],
+        t("workplan.col.volunteers_needed", lang): [format_number(v, lang) for v in a["volunteers_needed"]],
+        t("workplan.col.paid_support_hours_per_week", lang): [format_number(v, lang, 1) for v in a["paid_support_hours_per_week"]],
+        t("workplan.col.budget_eur", lang): [format_number(v, lang) for v in a["budget_eur"]],
+        t("workplan.col.risks", lang): ["; ".join(r) for r in a["risks"]],
+    })
+
+
+def progress_table(rv: Review, *, lang: str = "nl", public: bool = True) -> pd.DataFrame:
+    """Planned against realised per activity and quarter, as people read it.
+
+    Realised reach is a count of visits; in public output it follows the small-cell rule.
+    """
+    p = rv.progress
+    return pd.DataFrame({
+        t("workplan.col.activity", lang): [rv.name(x, lang) for x in p["activity_id"]],
+        t("workplan.col.quarter", lang): p["quarter"],
+        t("workplan.col.quarter_status", lang): [t(f"workplan.quarter_status.{s}", lang) for s in p["quarter_status"]],
+        t("workplan.col.planned_sessions", lang): [format_number(v, lang) for v in p["planned_sessions"]],
+        t("workplan.col.realised_sessions", lang): [format_number(v, lang) for v in p["realised_sessions"]],
+        t("workplan.col.planned_reach", lang): [format_number(v, lang) for v in p["planned_reach"]],
+        t("workplan.col.realised_reach", lang): [_count(v, public=public, lang=lang) for v in p["realised_reach"]],
+    })
+
+
+def panel_table(rv: Review, activity_id: str, *, lang: str = "nl", public: bool = True) -> pd.DataFrame:
+    """The continuity panel of one activity: measure, result, and the rule in words next to it.
+
+    In public output counts of people below 10 are hidden, others rounded to 5, and the retention
+    share is shown only on a base of 10 people or more.
+    """
+    from werkplaats_data.privacy import safe_share
+
+    row = rv.panel.set_index("activity_id").loc[activity_id]
+    volunteers = t("workplan.volunteers_result", lang,
+                   recent=_count(row["volunteers_recent"], public=public, lang=lang) or "0",
+                   before=_count(row["volunteers_before"], public=public, lang=lang) or "0",
+                   trend=t(f"workplan.trend.{row['trend']}", lang))
+    share = row["retention"]
+    if public:
+        share = safe_share(row["retention"] * row["retention_base"], row["retention_base"]) if row["retention_base"] else None
+    retention = (t("workplan.retention_result", lang, pct=round(100 * share), base=_count(row["retention_base"], public=public, lang=lang))
+                 if share is not None and pd.notna(share) else t("workplan.too_few", lang))
+    date = _date_text(rv.as_of, lang)
+    rows = [
+        ("volunteers", volunteers, t("workplan.rule.volunteers", lang, months=rv.months)),
+        ("retention", retention, t("workplan.rule.retention", lang)),
+        ("key_person", format_number(row["key_person_factor"], lang), t("workplan.rule.key_person", lang)),
+        ("paid", format_number(row["paid_hours_now"], lang, 1), t("workplan.rule.paid", lang, date=date)),
+        ("coordinated", t("workplan.yes" if row["coordinated"] else "workplan.no", lang),
+         t("workplan.rule.coordinated", lang, days=rv.window_days)),
+    ]
+    return pd.DataFrame([(t(f"workplan.measure.{m}", lang), result, rule) for m, result, rule in rows],
+                        columns=[t("workplan.col.measure", lang), t("workplan.col.result", lang), t("workplan.col.rule", lang)])
+
+
+def support_table(rv: Review, *, lang: str = "nl") -> pd.DataFrame:
+    """"What would it take" as people read it: hours asked, hours now, hours missing per activity."""
+    s = rv.support
+    return pd.DataFrame({
+        t("workplan.col.activity", lang): [rv.name(x, lang) for x in s["activity_id"]],
+        t("workplan.col.hours_asked", lang): [format_number(v, lang, 1) for v in s["hours_asked"]],
+        t("workplan.col.hours_now", lang): [format_number(v, lang, 1) for v in s["hours_now"]],
+        t("workplan.col.hours_missing", lang): [format_number(v, lang, 1) for v in s["hours_missing"]],
+    })
+
+
+def _date_text(value: pd.Timestamp, lang: str) -> str:
+    from werkplaats_data.i18n import format_date
+
+    return format_date(value, lang)
+
+
+def progress_chart(rv: Review, *, source: str, lang: str = "nl"):
+    """Bars of sessions planned and held so far (quarters that have started) per activity.
+
+    The title counts the activities that held at least as many sessions as planned so far.
+    """
+    import altair as alt
+
+    from werkplaats_data.charts import with_source
+
+    started = rv.progress[rv.progress["quarter_status"] != "future"]
+    totals = started.groupby("activity_id")[["planned_sessions", "realised_sessions"]].sum().reindex(
+        rv.plan.activities["activity_id"]).fillna(0)
+    on_track = int((totals["realised_sessions"] >= totals["planned_sessions"]).sum())
+    long = totals.reset_index().melt("activity_id", var_name="kind", value_name="sessions")
+    long["activity"] = [rv.name(x, lang) for x in long["activity_id"]]
+    planned, realised = t("workplan.chart.planned", lang), t("workplan.chart.realised", lang)
+    long["kind"] = long["kind"].map({"planned_sessions": planned, "realised_sessions": realised})
+    title = t("workplan.chart.progress_title", lang, n=on_track, total=len(totals))
+    chart = alt.Chart(long, title=title).mark_bar().encode(
+        y=alt.Y("activity:N", title=None, sort=None),
+        yOffset=alt.YOffset("kind:N", sort=[planned, realised]),
+        x=alt.X("sessions:Q", title=t("workplan.chart.sessions", lang)),
+        color=alt.Color("kind:N", title=None, sort=[planned, realised],
+                        scale=alt.Scale(range=["#B8C4CE", "#0072B2"]), legend=alt.Legend(orient="bottom")),
+        tooltip=[alt.Tooltip("activity:N", title=t("workplan.col.activity", lang)), alt.Tooltip("kind:N", title=" "),
+                 alt.Tooltip("sessions:Q", title=t("workplan.chart.sessions", lang))],
+    ).properties(width=460)
+    return with_source(chart, source)
+
+
+def support_chart(rv: Review, *, source: str, lang: str = "nl"):
+    """Bars of paid support hours per week: asked in the plan against there now, per activity and the project leader."""
+    import altair as alt
+
+    from werkplaats_data.charts import with_source
+
+    s = rv.support
+    asked, now = t("workplan.chart.asked", lang), t("workplan.chart.now", lang)
+    long = s.melt("activity_id", value_vars=["hours_asked", "hours_now"], var_name="kind", value_name="hours")
+    long["kind"] = long["kind"].map({"hours_asked": asked, "hours_now": now})
+    long["activity"] = [rv.name(x, lang) for x in long["activity_id"]]
+    title = t("workplan.chart.support_title", lang, asked=format_number(s["hours_asked"].sum(), lang),
+              now=format_number(s["hours_now"].sum(), lang))
+    chart = alt.Chart(long, title=title).mark_bar().encode(
+        y=alt.Y("activity:N", title=None, sort=None),
+        yOffset=alt.YOffset("kind:N", sort=[asked, now]),
+        x=alt.X("hours:Q", title=t("workplan.chart.hours", lang)),
+        color=alt.Color("kind:N", title=None, sort=[asked, now], scale=alt.Scale(range=["#E69F00", "#009E73"]),
+                        legend=alt.Legend(orient="bottom")),
+        tooltip=[alt.Tooltip("activity:N", title=t("workplan.col.activity", lang)), alt.Tooltip("kind:N", title=" "),
+                 alt.Tooltip("hours:Q", title=t("workplan.chart.hours", lang))],
+    ).properties(width=460)
+    return with_source(chart, source)
