@@ -1,0 +1,32 @@
+"""``werkplaats survey``: the printable motivation questionnaire and its answer-entry spreadsheet."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from werkplaats_data import questionnaire
+from werkplaats_data.errors import UserError
+
+
+def register(subparsers) -> None:
+    parser = subparsers.add_parser(
+        "survey",
+        help="write the printable questionnaire (HTML) and the answer template (XLSX)",
+        description="Write the motivation questionnaire as a page to print (A4, works offline) and a spreadsheet "
+        "to type the answers into, with the survey register's headers (Naam, Datum, Taal, item codes). "
+        "Without --lang it writes Dutch and English.",
+    )
+    parser.add_argument("--out", required=True, metavar="DIR", help="folder to write into (made if missing)")
+    parser.add_argument("--lang", choices=questionnaire.FORM_LANGUAGES, help="only this language (nl or en)")
+    parser.set_defaults(func=run)
+
+
+def run(args) -> int:
+    out = Path(args.out)
+    if out.exists() and not out.is_dir():
+        raise UserError(f"{out} is een bestand, geen map; kies met --out een (nieuwe) map. / "
+                        f"{out} is a file, not a folder; give a (new) folder with --out.")
+    langs = (args.lang,) if args.lang else questionnaire.FORM_LANGUAGES
+    for path in questionnaire.write_survey(out, langs=langs):
+        print(path)
+    return 0
