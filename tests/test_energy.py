@@ -182,3 +182,13 @@ def test_charts_carry_a_source_and_say_the_finding(visits, solar, lang):
     assert source_of(energy.measures_chart(visits, lang=lang, demo=False))
     yield_title = energy.share_yield_chart(solar, lang=lang).to_dict()["vconcat"][0]["title"]
     assert not math.isnan(energy.share_yield(solar)["eur_per_share"].sum()) and "30" in yield_title
+
+
+def test_measure_codes_from_what_coaches_write(visits):
+    assert energy.measure_code("  Ledlampen ") == "led_lamps"
+    assert energy.measure_code("Waterbesparende  douchekop") == "water_saving_showerhead"
+    assert energy.measure_code("Radiator foil behind radiators on an outside wall") == "radiator_foil"
+    assert energy.measure_code("Zonnescherm") == "zonnescherm"
+    written = visits.assign(measures=["ledlampen, radiatorfolie", "tochtstrips", "stekkerdoos met schakelaar", None])
+    codes = energy.split_measures(written)["measure"].tolist()
+    assert codes == ["led_lamps", "radiator_foil", "draught_strips", "standby_killer"]

@@ -4,6 +4,7 @@ Every assumption is a named parameter in ``werkplaats_data/data/energy/`` with i
 marked "schatting / estimate" there:
 
 - ``measures.csv``: the measure codes coaches record, with estimated kWh and m³ saved per year;
+- ``measure_aliases.csv``: other ways coaches write a measure ("ledlampen") and its code;
 - ``energy_tax.csv``: energy-tax rate (first bracket, € per kWh ex VAT) per year — only verified years;
 - ``parameters.csv``: VAT rate and the Postcoderoos rules;
 - ``prices.csv``: the consumer price used to turn savings into euros;
@@ -83,17 +84,40 @@ def poverty_thresholds() -> pd.DataFrame:
 # ----- coach visits ---------------------------------------------------------------------------
 
 
-def split_measures(energy_visits: pd.DataFrame) -> pd.DataFrame:
-    """One row per measure per visit: visit_id, date, household_id, coach_id, measure.
+@cache
+def _code_lookup() -> dict[str, str]:
+    known = _measures()
+    lookup = {}
+    for column in ("code", "label_nl", "label_en"):
+        lookup.update({str(text).lower(): code for text, code in zip(known[column], known["code"])})
+    aliases = _read("measure_aliases.csv")
+    lookup.update({alias.lower(): code for alias, code in zip(aliases["alias"], aliases["code"])})
+    return lookup
 
-    ``measures`` is split on ';', spaces are stripped, empty parts dropped; visits without
-    measures give no rows.
+
+def measure_code(text: str) -> str:
+    """The measure code for what a coach wrote: a code, a Dutch or English label, or an alias.
+
+    Matching ignores case and extra spaces ("Ledlampen" → led_lamps; aliases in
+    ``measure_aliases.csv``). Text that matches nothing comes back lower-cased, so
+    ``unknown_measures`` can show it.
+    """
+    cleaned = " ".join(str(text).split()).lower()
+    return _code_lookup().get(cleaned, cleaned)
+
+
+def split_measures(energy_visits: pd.DataFrame) -> pd.DataFrame:
+    """One row per measure per visit: visit_id, date, household_id, coach_id, measure (a code).
+
+    ``measures`` is split on ';' (a ',' is accepted too), each part becomes a code with
+    ``measure_code``, empty parts are dropped; visits without measures give no rows.
     """
     long = energy_visits[["visit_id", "date", "household_id", "coach_id"]].assign(
-        measure=energy_visits["measures"].fillna("").str.split(";")
+        measure=energy_visits["measures"].fillna("").str.split(r"[;,]", regex=True)
     ).explode("measure")
-    long["measure"] = long["measure"].str.strip()
-    return long[long["measure"].fillna("") != ""].reset_index(drop=True)
+    long = long[long["measure"].fillna("").str.strip() != ""]
+    long["measure"] = long["measure"].map(measure_code)
+    return long.reset_index(drop=True)
 
 
 def unknown_measures(energy_visits: pd.DataFrame) -> pd.DataFrame:
