@@ -11,6 +11,8 @@ to show them.
 
 from __future__ import annotations
 
+import os
+
 import altair as alt
 
 #: Okabe & Ito (2008) colour-blind-safe palette, black replaced by a dark blue-grey.
@@ -62,8 +64,20 @@ def source_of(chart: alt.TopLevelMixin) -> str | None:
     return meta.get("source")
 
 
-def show(chart: alt.TopLevelMixin) -> alt.JupyterChart:
-    """An offline interactive chart: Vega bundled locally, action menu off."""
+#: Set to "1" (as ``werkplaats report`` does) to make ``show`` give static SVG for printed reports.
+STATIC_ENV = "WERKPLAATS_STATIC"
+
+
+def show(chart: alt.TopLevelMixin):
+    """An offline interactive chart: Vega bundled locally, action menu off.
+
+    With the environment variable ``WERKPLAATS_STATIC=1`` the chart as inline SVG instead
+    (``IPython.display.SVG``), so that an exported notebook needs no JavaScript and no internet.
+    """
+    if os.environ.get(STATIC_ENV) == "1":
+        from IPython.display import SVG
+
+        return SVG(to_svg(chart))
     alt.JupyterChart.enable_offline()
     return alt.JupyterChart(chart, embed_options={"actions": False})
 
