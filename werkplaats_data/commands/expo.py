@@ -1,0 +1,34 @@
+"""``werkplaats expo``: the exhibition dashboards in kiosk mode (Voila, offline)."""
+
+from __future__ import annotations
+
+from werkplaats_data import expo
+
+
+def register(subparsers) -> None:
+    parser = subparsers.add_parser(
+        "expo",
+        help="start the exhibition dashboards (kiosk mode, works offline)",
+        description="Start the exhibition on this computer and print the address to open in a full-screen browser. "
+        "With no --data it shows WERKPLAATS_DATA, or else the demo release (voorbeelddata). Stop with Ctrl+C.",
+    )
+    parser.add_argument("--data", metavar="DIR", help="a release folder made by 'werkplaats clean'")
+    parser.add_argument("--port", type=int, default=expo.KioskSettings.port, help="port on 127.0.0.1 (default %(default)s)")
+    parser.add_argument("--dashboard", default="home", choices=sorted(expo.DASHBOARDS),
+                        help="which dashboard to serve (default: home, with tiles for the others)")
+    parser.set_defaults(func=run)
+
+
+def run(args) -> int:
+    settings = expo.KioskSettings(port=args.port)
+    process = expo.start(args.dashboard, data=args.data, settings=settings, log=None)
+    try:
+        expo.wait_until_ready(process, expo.address(settings))
+        print(f"De expositie draait / The exhibition runs at: {expo.address(settings)}", flush=True)
+        return process.wait()
+    except KeyboardInterrupt:
+        return 0
+    finally:
+        if process.poll() is None:
+            process.terminate()
+            process.wait(timeout=10)

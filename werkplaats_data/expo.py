@@ -1,0 +1,153 @@
+"""The exhibition kiosk: Voila settings and a launcher for the dashboards.
+
+A kiosk at the Werkplaats or in the Wijkpark runs unattended, often without internet. So Voila
+serves ONE entry notebook (navigation happens inside it, there is no file tree), listens on
+127.0.0.1 only, refuses template and theme overrides from the address bar, hides code and
+tracebacks, loads only the three front-end extensions widgets need, keeps one kernel warm, and
+culls kernels of closed pages so reloads do not pile them up. The page template (``kiosk``, in
+``werkplaats_data/voila/templates``) is Voila's ``lab`` template without its CDN links.
+
+The release to show reaches the kernel through the ``WERKPLAATS_DATA`` environment variable, the
+idle timings through ``WERKPLAATS_KIOSK_ATTRACT_AFTER`` and ``WERKPLAATS_KIOSK_RESET_AFTER``.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+
+from werkplaats_data.errors import UserError
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+#: The dashboards folder of the repository (notebooks are not part of the installed package).
+DASHBOARDS_DIR = PACKAGE_DIR.parent / "dashboards"
+#: Dashboard name → notebook. "home" is the entry with tiles for the other three.
+DASHBOARDS = {
+    "home": "home.ipynb",
+    "energie": "energie.ipynb",
+    "werkplaats": "werkplaats_in_beeld.ipynb",
+    "verhalen": "verhalen.ipynb",
+}
+TEMPLATE = "kiosk"
+#: Front-end extensions Voila may load: without the first widgets never render; with all of
+#: JupyterLab's, unrelated extensions log errors on every page (VOILA_NOTES.md).
+EXTENSION_ALLOWLIST = ("@jupyter-widgets/jupyterlab-manager", "@voila-dashboards/widgets-manager8", "anywidget")
+ATTRACT_ENV = "WERKPLAATS_KIOSK_ATTRACT_AFTER"
+RESET_ENV = "WERKPLAATS_KIOSK_RESET_AFTER"
+
+
+@dataclass(frozen=True)
+class KioskSettings:
+    """What a kiosk can tune. Times are in seconds."""
+
+    port: int = 8866
+    preheat: bool = True
+    pool_size: int = 1  # preheated kernels waiting; each holds ~150 MB, keep it small
+    cull_interval: int = 60
+    cull_idle_timeout: int = 300  # a kernel whose page closed is shut down after 5 minutes
+    attract_after: int = 90  # no touch for this long: the attract loop starts
+    reset_after: int = 240  # no touch for this long: back to home and Dutch
+
+
+def notebook_path(dashboard: str = "home") -> Path:
+    """The notebook of a dashboard; a UserError names the choices when the name is unknown."""
+    if dashboard not in DASHBOARDS:
+        raise UserError(f"there is no dashboard called {dashboard!r}; choose one of: {', '.join(DASHBOARDS)}.")
+    path = DASHBOARDS_DIR / DASHBOARDS[dashboard]
+    if not path.exists():
+        raise UserError(f"the dashboard notebook {path} is missing; run 'werkplaats expo' from a full copy of the kit.")
+    return path
+
+
+def voila_arguments(notebook: Path, settings: KioskSettings) -> list[str]:
+    """The Voila command-line options for a kiosk (one notebook, locked down, offline template)."""
+    return [
+        str(notebook),
+        "--no-browser",
+        "--Voila.ip=127.0.0.1",
+        f"--Voila.port={settings.port}",
+        "--Voila.port_retries=0",
+        f"--VoilaConfiguration.template={TEMPLATE}",
+        "--VoilaConfiguration.theme=light",
+        "--VoilaConfiguration.allow_template_override=NO",
+        "--VoilaConfiguration.allow_theme_override=NO",
+        "--VoilaConfiguration.strip_sources=True",
+        "--VoilaConfiguration.show_tracebacks=False",
+        "--VoilaConfiguration.show_margins=False",
+        f"--VoilaConfiguration.extension_allowlist={list(EXTENSION_ALLOWLIST)}",
+        f"--VoilaConfiguration.preheat_kernel={settings.preheat}",
+        f"--VoilaConfiguration.default_pool_size={settings.pool_size if settings.preheat else 0}",
+        f"--MappingKernelManager.cull_interval={settings.cull_interval}",
+        f"--MappingKernelManager.cull_idle_timeout={settings.cull_idle_timeout}",
+    ]
+
+
+def kiosk_environment(release_path: Path, settings: KioskSettings, base: dict | None = None) -> dict[str, str]:
+    """Environment for Voila and its kernels: our template on JUPYTER_PATH, the release, idle timings."""
+    env = dict(os.environ if base is None else base)
+    env["JUPYTER_PATH"] = os.pathsep.join(p for p in (str(PACKAGE_DIR), env.get("JUPYTER_PATH", "")) if p)
+    env["WERKPLAATS_DATA"] = str(release_path)
+    env[ATTRACT_ENV] = str(settings.attract_after)
+    env[RESET_ENV] = str(settings.reset_after)
+    return env
+
+
+def idle_timings(env: dict | None = None) -> tuple[int, int]:
+    """(attract_after, reset_after) in seconds, from the environment or the defaults."""
+    env = os.environ if env is None else env
+    defaults = KioskSettings()
+    try:
+        attract = int(env.get(ATTRACT_ENV, defaults.attract_after))
+        reset = int(env.get(RESET_ENV, defaults.reset_after))
+    except ValueError:
+        return defaults.attract_after, defaults.reset_after
+    attract = max(attract, 1)
+    return attract, max(reset, attract)
+
+
+def release_path(data: str | os.PathLike | None = None) -> Path:
+    """The release to show: ``data``, else ``WERKPLAATS_DATA``, else the demo release (built if needed)."""
+    from werkplaats_data.release import DATAPACKAGE, demo_release_path
+
+    if data is None and os.environ.get("WERKPLAATS_DATA"):
+        data = os.environ["WERKPLAATS_DATA"]
+    if data is None:
+        return demo_release_path()
+    path = Path(data).expanduser().resolve()
+    if not (path / DATAPACKAGE).exists():
+        raise UserError(f"{path} is not a data release (there is no {DATAPACKAGE}); make one with 'werkplaats clean RAW_DIR --out DIR'.")
+    return path
+
+
+def start(dashboard: str = "home", *, data: str | os.PathLike | None = None,
+          settings: KioskSettings = KioskSettings(), log=subprocess.DEVNULL) -> subprocess.Popen:
+    """Start Voila for one dashboard in the background; returns the process (stop it with ``.terminate()``)."""
+    notebook = notebook_path(dashboard)
+    env = kiosk_environment(release_path(data), settings)
+    command = [sys.executable, "-m", "voila", *voila_arguments(notebook, settings)]
+    return subprocess.Popen(command, cwd=notebook.parent, env=env, stdout=log, stderr=subprocess.STDOUT)
+
+
+def address(settings: KioskSettings) -> str:
+    """The address a kiosk browser opens."""
+    return f"http://127.0.0.1:{settings.port}/"
+
+
+def wait_until_ready(process: subprocess.Popen, url: str, *, timeout: float = 60) -> None:
+    """Poll ``url`` until Voila answers; a UserError if it stopped or did not answer in time."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise UserError(f"Voila stopped (exit code {process.returncode}); is port {url.rsplit(':', 1)[-1].strip('/')} already in use?")
+        try:
+            with urllib.request.urlopen(url + "voila/static/voila.js", timeout=2):
+                return
+        except (urllib.error.URLError, ConnectionError, TimeoutError):
+            time.sleep(0.3)
+    raise UserError(f"Voila did not answer at {url} within {timeout:.0f} seconds.")
