@@ -148,3 +148,17 @@ def test_sci_and_local_charts_carry_source():
     assert source_of(m.sci_chart(m.sci_scores(data), source="S")) == "S"
     local = m.local_items_chart(m.local_agreement(data), source="S", lang="nl")
     assert "geld" in local.to_dict()["vconcat"][0]["title"]["text"]
+
+
+def test_open_answer_themes_match_word_starts():
+    data = responses({
+        "a": {"open_why": "Ik bespaar geld en het is gezellig"},  # saving_money, belonging
+        "b": {"open_why": "To learn repairing"},  # learning
+        "c": {"open_why": "Geen idee"},  # nothing ("idee" is no keyword; "geen" does not start with "geld")
+    })
+    themes = m.open_answer_themes(m.open_answers(data)).set_index("theme")
+    assert themes.loc["saving_money", "answers"] == 1 and themes.loc["belonging", "answers"] == 1
+    assert themes.loc["learning", "answers"] == 1 and themes.loc["environment", "answers"] == 0
+    assert themes.loc["saving_money", "share"] == pytest.approx(1 / 3)
+    chart = m.open_themes_chart(themes.reset_index(), source="S", lang="nl")
+    assert source_of(chart) == "S"

@@ -188,6 +188,33 @@ def open_answers(responses: pd.DataFrame, *, item: str | None = None) -> pd.Data
     return answers[_RESPONSE_COLUMNS + ["item", "text"]].sort_values(["date", "response_id"]).reset_index(drop=True)
 
 
+#: A first sort of open answers by keywords (Dutch and English word starts), named after the local items.
+#: This is not coding: it finds words, not meaning. Coding by people (``werkplaats_data.coding``) is the real thing.
+OPEN_THEMES = {
+    "saving_money": ("geld", "bespar", "goedkop", "gratis", "kosten", "money", "sav", "cheap", "free", "cost"),
+    "belonging": ("samen", "gezellig", "erbij", "contact", "vriend", "mensen", "together", "friend", "belong", "people"),
+    "meaning_for_others": ("help", "ander", "buurt", "wijk", "others", "neighbo"),
+    "learning": ("leer", "leren", "geleerd", "learn", "skill"),
+    "environment": ("milieu", "duurzaam", "klimaat", "weggooi", "afval", "environment", "climate", "waste", "throw"),
+}
+
+
+def open_answer_themes(answers: pd.DataFrame, *, themes: dict[str, tuple[str, ...]] = OPEN_THEMES) -> pd.DataFrame:
+    """How many open answers mention each theme: theme, answers (with a match), total, share.
+
+    An answer matches a theme when one of its words starts with one of the theme's keywords
+    (case does not matter). One answer can match several themes or none. ``answers`` comes from
+    ``open_answers``; total is the number of answers, share = answers / total.
+    """
+    words = answers["text"].fillna("").str.lower().str.findall(r"\w+")
+    rows = []
+    for theme, keywords in themes.items():
+        hits = words.map(lambda ws: any(w.startswith(keywords) for w in ws))
+        rows.append({"theme": theme, "answers": int(hits.sum()), "total": len(answers),
+                     "share": hits.mean() if len(answers) else np.nan})
+    return pd.DataFrame(rows).sort_values("answers", ascending=False, kind="stable").reset_index(drop=True)
+
+
 # --- charts -----------------------------------------------------------------------------------
 
 
@@ -256,4 +283,18 @@ def local_items_chart(agreement: pd.DataFrame, *, source: str, lang: str = "nl")
                  alt.Tooltip("share_agree:Q", format=".0%", title=t("motivation.local.axis", lang)),
                  alt.Tooltip("n:Q", title=t("motivation.n", lang))],
     ).properties(title={"text": t("motivation.local.title", lang, top=top), "subtitle": t("motivation.local.subtitle", lang)})
+    return with_source(chart, source)
+
+
+def open_themes_chart(themes: pd.DataFrame, *, source: str, lang: str = "nl") -> alt.TopLevelMixin:
+    """Bars: the share of open answers that mention each theme (``open_answer_themes`` output), most first."""
+    data = themes.assign(label=[t(f"motivation.theme.{theme}", lang) for theme in themes["theme"]])
+    top = data["label"].iloc[0] if len(data) and data["answers"].iloc[0] > 0 else "–"
+    chart = alt.Chart(data).mark_bar().encode(
+        x=alt.X("share:Q", title=t("motivation.theme.axis", lang), axis=alt.Axis(format="%"), scale=alt.Scale(domain=[0, 1])),
+        y=alt.Y("label:N", title=None, sort=list(data["label"]), axis=alt.Axis(labelLimit=420)),
+        tooltip=[alt.Tooltip("label:N", title=t("motivation.theme.theme", lang)),
+                 alt.Tooltip("answers:Q", title=t("motivation.theme.answers", lang)),
+                 alt.Tooltip("share:Q", format=".0%", title=t("motivation.theme.axis", lang))],
+    ).properties(title={"text": t("motivation.theme.title", lang, top=top), "subtitle": t("motivation.theme.subtitle", lang)})
     return with_source(chart, source)
