@@ -1,0 +1,257 @@
+"""Coding stories: a codebook, codings by several coders, theme counts and agreement.
+
+- The codebook (``codebook.csv``): code, parent (empty for a top-level code), label_nl,
+  label_en, description_nl, description_en, survey_items (';'-separated survey items that ask
+  about the same thing, for comparing stories with the motivation survey; may be empty).
+- Codings (``codings.csv``): story_id, coder (a pseudonym), code, start, end — a character span
+  of the story text, start counted from 0 and end not included (Python's ``text[start:end]``).
+
+Agreement is measured per story: for each coder who coded a story (applied at least one code
+to it) and each code, the coder either used the code somewhere in the story (1) or not (0).
+Cohen's κ compares two coders; Krippendorff's α all coders at once (``werkplaats_data.stats``).
+"""
+
+from __future__ import annotations
+
+from itertools import combinations
+from pathlib import Path
+
+import altair as alt
+import numpy as np
+import pandas as pd
+
+from werkplaats_data import charts, stats
+from werkplaats_data.redaction import map_span, redact_with_edits
+
+CODEBOOK_COLUMNS = ("code", "parent", "label_nl", "label_en", "description_nl", "description_en", "survey_items")
+CODING_COLUMNS = ("story_id", "coder", "code", "start", "end")
+#: The row label for agreement over all codes together.
+ALL_CODES = "(all)"
+
+
+def empty_codebook() -> pd.DataFrame:
+    """A codebook with no codes."""
+    return pd.DataFrame({c: pd.Series(dtype=object) for c in CODEBOOK_COLUMNS})
+
+
+def empty_codings() -> pd.DataFrame:
+    """A codings table with no rows."""
+    return pd.DataFrame({c: pd.Series(dtype="Int64" if c in ("start", "end") else object) for c in CODING_COLUMNS})
+
+
+def _read(path: Path, columns: tuple[str, ...], optional: tuple[str, ...] = ()) -> tuple[pd.DataFrame | None, list[str]]:
+    raw = pd.read_csv(path, dtype=str, keep_default_na=False)
+    missing = [c for c in columns if c not in raw.columns and c not in optional]
+    if missing:
+        return None, [f"{path.name}: columns: {', '.join(missing)} missing; the first line must be '{','.join(columns)}'."]
+    for column in optional:
+        if column not in raw:
+            raw[column] = ""
+    return raw.apply(lambda s: s.str.strip()), []
+
+
+def read_codebook(path: str | Path) -> tuple[pd.DataFrame, list[str]]:
+    """The codebook in ``path`` and its problems (empty or repeated code, unknown parent)."""
+    path = Path(path)
+    raw, problems = _read(path, CODEBOOK_COLUMNS, optional=("survey_items", "description_nl", "description_en"))
+    if raw is None:
+        return empty_codebook(), problems
+    codes = set(raw["code"])
+    keep = []
+    for number, row in enumerate(raw.to_dict("records"), start=2):
+        where = f"{path.name}: line {number}"
+        if not row["code"]:
+            problems.append(f"{where}, code: empty; every line needs a code.")
+        elif row["code"] in {k["code"] for k in keep}:
+            problems.append(f"{where}, code: '{row['code']}' appears twice; keep one line per code.")
+        elif row["parent"] and row["parent"] not in codes:
+            problems.append(f"{where}, parent: '{row['parent']}' is not a code in the codebook.")
+        else:
+            keep.append(row)
+    return (pd.DataFrame(keep, columns=list(CODEBOOK_COLUMNS)) if keep else empty_codebook()), problems
+
+
+def read_codings(path: str | Path) -> tuple[pd.DataFrame, list[str]]:
+    """The codings in ``path`` and their problems (empty fields, spans that are not 0 ≤ start < end)."""
+    path = Path(path)
+    raw, problems = _read(path, CODING_COLUMNS)
+    if raw is None:
+        return empty_codings(), problems
+    keep = []
+    for number, row in enumerate(raw.to_dict("records"), start=2):
+        where = f"{path.name}: line {number}"
+        empty = [c for c in ("story_id", "coder", "code") if not row[c]]
+        start, end = pd.to_numeric(row["start"], errors="coerce"), pd.to_numeric(row["end"], errors="coerce")
+        if empty:
+            problems.append(f"{where}, {empty[0]}: empty; fill it in or delete the line.")
+        elif pd.isna(start) or pd.isna(end) or not 0 <= start < end or start % 1 or end % 1:
+            problems.append(f"{where}, start/end: '{row['start']}'–'{row['end']}' is not a span; "
+                            "use whole numbers with 0 ≤ start < end.")
+        else:
+            keep.append({**row, "start": int(start), "end": int(end)})
+    out = pd.DataFrame(keep, columns=list(CODING_COLUMNS)) if keep else empty_codings()
+    return out.astype({"start": "Int64", "end": "Int64"}), problems
+
+
+def check_codings(codings: pd.DataFrame, codebook: pd.DataFrame, stories: pd.DataFrame, *,
+                  file: str = "codings.csv") -> list[str]:
+    """Codings that point to an unknown story or code, or run past the end of the story text."""
+    lengths = dict(zip(stories["story_id"], stories["text"].str.len()))
+    codes = set(codebook["code"])
+    problems = []
+    for row in codings.itertuples():
+        where = f"{file}: {row.story_id} by {row.coder}"
+        if row.story_id not in lengths:
+            problems.append(f"{where}, story_id: there is no story {row.story_id}; check the id.")
+        elif row.end > lengths[row.story_id]:
+            problems.append(f"{where}, end: {row.end} lies past the end of the text ({lengths[row.story_id]} characters).")
+        if codes and row.code not in codes:
+            problems.append(f"{where}, code: '{row.code}' is not in the codebook.")
+    return problems
+
+
+def redact_spans(codings: pd.DataFrame, stories: pd.DataFrame, terms: pd.DataFrame) -> pd.DataFrame:
+    """Codings with their spans moved to the redacted story texts (see ``redaction.map_span``)."""
+    edits = {sid: redact_with_edits(text, terms)[1] for sid, text in zip(stories["story_id"], stories["text"])}
+    out = codings.copy()
+    spans = [map_span(int(s), int(e), edits.get(sid, [])) for sid, s, e in zip(out["story_id"], out["start"], out["end"])]
+    out["start"] = pd.array([s for s, _ in spans], dtype="Int64")
+    out["end"] = pd.array([e for _, e in spans], dtype="Int64")
+    return out
+
+
+def with_labels(codings: pd.DataFrame, codebook: pd.DataFrame) -> pd.DataFrame:
+    """Codings with each code's parent and NL/EN label from the codebook."""
+    labels = codebook[["code", "parent", "label_nl", "label_en"]]
+    out = codings.merge(labels, on="code", how="left")
+    return out[["story_id", "coder", "code", "parent", "label_nl", "label_en", "start", "end"]]
+
+
+def presence(codings: pd.DataFrame, codes) -> pd.DataFrame:
+    """Per coder × (story, code): 1 if the coder used the code in the story, 0 if they coded the
+    story but not with this code, NaN if they did not code the story. Rows coders, columns units."""
+    coded = codings[["coder", "story_id"]].drop_duplicates()
+    grid = coded.merge(pd.DataFrame({"code": list(codes)}), how="cross")
+    used = codings[["coder", "story_id", "code"]].drop_duplicates().assign(present=1.0)
+    grid = grid.merge(used, on=["coder", "story_id", "code"], how="left").fillna({"present": 0.0})
+    return grid.pivot_table(index="coder", columns=["story_id", "code"], values="present", aggfunc="max")
+
+
+def _codable(codings: pd.DataFrame, codebook: pd.DataFrame) -> list[str]:
+    """Codes coders can apply: the codebook's codes without children, plus any code used."""
+    parents = set(codebook["parent"].dropna()) - {""}
+    return sorted((set(codebook["code"]) - parents) | set(codings["code"]))
+
+
+def alpha_by_code(codings: pd.DataFrame, codebook: pd.DataFrame) -> pd.DataFrame:
+    """Krippendorff's α (nominal) per code and over all codes: code, coders, stories, alpha.
+
+    Units are stories (per code) or (story, code) pairs (all codes); only units coded by two or
+    more coders count. α is NaN when every coder gave the same answer everywhere.
+    """
+    codes = _codable(codings, codebook)
+    matrix = presence(codings, codes)
+    rows = []
+    for code in [*codes, ALL_CODES]:
+        part = matrix if code == ALL_CODES else matrix.xs(code, axis=1, level="code")
+        shared = part.loc[:, part.notna().sum() >= 2]
+        rows.append({"code": code, "coders": int(part.notna().any(axis=1).sum()),
+                     "stories": int(shared.columns.get_level_values("story_id").nunique() if code == ALL_CODES else shared.shape[1]),
+                     "alpha": stats.krippendorff_alpha(shared.to_numpy()) if shared.shape[1] else np.nan})
+    return pd.DataFrame(rows)
+
+
+def kappa_by_pair(codings: pd.DataFrame, codebook: pd.DataFrame) -> pd.DataFrame:
+    """Cohen's κ for every pair of coders, per code and over all codes: code, coder_1, coder_2, units, kappa.
+
+    Units are the stories (per code) or (story, code) pairs (all codes) both coders coded. κ is
+    NaN when both coders gave one and the same answer throughout (nothing to compare).
+    """
+    codes = _codable(codings, codebook)
+    matrix = presence(codings, codes)
+    rows = []
+    for first, second in combinations(matrix.index, 2):
+        pair = matrix.loc[[first, second]].dropna(axis=1)
+        for code in [*codes, ALL_CODES]:
+            part = pair if code == ALL_CODES else pair.xs(code, axis=1, level="code")
+            a, b = part.loc[first].to_numpy(), part.loc[second].to_numpy()
+            constant = len(set(a) | set(b)) < 2
+            kappa = np.nan if constant or not len(a) else stats.cohens_kappa(a, b)
+            rows.append({"code": code, "coder_1": first, "coder_2": second, "units": len(a), "kappa": kappa})
+    return pd.DataFrame(rows)
+
+
+def story_themes(codings: pd.DataFrame, stories: pd.DataFrame, *, min_coders: int = 1,
+                 codebook: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The themes of each original story: original_id, code — where at least ``min_coders``
+    different coders used the code in the story or one of its translations.
+
+    With a ``codebook``, codes are replaced by their parent (top-level themes).
+    """
+    origin = dict(zip(stories["story_id"], stories["original_id"]))
+    used = codings.assign(original_id=codings["story_id"].map(origin)).dropna(subset=["original_id"])
+    if codebook is not None:
+        parent = {c: p for c, p in zip(codebook["code"], codebook["parent"]) if isinstance(p, str) and p}
+        used = used.assign(code=used["code"].map(lambda c: parent.get(c, c)))
+    coders = used.groupby(["original_id", "code"])["coder"].nunique().reset_index(name="coders")
+    return coders.loc[coders["coders"] >= min_coders, ["original_id", "code"]].reset_index(drop=True)
+
+
+def theme_counts(stories: pd.DataFrame, codings: pd.DataFrame, *, by: str = "activity", min_coders: int = 1,
+                 codebook: pd.DataFrame | None = None) -> pd.DataFrame:
+    """How many original stories of each group carry each theme: by, code, stories, group_stories, share.
+
+    ``by`` is a story column (activity, language, domain). Translations count with their original
+    (in the original's group). ``share`` = stories / group_stories. See ``story_themes`` for
+    ``min_coders`` and ``codebook``.
+    """
+    originals = stories[stories["story_id"] == stories["original_id"]]
+    themes = story_themes(codings, stories, min_coders=min_coders, codebook=codebook)
+    groups = originals[["story_id", by]].rename(columns={"story_id": "original_id"})
+    counted = themes.merge(groups, on="original_id").groupby([by, "code"]).size().reset_index(name="stories")
+    sizes = groups.groupby(by).size().rename("group_stories").reset_index()
+    out = counted.merge(sizes, on=by)
+    return out.assign(share=out["stories"] / out["group_stories"]).sort_values([by, "code"], ignore_index=True)
+
+
+def theme_survey_comparison(stories: pd.DataFrame, codings: pd.DataFrame, codebook: pd.DataFrame,
+                            responses: pd.DataFrame, items: pd.DataFrame, *, min_coders: int = 1) -> pd.DataFrame:
+    """Each theme linked to survey items: code, story_share, survey_score, respondents.
+
+    story_share: share of original stories with the theme. survey_score: mean answer to the
+    linked items (codebook ``survey_items``), rescaled to 0–1 with each item's own min and max
+    (``items`` needs item, min, max), so 1 = everyone fully agrees. The two are different
+    questions to different people: read them side by side, not as one measure.
+    """
+    originals = stories[stories["story_id"] == stories["original_id"]]
+    themes = story_themes(codings, stories, min_coders=min_coders)
+    bounds = items.set_index("item")[["min", "max"]].astype(float)
+    scaled = responses[responses["item"].isin(bounds.index)].dropna(subset=["value"]).copy()
+    low, high = bounds.loc[scaled["item"], "min"].to_numpy(), bounds.loc[scaled["item"], "max"].to_numpy()
+    scaled["scaled"] = (scaled["value"].to_numpy() - low) / (high - low)
+    rows = []
+    for row in codebook.itertuples():
+        linked = [i for i in str(row.survey_items or "").split(";") if i]
+        if not linked:
+            continue
+        answers = scaled[scaled["item"].isin(linked)]
+        rows.append({"code": row.code, "label_nl": row.label_nl, "label_en": row.label_en,
+                     "story_share": (themes["code"] == row.code).sum() / len(originals) if len(originals) else np.nan,
+                     "survey_score": answers["scaled"].mean() if len(answers) else np.nan,
+                     "respondents": int(answers["person_id"].nunique())})
+    return pd.DataFrame(rows, columns=["code", "label_nl", "label_en", "story_share", "survey_score", "respondents"])
+
+
+def theme_chart(counts: pd.DataFrame, codebook: pd.DataFrame, *, by: str, source: str, lang: str = "nl",
+                title: str = "") -> alt.TopLevelMixin:
+    """Stories per theme, one bar per theme, coloured by group (``theme_counts`` output)."""
+    label = "label_nl" if lang == "nl" else "label_en"
+    data = counts.merge(codebook[["code", label]], on="code", how="left")
+    data = data.assign(theme=data[label].fillna(data["code"]))
+    chart = alt.Chart(data, title=title).mark_bar().encode(
+        y=alt.Y("theme:N", sort="-x", title=None),
+        x=alt.X("sum(stories):Q", title="verhalen" if lang == "nl" else "stories"),
+        color=alt.Color(f"{by}:N", title=None),
+        tooltip=["theme:N", f"{by}:N", "stories:Q"],
+    )
+    return charts.with_source(chart, source)

@@ -1,0 +1,324 @@
+"""Residents' stories: one Markdown file per story with YAML front matter.
+
+A story file looks like this (``stories/README.md`` explains every field)::
+
+    ---
+    id: S-001
+    title: De koffiezet doet het weer
+    teller: T-001            # a story pseudonym chosen by the collector, never a name
+    collector: V-02
+    language: nl             # a code from LANGUAGES
+    date: 2023-05-13
+    activity: repair_cafe    # one of ACTIVITIES
+    domain: money_and_household   # Most Significant Change domain, one of DOMAINS
+    themes: [saving_money, belonging]
+    quote: "Ik hoefde geen nieuwe te kopen."
+    photo: F-001             # optional: a photo id; photo_shows lists who is in it
+    photo_shows: [B-101]
+    translation_of: S-013    # optional, only in a translation: the id of the original
+    demo: true               # demo stories only
+    ---
+    The story itself, as told.
+
+``load_stories(folder)`` reads every story; a file with a problem is left out and its problems
+named, the others still load. ``shareable(folder, purpose)`` gives only what the ledger allows,
+redacted; ``release_tables(folder)`` gives the release's ``stories``, ``story_codings`` and
+``story_selections`` tables (research purpose only, redacted).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+
+import pandas as pd
+import yaml
+
+from werkplaats_data import coding, consent, msc, redaction
+from werkplaats_data.errors import UserError
+
+#: The shipped fictional demo stories (labelled demo in front matter and in their text).
+DEMO_STORIES_DIR = Path(__file__).resolve().parent.parent / "stories" / "demo"
+#: Files kept beside the stories.
+LEDGER_FILE, REDACTION_FILE, CODEBOOK_FILE, CODINGS_FILE, ROUNDS_FILE = (
+    "consents.csv", "redaction.csv", "codebook.csv", "codings.csv", "msc_rounds.csv")
+
+ACTIVITIES = ("repair_cafe", "ruilpunt", "textiel", "energy_coaching", "greening", "solar_roof", "workshops", "exhibitions")
+#: Most Significant Change domains of change (Davies & Dart 2005), chosen for the Werkplaats.
+DOMAINS = msc.DOMAINS
+#: Languages of the neighbourhood a story may be told in (ISO 639 codes; 'ber' = Tamazight/Berber).
+LANGUAGES = {
+    "nl": "Nederlands", "en": "English", "ar": "العربية", "tr": "Türkçe", "ber": "Tamaziɣt", "pap": "Papiamentu",
+    "so": "Soomaali", "ti": "ትግርኛ", "fa": "فارسی", "ur": "اردو", "pl": "Polski", "bg": "Български",
+    "ro": "Română", "es": "Español", "pt": "Português", "fr": "Français", "zh": "中文", "hi": "हिन्दी",
+}
+#: A pseudonym is letters, a dash and digits ("T-017"); anything else may be a name.
+PSEUDONYM = re.compile(r"^[A-Z]{1,3}-\d{2,4}$")
+STORY_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
+THEME = re.compile(r"^[a-z][a-z0-9_]*$")
+REQUIRED = ("id", "title", "teller", "collector", "language", "date", "activity", "domain", "themes", "quote")
+OPTIONAL = ("photo", "photo_shows", "translation_of", "demo")
+COLUMNS = ("story_id", "original_id", "title", "teller", "collector", "language", "date", "activity", "domain",
+           "themes", "quote", "photo", "photo_shows", "demo", "text", "file")
+#: The columns of the release's ``stories`` table (no file names, no pseudonyms of people in photos).
+RELEASE_COLUMNS = tuple(c for c in COLUMNS if c not in ("file", "photo_shows"))
+
+
+def _split(text: str) -> tuple[str, str]:
+    """Front matter and body of a story file; ValueError with a plain message when broken."""
+    lines = text.lstrip("\ufeff").splitlines()
+    if not lines or lines[0].strip() != "---":
+        raise ValueError("the file must start with a line '---', then the fields, then another '---'.")
+    for number, line in enumerate(lines[1:], start=1):
+        if line.strip() == "---":
+            return "\n".join(lines[1:number]), "\n".join(lines[number + 1:]).strip()
+    raise ValueError("the front matter is not closed: add a line '---' after the last field.")
+
+
+def _as_list(value) -> list[str]:
+    """A YAML list, or a comma-separated string, as a list of stripped strings."""
+    if value is None:
+        return []
+    items = value if isinstance(value, list) else str(value).split(",")
+    return [str(item).strip() for item in items if str(item).strip()]
+
+
+def _check_fields(meta: dict, where: str) -> list[str]:
+    """Problems with the fields of one story's front matter, each naming the field."""
+    problems = []
+    for name in REQUIRED:
+        if meta.get(name) in (None, "", []):
+            problems.append(f"{where}, {name}: missing; every story needs it (see stories/README.md).")
+    for name in sorted(set(meta) - set(REQUIRED) - set(OPTIONAL)):
+        problems.append(f"{where}, {name}: unknown field; check the spelling (allowed: {', '.join(REQUIRED + OPTIONAL)}).")
+    if problems:
+        return problems
+    if not STORY_ID.match(str(meta["id"])):
+        problems.append(f"{where}, id: '{meta['id']}' may only hold letters, digits, '-' and '_'.")
+    for name in ("teller", "collector"):
+        if not PSEUDONYM.match(str(meta[name])):
+            problems.append(f"{where}, {name}: '{meta[name]}' is not a pseudonym like T-017; never write a name here.")
+    if meta["language"] not in LANGUAGES:
+        problems.append(f"{where}, language: '{meta['language']}' is not a known language code; use one of "
+                        f"{', '.join(LANGUAGES)} (or ask to add yours to stories.LANGUAGES).")
+    if not isinstance(meta["date"], dt.date):
+        problems.append(f"{where}, date: '{meta['date']}' is not a date; write it as YYYY-MM-DD.")
+    elif meta["date"] > dt.date.today():
+        problems.append(f"{where}, date: {meta['date']} lies in the future; check the year.")
+    if meta["activity"] not in ACTIVITIES:
+        problems.append(f"{where}, activity: '{meta['activity']}' is unknown; use one of {', '.join(ACTIVITIES)}.")
+    if meta["domain"] not in DOMAINS:
+        problems.append(f"{where}, domain: '{meta['domain']}' is unknown; use one of {', '.join(DOMAINS)}.")
+    for theme in _as_list(meta["themes"]):
+        if not THEME.match(theme):
+            problems.append(f"{where}, themes: '{theme}' is not a code; use lower-case codes from the codebook.")
+    if meta.get("photo") and not STORY_ID.match(str(meta["photo"])):
+        problems.append(f"{where}, photo: '{meta['photo']}' is not an id like F-001.")
+    for person in _as_list(meta.get("photo_shows")):
+        if not PSEUDONYM.match(person):
+            problems.append(f"{where}, photo_shows: '{person}' is not a pseudonym like B-101; never write a name here.")
+    if meta.get("photo_shows") and not meta.get("photo"):
+        problems.append(f"{where}, photo_shows: people are listed but there is no photo; add the photo id or remove them.")
+    if "demo" in meta and not isinstance(meta["demo"], bool):
+        problems.append(f"{where}, demo: write true or false.")
+    return problems
+
+
+def parse_story(path: str | Path) -> tuple[dict | None, list[str]]:
+    """One story file as a record (None when it has problems) and its problems in plain words."""
+    path = Path(path)
+    where = path.name
+    try:
+        front, body = _split(path.read_text(encoding="utf-8"))
+    except UnicodeDecodeError:
+        return None, [f"{where}: file: not UTF-8 text; save it again as UTF-8."]
+    except ValueError as err:
+        return None, [f"{where}: front matter: {err}"]
+    try:
+        meta = yaml.safe_load(front) or {}
+    except yaml.YAMLError as err:
+        mark = getattr(err, "problem_mark", None)
+        line = f" near line {mark.line + 2}" if mark else ""
+        return None, [f"{where}: front matter: not readable{line}; check colons, quotes and indentation."]
+    if not isinstance(meta, dict):
+        return None, [f"{where}: front matter: expected lines 'field: value'."]
+    problems = _check_fields(meta, where)
+    if not body:
+        problems.append(f"{where}, text: the story text is empty; write it below the second '---'.")
+    if problems:
+        return None, problems
+    story_id = str(meta["id"])
+    if path.stem != story_id:
+        problems.append(f"{where}, id: the id is {story_id} but the file is called {path.name}; name it {story_id}.md.")
+        return None, problems
+    record = {
+        "story_id": story_id,
+        "original_id": str(meta.get("translation_of") or story_id),
+        "title": str(meta["title"]).strip(),
+        "teller": meta["teller"],
+        "collector": meta["collector"],
+        "language": meta["language"],
+        "date": pd.Timestamp(meta["date"]),
+        "activity": meta["activity"],
+        "domain": meta["domain"],
+        "themes": ";".join(_as_list(meta["themes"])),
+        "quote": str(meta["quote"]).strip(),
+        "photo": str(meta["photo"]) if meta.get("photo") else None,
+        "photo_shows": ";".join(_as_list(meta.get("photo_shows"))) or None,
+        "demo": bool(meta.get("demo", False)),
+        "text": body,
+        "file": path.name,
+    }
+    return record, []
+
+
+def empty_stories() -> pd.DataFrame:
+    """A stories table with no rows."""
+    return pd.DataFrame({c: pd.Series(dtype="datetime64[ns]" if c == "date" else bool if c == "demo" else object)
+                         for c in COLUMNS})
+
+
+def _check_translations(records: list[dict]) -> tuple[list[dict], list[str]]:
+    """Keep translations whose original is there, in another language, from the same teller."""
+    by_id = {r["story_id"]: r for r in records}
+    keep, problems = [], []
+    for r in records:
+        if r["original_id"] == r["story_id"]:
+            keep.append(r)
+            continue
+        original = by_id.get(r["original_id"])
+        where = f"{r['file']}, translation_of"
+        if original is None:
+            problems.append(f"{where}: there is no story {r['original_id']} (or it has problems); fix the id.")
+        elif original["original_id"] != original["story_id"]:
+            problems.append(f"{where}: {r['original_id']} is itself a translation; point to the original story.")
+        elif original["language"] == r["language"]:
+            problems.append(f"{where}: the translation has the same language as the original ({r['language']}).")
+        elif original["teller"] != r["teller"]:
+            problems.append(f"{where}: the teller {r['teller']} differs from the original's teller {original['teller']}.")
+        else:
+            keep.append(r)
+    return keep, problems
+
+
+def load_stories(folder: str | Path) -> tuple[pd.DataFrame, list[str]]:
+    """All stories in ``folder`` (every ``*.md`` except README.md) and the problems found.
+
+    A story with a problem is left out; the others still load. Two files with the same id are
+    both left out. Rows are sorted by story id; ``themes`` and ``photo_shows`` are ';'-separated.
+    """
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise UserError(f"The stories folder {folder} does not exist; give the folder that holds the story files.")
+    records, problems = [], []
+    for path in sorted(folder.glob("*.md")):
+        if path.name.lower() == "readme.md":
+            continue
+        record, found = parse_story(path)
+        problems += found
+        if record:
+            records.append(record)
+    counts = pd.Series([r["story_id"] for r in records]).value_counts()
+    for story_id in counts[counts > 1].index:
+        files = ", ".join(r["file"] for r in records if r["story_id"] == story_id)
+        problems.append(f"{files}: id: the id {story_id} is used more than once; give each story its own id.")
+    records = [r for r in records if counts[r["story_id"]] == 1]
+    records, found = _check_translations(records)
+    problems += found
+    if not records:
+        return empty_stories(), problems
+    df = pd.DataFrame(records, columns=list(COLUMNS)).sort_values("story_id", ignore_index=True)
+    return df.astype({"date": "datetime64[ns]", "demo": bool}), problems
+
+
+def _ledger(folder: Path, ledger) -> pd.DataFrame:
+    """The ledger given (DataFrame or path), else the folder's own, else an empty one (nothing allowed)."""
+    if isinstance(ledger, pd.DataFrame):
+        return ledger
+    path = Path(ledger) if ledger is not None else folder / LEDGER_FILE
+    return consent.load_ledger(path) if path.exists() else consent.empty_ledger()
+
+
+def _redaction_list(folder: Path) -> pd.DataFrame:
+    path = folder / REDACTION_FILE
+    return redaction.read_list(path)[0] if path.exists() else redaction.empty_list()
+
+
+def shareable(folder: str | Path, purpose: str, *, ledger=None) -> pd.DataFrame:
+    """The stories of ``folder`` that may be used for ``purpose``, redacted.
+
+    Consent: ``consent.for_purpose`` with the ledger given (a DataFrame or a path; by default the
+    folder's ``consents.csv``; no ledger means no story). Redaction: the folder's
+    ``redaction.csv`` plus the street + house number rule, on title, quote and text.
+    """
+    folder = Path(folder)
+    stories, _ = load_stories(folder)
+    allowed = consent.for_purpose(stories, _ledger(folder, ledger), purpose)
+    return redaction.redact_frame(allowed, _redaction_list(folder)).reset_index(drop=True)
+
+
+def release_tables(stories_dir: str | Path, ledger=None) -> dict[str, pd.DataFrame]:
+    """The release's story tables, research purpose only, redacted.
+
+    - ``stories``: one row per story (or translation) whose teller allowed research.
+    - ``story_codings``: one row per coding of those stories (story_id, coder, code, parent,
+      label_nl, label_en, start, end); spans point into the redacted text.
+    - ``story_selections``: the Most Significant Change choices of those stories, reasons redacted.
+    Stories or files with problems are left out (``werkplaats stories check`` names them).
+    """
+    folder = Path(stories_dir)
+    stories, _ = load_stories(folder)
+    allowed = consent.for_purpose(stories, _ledger(folder, ledger), "research")
+    terms = _redaction_list(folder)
+    codings = coding.read_codings(folder / CODINGS_FILE)[0] if (folder / CODINGS_FILE).exists() else coding.empty_codings()
+    codebook = coding.read_codebook(folder / CODEBOOK_FILE)[0] if (folder / CODEBOOK_FILE).exists() else coding.empty_codebook()
+    codings = codings[codings["story_id"].isin(allowed["story_id"])]
+    redacted_codings = coding.redact_spans(codings, allowed, terms)
+    rounds = msc.read_rounds(folder / ROUNDS_FILE)[0] if (folder / ROUNDS_FILE).exists() else msc.empty_rounds()
+    rounds = redaction.redact_frame(rounds[rounds["story_id"].isin(allowed["original_id"])], terms, columns=("reasons",))
+    return {
+        "stories": redaction.redact_frame(allowed, terms)[list(RELEASE_COLUMNS)].reset_index(drop=True),
+        "story_codings": coding.with_labels(redacted_codings, codebook).reset_index(drop=True),
+        "story_selections": rounds.reset_index(drop=True),
+    }
+
+
+def selections(stories_dir: str | Path, *, purpose: str, ledger=None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """MSC selection rounds and the stories they may show for ``purpose``, both redacted."""
+    folder = Path(stories_dir)
+    rounds = msc.read_rounds(folder / ROUNDS_FILE)[0] if (folder / ROUNDS_FILE).exists() else msc.empty_rounds()
+    rounds = redaction.redact_frame(rounds, _redaction_list(folder), columns=("reasons",))
+    return rounds, shareable(folder, purpose, ledger=ledger)
+
+
+def check_folder(folder: str | Path) -> list[str]:
+    """Every problem in a stories folder, by file and field, in plain words.
+
+    Story files (front matter, fields, translations), and when present beside them: the consent
+    ledger (also: consent for a story that does not exist), the redaction list, the codebook and
+    codings (also: a coding beyond the end of the text) and the MSC rounds.
+    """
+    folder = Path(folder)
+    stories, problems = load_stories(folder)
+    if (folder / LEDGER_FILE).exists():
+        ledger, found = consent.read_ledger(folder / LEDGER_FILE)
+        problems += found + consent.check_references(ledger, stories, file=LEDGER_FILE)
+    if (folder / REDACTION_FILE).exists():
+        problems += redaction.read_list(folder / REDACTION_FILE)[1]
+    codebook = coding.empty_codebook()
+    if (folder / CODEBOOK_FILE).exists():
+        codebook, found = coding.read_codebook(folder / CODEBOOK_FILE)
+        problems += found
+        known = set(codebook["code"])
+        for row in stories.itertuples():
+            for theme in row.themes.split(";"):
+                if theme and theme not in known:
+                    problems.append(f"{row.file}, themes: '{theme}' is not in {CODEBOOK_FILE}; add it there or fix the spelling.")
+    if (folder / CODINGS_FILE).exists():
+        codings, found = coding.read_codings(folder / CODINGS_FILE)
+        problems += found + coding.check_codings(codings, codebook, stories, file=CODINGS_FILE)
+    if (folder / ROUNDS_FILE).exists():
+        rounds, found = msc.read_rounds(folder / ROUNDS_FILE)
+        problems += found + msc.check_rounds(rounds, stories, file=ROUNDS_FILE)
+    return problems
