@@ -162,3 +162,16 @@ def test_open_answer_themes_match_word_starts():
     assert themes.loc["saving_money", "share"] == pytest.approx(1 / 3)
     chart = m.open_themes_chart(themes.reset_index(), source="S", lang="nl")
     assert source_of(chart) == "S"
+
+
+def test_in_period_and_overview():
+    data = pd.concat([
+        responses({"a": {"vfi_3": 4, "vfi_8": 5}}),
+        responses({"b": {"vfi_3": 6}}, language="en").assign(date=pd.Timestamp("2023-01-10")),
+    ])
+    assert set(m.in_period(data, start="2024-01-01")["response_id"]) == {"a"}
+    assert set(m.in_period(data, end="2023-12-31")["response_id"]) == {"b"}
+    overview = m.survey_overview(data).iloc[0]
+    assert (overview["forms"], overview["people"]) == (2, 2)
+    assert overview["first"] == pd.Timestamp("2023-01-10")
+    assert overview["languages"] == "nl: 1, en: 1"

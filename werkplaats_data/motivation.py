@@ -57,6 +57,27 @@ def item_text(items: pd.DataFrame, lang: str) -> pd.Series:
     return items["text_nl"] if lang == "nl" else items["text_en"]
 
 
+def in_period(responses: pd.DataFrame, *, start=None, end=None) -> pd.DataFrame:
+    """The answers of forms dated from ``start`` up to and including ``end`` (either may be None: no limit)."""
+    keep = pd.Series(True, index=responses.index)
+    if start is not None:
+        keep &= responses["date"] >= pd.Timestamp(start)
+    if end is not None:
+        keep &= responses["date"] <= pd.Timestamp(end)
+    return responses[keep]
+
+
+def survey_overview(responses: pd.DataFrame) -> pd.DataFrame:
+    """One row: forms (filled-in questionnaires), people, first and last date, and forms per language ("nl: 20, en: 5")."""
+    forms = responses.drop_duplicates("response_id")
+    per_language = forms["language"].fillna("?").value_counts()
+    return pd.DataFrame([{
+        "forms": len(forms), "people": forms["person_id"].nunique(),
+        "first": forms["date"].min(), "last": forms["date"].max(),
+        "languages": ", ".join(f"{lang}: {n}" for lang, n in per_language.items()),
+    }])
+
+
 def answers_wide(responses: pd.DataFrame, instrument: str) -> pd.DataFrame:
     """One row per filled-in form, one column per item of ``instrument`` (numeric answers).
 
