@@ -181,3 +181,14 @@ def test_charts_carry_their_source(attendance, sessions, people, paid_support, a
     title = charts[-1].to_dict()["vconcat"][0]["title"]
     assert title == "Energiecoaches: na het stoppen van de betaalde steun van 2 naar 0 vrijwilligers"
     assert charts[0].to_dict()["vconcat"][0]["title"] == "3 van de 6 mensen doen nu mee"
+
+
+def test_retention_summary_pools_cohorts(attendance, sessions):
+    by_role = p.retention_table(attendance, sessions, period="Q", by="role", with_size=True)
+    summary = p.retention_summary(by_role, ks=(1, 2))
+    assert summary.loc["visitor"].tolist() == pytest.approx([1 / 3, 0.0])  # A, B: nobody; E: back in Q3
+    assert summary.loc["volunteer"].tolist() == [0.5, 0.5]
+    assert summary.loc["coordinator"].tolist() == [1.0, 0.0]
+    overall = p.retention_summary(p.retention_table(attendance, sessions, with_size=True), ks=(1, 2, 5))
+    assert overall.loc["all", 1] == pytest.approx(3 / 5)  # Q1: A, D of 4; Q2: E of 1
+    assert pd.isna(overall.loc["all", 5])

@@ -160,6 +160,27 @@ def retention_table(attendance: pd.DataFrame, sessions: pd.DataFrame, *, period:
     return table
 
 
+def retention_summary(table: pd.DataFrame, *, ks: tuple[int, ...] = (1, 2, 4)) -> pd.DataFrame:
+    """Share of people still taking part k periods after their first time, all cohorts pooled.
+
+    Takes ``retention_table(..., with_size=True)``. For each k it adds up, over the cohorts for
+    which k periods later has already happened, the people still taking part, and divides by
+    those cohorts' sizes. Rows are the groups of ``by`` (or one row "all"), columns the ks;
+    NaN when no cohort is old enough.
+    """
+    keys = [name for name in table.index.names[:-1]]
+    groups = table.groupby(level=keys) if keys else [("all", table)]
+    rows = {}
+    for group, part in groups:
+        row = {}
+        for k in ks:
+            observed = part[part[k].notna()] if k in part.columns else part.iloc[0:0]
+            size = observed["size"].sum()
+            row[k] = (observed[k] * observed["size"]).sum() / size if size else float("nan")
+        rows[group[0] if isinstance(group, tuple) else group] = row
+    return pd.DataFrame.from_dict(rows, orient="index").rename_axis(keys[0] if keys else "group")
+
+
 def conversions(attendance: pd.DataFrame, sessions: pd.DataFrame, *,
                 roles: tuple[str, ...] = VOLUNTEER_ROLES) -> pd.DataFrame:
     """Visitor → volunteer (participatieladder step 3 → 4), per person who started as a visitor.
