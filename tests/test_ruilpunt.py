@@ -115,7 +115,7 @@ def test_kind_and_category(with_shop):
 
 def test_balance_distribution(three):
     table = ruilpunt.balance_distribution(three, edges=(-10, 0, 10))
-    assert table["band"].tolist() == ["< -10", "-10 tot 0", "0 tot 10", "≥ 10"]
+    assert table["band"].tolist() == ["< -10", "-10 … 0", "0 … 10", "≥ 10"]
     assert table["members"].tolist() == [0, 2, 0, 1]  # b −5 and c −8; a +13
 
 

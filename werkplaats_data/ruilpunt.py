@@ -157,7 +157,7 @@ def balance_distribution(swaps: pd.DataFrame, *, edges: tuple[float, ...] = (-50
     """How many members have a balance in each band (organisation excluded).
 
     Bands are half-open [low, high) between the ``edges``, plus one band below the first and one
-    from the last edge up. Columns: band (text such as "-5 tot 5"), low, high, members.
+    from the last edge up. Columns: band (text such as "-5 … 5"), low, high, members.
     """
     table = balances(swaps)
     bounds = [-np.inf, *edges, np.inf]
@@ -171,7 +171,7 @@ def balance_distribution(swaps: pd.DataFrame, *, edges: tuple[float, ...] = (-50
         elif np.isinf(high):
             label = f"≥ {low:g}"
         else:
-            label = f"{low:g} tot {high:g}"
+            label = f"{low:g} … {high:g}"
         rows.append({"band": label, "low": low, "high": high, "members": int(members)})
     return pd.DataFrame(rows)
 
@@ -285,10 +285,10 @@ def balance_chart(swaps: pd.DataFrame, *, lang: str = "nl", demo: bool = True, p
     title = t("ruilpunt.too_few_title", lang) if share is None else \
         t("ruilpunt.balance_title", lang, share=format_number(100 * share, lang))
     chart = alt.Chart(table).mark_bar().encode(
-        x=alt.X("band:N", sort=list(table["band"]), title=t("ruilpunt.balance", lang)),
+        x=alt.X("band:N", sort=list(table["band"]), title=t("ruilpunt.balance", lang), axis=alt.Axis(labelAngle=0)),
         y=alt.Y("members:Q", title=t("ruilpunt.members", lang)),
         tooltip=["band:N", "members:Q"],
-    ).properties(title=title)
+    ).properties(title=title, width=520)
     return with_source(chart, _source(lang, demo))
 
 
