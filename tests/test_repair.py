@@ -48,6 +48,7 @@ def test_every_category_is_ords_or_named_unpowered():
         assert category in allowed or category.startswith("Unpowered - "), category
 
 
+@pytest.mark.slow
 def test_each_own_alias_changes_something(monkeypatch):
     """An alias that the ORDS list already gives is dead data."""
     aliases = repair._read("item_aliases.csv")
@@ -324,3 +325,40 @@ def test_shipped_dutch_rates_are_up_to_date(rci):
     pd.testing.assert_frame_equal(shipped[["product_category", "items", "fixed"]], fresh[["product_category", "items", "fixed"]])
     assert (shipped["rate"] - fresh["rate"]).abs().max() < 1e-6
     assert shipped["source"].str.contains("Open Repair Data").all()
+
+
+# --- charts -----------------------------------------------------------------------------------
+
+from werkplaats_data import charts  # noqa: E402
+
+
+def _chart_repairs():
+    return pd.DataFrame({
+        "repair_id": [f"r{i}" for i in range(24)],
+        "date": pd.to_datetime(["2023-01-21"] * 12 + ["2023-02-18"] * 12).astype("datetime64[ns]"),
+        "product_category": ["Coffee maker"] * 12 + ["Unpowered - Textile"] * 10 + [None] * 2,
+        "repair_status": ["Fixed"] * 7 + ["End of life"] * 5 + ["Fixed"] * 8 + ["Repairable"] * 2 + ["Unknown"] * 2,
+    })
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_charts_carry_their_sources(lang):
+    data = _chart_repairs()
+    assert charts.source_of(repair.outcomes_chart(data, lang=lang, demo=True)).startswith(("Bron: voorbeelddata", "Source: demo data"))
+    assert "Restart Project" in charts.source_of(repair.impact_chart(data, lang=lang))
+    assert "Open Repair Data" in charts.source_of(repair.rates_chart(data, lang=lang))
+
+
+def test_rates_chart_data_pairs_ours_with_dutch():
+    spec = repair.rates_chart(_chart_repairs(), lang="en", min_items=10).to_dict()
+    values = next(iter(spec["datasets"].values()))
+    pairs = {(v["label"], v["series"]) for v in values}
+    # coffee maker here (12 items) and in the Dutch table; textile (10 items) only here
+    assert pairs == {("Coffee maker", "Werkplaats Duurzaam"), ("Coffee maker", "Dutch Repair Cafés 2016–2020"),
+                     ("Clothing and textile", "Werkplaats Duurzaam")}
+
+
+def test_every_category_has_a_label():
+    for category in repair.impact_factors()["product_category"]:
+        assert repair.category_label(category, "nl") and repair.category_label(category, "en")
+    assert repair.category_label("Coffee maker", "nl") == "Koffiezetapparaat"

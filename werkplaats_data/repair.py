@@ -12,9 +12,12 @@ from dataclasses import dataclass
 from functools import cache
 from importlib.resources import files
 
+import altair as alt
 import ftfy
 import pandas as pd
 
+from werkplaats_data.charts import PALETTE, with_source
+from werkplaats_data.i18n import t
 from werkplaats_data.registers import SYNONYMS, header_key
 from werkplaats_data.schemas import REPAIR_STATUSES, TABLES
 
@@ -388,12 +391,13 @@ def impact(repairs: pd.DataFrame) -> pd.DataFrame:
     """Waste prevented and CO2e avoided per product category, as the Fixometer counts them.
 
     Only items with status Fixed count. Per fixed item: waste prevented = the category's weight (kg),
-    CO2e avoided = footprint × 0.5 (see ``impact_factors``). Fixed items without a category, or in a
-    category without a factor, are counted in ``fixed`` but add nothing (their factor is shown empty).
+    CO2e avoided = footprint × 0.5 (see ``impact_factors``). Fixed items without a category (a row
+    with an empty category) or in a category without a factor are counted in ``fixed`` but add
+    nothing (their kg and CO2e are empty).
     Columns: product_category, fixed, waste_prevented_kg, co2e_avoided_kg; sorted by CO2e avoided.
     """
     fixed = repairs[repairs["repair_status"] == "Fixed"]
-    counts = fixed["product_category"].fillna("(geen categorie)").value_counts().rename("fixed").reset_index()
+    counts = fixed["product_category"].value_counts(dropna=False).rename("fixed").reset_index()
     factors = impact_factors().set_index("product_category")
     counts["waste_prevented_kg"] = counts["product_category"].map(factors["weight_kg"]) * counts["fixed"]
     counts["co2e_avoided_kg"] = counts["product_category"].map(factors["co2e_avoided_kg"]) * counts["fixed"]
@@ -474,3 +478,92 @@ def shipped_dutch_repair_rates() -> pd.DataFrame:
     for column in ("rate", "ci_low", "ci_high"):
         df[column] = df[column].astype(float)
     return df
+
+
+# --- charts -----------------------------------------------------------------------------------
+
+_STATUS_KEYS = {"Fixed": "fixed", "Repairable": "repairable", "End of life": "end_of_life", "Unknown": "unknown"}
+
+
+def category_label(category: object, lang: str = "nl") -> str:
+    """The category as a reader of ``lang`` sees it ("Coffee maker" → "Koffiezetapparaat" in Dutch)."""
+    if category is None or pd.isna(category):
+        return t("repair.category.none", lang)
+    return t("repair.category." + normalise_name(category).replace(" ", "_"), lang)
+
+
+_LEGEND = alt.Legend(orient="top", direction="vertical", labelLimit=0)
+
+
+def _sources(lang: str, demo: bool, *others: str) -> str:
+    """One caption: where the items come from (register or demo data), then the reference sources."""
+    first = t("source.demo", lang) if demo else t("repair.source", lang)
+    return "; ".join([first, *(t(key, lang).split(": ", 1)[-1] for key in others)])
+
+
+def outcomes_chart(repairs: pd.DataFrame, *, lang: str = "nl", demo: bool = False) -> alt.TopLevelMixin:
+    """Stacked bars: items per month, coloured by outcome (Fixed first)."""
+    statuses = [t(f"repair.status.{k}", lang) for k in _STATUS_KEYS.values()]
+    data = pd.DataFrame({
+        "month": repairs["date"].dt.to_period("M").dt.to_timestamp(),
+        "status": repairs["repair_status"].map(lambda s: t(f"repair.status.{_STATUS_KEYS[s]}", lang)),
+    }).value_counts().rename("items").reset_index()
+    chart = alt.Chart(data, title=t("repair.title.outcomes", lang)).mark_bar().encode(
+        x=alt.X("yearmonth(month):T", title=t("repair.axis.month", lang)),
+        y=alt.Y("items:Q", title=t("repair.axis.items", lang), stack="zero"),
+        color=alt.Color("status:N", title=t("repair.legend.status", lang), sort=statuses, legend=_LEGEND,
+                        scale=alt.Scale(domain=statuses, range=[PALETTE[2], PALETTE[1], PALETTE[3], "#9AA5B1"])),
+        order=alt.Order("status_order:Q"),
+        tooltip=[alt.Tooltip("yearmonth(month):T", title=t("repair.axis.month", lang)),
+                 alt.Tooltip("status:N", title=t("repair.legend.status", lang)),
+                 alt.Tooltip("items:Q", title=t("repair.axis.items", lang))],
+    ).transform_calculate(status_order=f"indexof({statuses!r}, datum.status)")
+    return with_source(chart, _sources(lang, demo))
+
+
+def impact_chart(repairs: pd.DataFrame, *, measure: str = "co2e", lang: str = "nl", demo: bool = False) -> alt.TopLevelMixin:
+    """Horizontal bars per category: CO2e avoided (``measure="co2e"``) or waste prevented (``"kg"``) by fixed items."""
+    column = {"co2e": "co2e_avoided_kg", "kg": "waste_prevented_kg"}[measure]
+    data = impact(repairs).dropna(subset=[column])
+    data = data[data[column] > 0].assign(label=lambda d: d["product_category"].map(lambda c: category_label(c, lang)))
+    axis = t(f"repair.axis.{measure}", lang)
+    chart = alt.Chart(data, title=t(f"repair.title.{measure}", lang)).mark_bar().encode(
+        x=alt.X(f"{column}:Q", title=axis),
+        y=alt.Y("label:N", title=t("repair.axis.category", lang), sort="-x"),
+        tooltip=[alt.Tooltip("label:N", title=t("repair.axis.category", lang)),
+                 alt.Tooltip("fixed:Q", title=t("repair.status.fixed", lang)),
+                 alt.Tooltip(f"{column}:Q", title=axis, format=",.1f")],
+    ).properties(height=alt.Step(30))
+    return with_source(chart, _sources(lang, demo, "source.restart"))
+
+
+def rates_chart(repairs: pd.DataFrame, *, lang: str = "nl", demo: bool = False, min_items: int = 10,
+                dutch: pd.DataFrame | None = None) -> alt.TopLevelMixin:
+    """Share fixed per category with its Wilson interval, next to the Dutch Repair Café rate (shipped table).
+
+    Only categories with at least ``min_items`` items here are shown (a rate of 2 items says little).
+    """
+    dutch = shipped_dutch_repair_rates() if dutch is None else dutch
+    ours = repair_rates(repairs, min_items=min_items).assign(series=t("repair.series.ours", lang))
+    theirs = dutch[dutch["product_category"].isin(ours["product_category"])].assign(series=t("repair.series.dutch", lang))
+    data = pd.concat([ours, theirs[ours.columns]], ignore_index=True)
+    data["label"] = data["product_category"].map(lambda c: category_label(c, lang))
+    series = [t("repair.series.ours", lang), t("repair.series.dutch", lang)]
+    base = alt.Chart(data).encode(
+        y=alt.Y("label:N", title=t("repair.axis.category", lang)),
+        yOffset=alt.YOffset("series:N", sort=series),
+        color=alt.Color("series:N", title=t("repair.legend.series", lang), sort=series, legend=_LEGEND,
+                        scale=alt.Scale(domain=series, range=[PALETTE[0], PALETTE[1]])),
+    )
+    interval = base.mark_rule(strokeWidth=3).encode(x=alt.X("ci_low:Q", title=t("repair.axis.rate", lang),
+                                                            axis=alt.Axis(format="%"), scale=alt.Scale(domain=[0, 1])),
+                                                    x2="ci_high:Q")
+    point = base.mark_point(filled=True, size=120).encode(
+        x="rate:Q",
+        tooltip=[alt.Tooltip("label:N", title=t("repair.axis.category", lang)), "series:N",
+                 alt.Tooltip("rate:Q", title=t("repair.axis.rate", lang), format=".0%"),
+                 alt.Tooltip("items:Q", title=t("repair.axis.items", lang))],
+    )
+    chart = (interval + point).properties(title=alt.Title(t("repair.title.rates", lang),
+                                                          subtitle=t("repair.subtitle.rates", lang, n=min_items)))
+    return with_source(chart, _sources(lang, demo, "repair.source_dutch"))
