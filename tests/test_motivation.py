@@ -175,3 +175,13 @@ def test_in_period_and_overview():
     assert (overview["forms"], overview["people"]) == (2, 2)
     assert overview["first"] == pd.Timestamp("2023-01-10")
     assert overview["languages"] == "nl: 1, en: 1"
+
+
+def test_empty_survey_gives_empty_tables_not_errors():
+    from werkplaats_data.schemas import empty_table
+
+    empty = empty_table("survey_responses")
+    assert m.vfi_scores(empty).empty and m.sci_scores(empty).empty and m.open_answers(empty).empty
+    assert m.local_agreement(empty)["n"].eq(0).all()
+    assert m.reliability(empty)["alpha"].isna().all()
+    assert m.survey_overview(empty)["forms"].item() == 0
