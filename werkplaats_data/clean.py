@@ -41,7 +41,10 @@ def is_empty(value: object) -> bool:
         return True
     if value is pd.NaT or value is pd.NA:
         return True
-    return isinstance(value, str) and value.strip().lower() in EMPTY
+    if not isinstance(value, str):
+        return False
+    text = value.strip().lower()
+    return text in EMPTY or set(text) == {"?"}  # '????' = unknown, as in real ORDS files
 
 
 # --- text ---------------------------------------------------------------------------------------
@@ -128,9 +131,9 @@ def parse_date(value: object, *, today: dt.date | None = None, earliest: dt.date
     Understands ISO (2024-02-03), Dutch day-month-year with '-', '/' or '.' and two- or four-digit
     years (3-2-2024, 03/02/24), Dutch and English month names with or without weekday
     ('za 3 feb. 2024', '3 februari 2024'), Excel serial numbers (45325) and date objects.
-    Day comes before month, as in Dutch. Raises ``CleanError`` for a date that does not exist, lies
-    outside ``earliest`` … one year after ``today`` (a placeholder like 1-1-1999), or that reads as a
-    valid date both day-first and year-first ('24-02-03') — never guessed silently.
+    Day comes before month, as in Dutch; a two-digit year is 20yy. Raises ``CleanError`` for a date
+    that does not exist (31-2-2024, or 12/25/2024 written month-first) or lies outside ``earliest`` …
+    one year after ``today`` (a placeholder like 1-1-1999). See ``clean_dates`` for ambiguous dates.
     """
     if is_empty(value):
         return None
@@ -143,7 +146,7 @@ def parse_date(value: object, *, today: dt.date | None = None, earliest: dt.date
     elif isinstance(value, int | float | np.integer | np.floating) and not isinstance(value, bool):
         result = _from_serial(float(value), value)
     else:
-        result = _parse_date_text(str(value).strip().lower(), value, earliest, latest)
+        result = _parse_date_text(str(value).strip().lower(), value)
     if not earliest <= result <= latest:
         raise CleanError(
             f"datum '{value}' ligt buiten {earliest.year}–{latest.year}: is het een invuldatum of tikfout?",
@@ -158,17 +161,20 @@ def _from_serial(number: float, raw: object) -> dt.date:
     return EXCEL_EPOCH + dt.timedelta(days=int(number))
 
 
-def _parse_date_text(text: str, raw: object, earliest: dt.date, latest: dt.date) -> dt.date:
+def _parse_date_text(text: str, raw: object) -> dt.date:
     text = re.sub(r"\s+", " ", text)
     if m := _ISO.match(text):
         return _make_date(int(m[1]), int(m[2]), int(m[3]), raw)
     if _SERIAL.match(text):
         return _from_serial(float(text), raw)
     if m := _NUMERIC.match(text):
-        a, b, c = int(m[1]), int(m[2]), m[3]
-        if len(c) == 4:
-            return _make_date(int(c), b, a, raw)
-        return _two_digit_date(a, b, int(c), raw, earliest, latest)
+        day, month, year = int(m[1]), int(m[2]), int(m[3]) if len(m[3]) == 4 else _full_year(int(m[3]))
+        if month > 12 and day <= 12:
+            raise CleanError(
+                f"datum '{raw}': maand {month} bestaat niet; staat de maand vóór de dag? Schrijf dag-maand-jaar",
+                f"date '{raw}': there is no month {month}; is the month before the day? Write day-month-year",
+            )
+        return _make_date(year, month, day, raw)
     if m := _WORDS.match(text):
         month = MONTHS.get(m[2])
         if month is None:
@@ -181,27 +187,6 @@ def _parse_date_text(text: str, raw: object, earliest: dt.date, latest: dt.date)
             raise _bad_date(raw)
         return _make_date(int(m[3]), month, int(m[2]), raw)
     raise _bad_date(raw)
-
-
-def _two_digit_date(a: int, b: int, c: int, raw: object, earliest: dt.date, latest: dt.date) -> dt.date:
-    """dd-mm-yy, unless only yy-mm-dd makes a plausible date; both plausible → ambiguous."""
-    readings = []
-    for year, month, day in ((_full_year(c), b, a), (_full_year(a), b, c)):
-        try:
-            candidate = dt.date(year, month, day)
-        except ValueError:
-            continue
-        if earliest <= candidate <= latest:
-            readings.append(candidate)
-    readings = sorted(set(readings))
-    if len(readings) == 1:
-        return readings[0]
-    if len(readings) > 1:
-        raise CleanError(
-            f"datum '{raw}' kan {readings[0]:%d-%m-%Y} of {readings[1]:%d-%m-%Y} zijn: schrijf het jaar voluit",
-            f"date '{raw}' could be {readings[0]:%Y-%m-%d} or {readings[1]:%Y-%m-%d}: write the year in full",
-        )
-    return _make_date(_full_year(c), b, a, raw)
 
 
 # --- times, numbers, booleans -------------------------------------------------------------------
@@ -357,6 +342,33 @@ def clean_column(values: pd.Series, cleaner: Callable[[object], object]) -> tupl
             clean[i], errors[i] = None, err
     return (pd.Series(clean[codes], index=values.index, dtype=object),
             pd.Series(errors[codes], index=values.index, dtype=object))
+
+
+def clean_dates(values: pd.Series, **kwargs) -> tuple[pd.Series, pd.Series]:
+    """``clean_column`` with ``parse_date``, plus one rule for the whole column:
+
+    when some dates in the column can only be month-first (12/25/2024), the column mixes both
+    orders, so every date whose day and month are both 12 or less (03/02/2024) is ambiguous and
+    goes to quarantine instead of being guessed.
+    """
+    parse = lambda v: parse_date(v, **kwargs)  # noqa: E731
+    clean, errors = clean_column(values, parse)
+    month_first = errors.map(lambda e: e is not None and "is the month before the day" in e.reason_en)
+    if month_first.any():
+        codes, uniques = pd.factorize(values, use_na_sentinel=True)
+        flags = np.array([_both_orders(u) for u in uniques] + [False], dtype=bool)
+        ambiguous = pd.Series(flags[codes], index=values.index) & errors.isna()
+        for row in values.index[ambiguous]:
+            errors[row] = CleanError(
+                f"datum '{values[row]}' kan dag-maand of maand-dag zijn (dit register heeft beide): schrijf de maand in letters",
+                f"date '{values[row]}' could be day-month or month-day (this register has both): write the month as a word")
+        clean = clean.where(~ambiguous, None)
+    return clean, errors
+
+
+def _both_orders(value: object) -> bool:
+    m = _NUMERIC.match(str(value).strip())
+    return bool(m) and int(m[1]) <= 12 and int(m[2]) <= 12 and m[1].lstrip("0") != m[2].lstrip("0")
 
 
 def duplicate_rows(frame: pd.DataFrame) -> pd.Series:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import pkgutil
 import sys
 
@@ -35,6 +36,14 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     except KeyboardInterrupt:
         return 130
+    except Exception as err:  # a bug in the kit: one plain line for the volunteer, details on request
+        if os.environ.get("WERKPLAATS_DEBUG"):
+            raise
+        print(f"werkplaats {args.command}: er ging iets mis in de kit zelf ({type(err).__name__}: {err}). "
+              "Meld dit aan de beheerder; met WERKPLAATS_DEBUG=1 ziet u de details. / "
+              "something went wrong inside the kit; please report it (WERKPLAATS_DEBUG=1 shows details).",
+              file=sys.stderr)
+        return 3
 
 
 if __name__ == "__main__":

@@ -49,7 +49,8 @@ def load_key(path: Path | None = None, *, create: bool = True) -> bytes:
     if not create:
         raise UserError(f"no pseudonym key at {path}; set WERKPLAATS_KEY_FILE to where your key is kept")
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(secrets.token_hex(KEY_BYTES) + "\n")
+    key = secrets.token_bytes(KEY_BYTES)
+    path.write_text(key.hex() + "\n")
     path.chmod(0o600)
     print(f"Nieuwe geheime sleutel voor pseudoniemen gemaakt in {path}. Bewaar een kopie op een veilige plek. "
           f"/ New secret pseudonym key created at {path}. Keep a copy somewhere safe.", file=sys.stderr)

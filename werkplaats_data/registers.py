@@ -214,14 +214,14 @@ SYNONYMS: dict[str, dict[str, str]] = {
     "repair_barrier": {
         "onderdelennietbeschikbaar": "Spare parts not available", "geenonderdelen": "Spare parts not available",
         "sparepartsnotavailable": "Spare parts not available",
-        "onderdelentieduur": "Spare parts too expensive", "tieduur": "Spare parts too expensive",
+        "onderdelenteduur": "Spare parts too expensive", "teduur": "Spare parts too expensive",
         "sparepartstooexpensive": "Spare parts too expensive",
-        "kanniethopen": "No way to open the product", "nietopentekrijgen": "No way to open the product",
+        "kannietopen": "No way to open the product", "kanniethopen": "No way to open the product", "nietopentekrijgen": "No way to open the product",
         "nowaytoopentheproduct": "No way to open the product", "nowaytoopenproduct": "No way to open the product",
         "geeninformatie": "Repair information not available", "geenhandleiding": "Repair information not available",
         "repairinformationnotavailable": "Repair information not available",
         "geengereedschap": "Lack of equipment", "lackofequipment": "Lack of equipment",
-        "versleten": "Item too worn out", "tesleten": "Item too worn out", "itemtoowornout": "Item too worn out",
+        "versleten": "Item too worn out", "teversleten": "Item too worn out", "itemtoowornout": "Item too worn out",
     },
     "swap_kind": {
         "spullen": "good", "spul": "good", "goed": "good", "goederen": "good", "good": "good", "goods": "good", "s": "good",

@@ -146,12 +146,25 @@ def cache_dir() -> Path:
     return Path(base)
 
 
+def _code_fingerprint() -> str:
+    """A short hash of the code and data that make the demo release, so a change rebuilds it."""
+    import hashlib
+
+    package = Path(__file__).parent
+    makers = ["demo.py", "pipeline.py", "clean.py", "read.py", "registers.py", "schemas.py", "privacy.py",
+              "release.py", "repair.py", "data/survey_items.csv"]
+    digest = hashlib.sha256()
+    for path in sorted([package / m for m in makers] + list((package / "data" / "ords").glob("*"))):
+        if path.is_file():
+            digest.update(path.name.encode() + path.read_bytes())
+    return digest.hexdigest()[:12]
+
+
 def demo_release_path() -> Path:
     """The demo release folder, built from the synthetic registers if it is not there yet."""
-    from werkplaats_data import __version__
     from werkplaats_data.pipeline import build_demo_release
 
-    target = cache_dir() / f"demo-release-{__version__}"
+    target = cache_dir() / f"demo-release-{_code_fingerprint()}"
     if not (target / DATAPACKAGE).exists():
         build_demo_release(target)
     return target

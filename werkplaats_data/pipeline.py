@@ -1,0 +1,616 @@
+"""Raw registers → canonical tables + quarantine + cleaning report.
+
+The steps, for every sheet of every register in a folder:
+1. ``read.read_register`` gives raw values under field names, with spreadsheet row numbers;
+2. each field is cleaned by its type (``clean``); names, phone numbers, e-mail and addresses become
+   HMAC pseudonyms (``privacy``) and are then dropped;
+3. the register's rows become rows of canonical tables (a presence list gives ``attendance`` and
+   ``people`` rows, a survey row gives one ``survey_responses`` row per answered item, …);
+4. every table is validated against its pandera schema and the references between tables.
+A row that fails any step goes to the quarantine with file, sheet, row, column, original value and
+reason (NL/EN). Per sheet: rows in = rows released + rows quarantined.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pandera.errors
+
+from werkplaats_data import clean, privacy, schemas
+from werkplaats_data.read import RawSheet, ReadError, read_register
+from werkplaats_data.registers import KINDS, SURVEY_ITEM, activity_id
+
+PROVENANCE = ["_file", "_sheet", "_row"]
+QUARANTINE_COLUMNS = ["file", "sheet", "row", "column", "value", "reason_nl", "reason_en"]
+QUARANTINE_DIR = "quarantaine"
+#: PC4 areas of Oude Westen (approximation: 3014 and 3015 also cover parts of neighbouring buurten).
+OUDE_WESTEN_PC4 = ("3014", "3015")
+ORGANISATION_NAMES = {"ruilpunt", "ruilpunt oude westen", "winkel", "voorraad", "werkplaats", "organisatie"}
+#: Which canonical table a register's rows are counted in.
+PRIMARY_TABLE = {
+    "activities": "activities", "paid_support": "paid_support", "sessions": "sessions", "attendance": "attendance",
+    "repairs": "repairs", "swaps": "swaps", "energy_visits": "energy_visits", "greening": "greening",
+    "solar": "solar", "survey": "survey_responses", "consents": "consents", "people": "people",
+}
+
+
+@dataclass
+class CleanResult:
+    """Everything one cleaning run produced."""
+
+    tables: dict[str, pd.DataFrame]
+    quarantine: pd.DataFrame
+    counts: pd.DataFrame  # per sheet: file, sheet, kind, rows_in, rows_released, rows_quarantined
+    skipped: list[str] = field(default_factory=list)  # files that could not be read, one plain line each
+    sources: dict[str, list[dict]] = field(default_factory=dict)
+
+
+# --- step 2: fields -------------------------------------------------------------------------------
+
+def _street(value: object) -> str | None:
+    """A street name without house number ('Josephstraat 12a' → 'Josephstraat')."""
+    text = clean.normalise_text(value)
+    if text is None:
+        return None
+    return re.sub(r"\s+\d.*$", "", text) or None
+
+
+def _cleaner(field_type: str):
+    simple = {
+        "date": clean.parse_date, "time": clean.parse_time, "number": clean.parse_number, "int": clean.parse_int,
+        "bool": clean.parse_bool, "text": clean.normalise_text, "postcode": clean.parse_postcode,
+        "street": _street, "measures": clean.normalise_text,
+        "activity": lambda v: None if clean.is_empty(v) else activity_id(clean.normalise_text(v)),
+    }
+    if field_type in simple:
+        return simple[field_type]
+    return lambda v: clean.parse_category(v, field_type)
+
+
+def _field_types(sheet: RawSheet) -> dict[str, str]:
+    kind = KINDS[sheet.kind]
+    types = {f.name: f.type for f in kind.fields}
+    for col in sheet.frame.columns:
+        if col not in types and (m := SURVEY_ITEM.match(col)):
+            types[col] = "text" if m[1] == "open" else "number"
+    return types
+
+
+def clean_fields(sheet: RawSheet, key: bytes) -> tuple[pd.DataFrame, list[dict]]:
+    """Typed values (personal fields replaced by pseudonyms) and one error record per bad cell."""
+    kind = KINDS[sheet.kind]
+    required = {f.name for f in kind.fields if f.required}
+    out = pd.DataFrame(index=sheet.frame.index)
+    errors: list[dict] = []
+    for col, ftype in _field_types(sheet).items():
+        if col not in sheet.frame:
+            out[col] = None
+            continue
+        raw = sheet.frame[col]
+        if ftype in ("name", "contact"):
+            prefix = "h" if col == "address" else "p"
+            values = privacy.pseudonymise(raw, key, prefix=prefix)
+            if col != "address":
+                values = values.where(~raw.map(_is_organisation, na_action="ignore").fillna(False).astype(bool),
+                                      schemas.ORGANISATION_ACCOUNT)
+            problems = pd.Series(None, index=raw.index, dtype=object)
+        elif ftype == "date":
+            values, problems = clean.clean_dates(raw)
+        else:
+            values, problems = clean.clean_column(raw, _cleaner(ftype))
+        if col in required:
+            empty = values.isna() & problems.isna()
+            problems = problems.where(~empty, clean.CleanError(
+                f"'{_label(kind, col)}' is leeg: vul het in", f"'{_label(kind, col)}' is empty: fill it in"))
+        bad = problems.notna()
+        for row in problems.index[bad]:
+            err = problems[row]
+            errors.append(_qrow(sheet, row, _label(kind, col), _original(raw[row], ftype), err.reason_nl, err.reason_en))
+        out[col] = values
+    if sheet.kind == "survey":
+        errors += _survey_problems(sheet, out)
+    return out, errors
+
+
+def _survey_items() -> pd.DataFrame:
+    from importlib.resources import files
+
+    with (files("werkplaats_data") / "data" / "survey_items.csv").open(encoding="utf-8") as fh:
+        return pd.read_csv(fh).set_index("item")
+
+
+def _survey_problems(sheet: RawSheet, typed: pd.DataFrame) -> list[dict]:
+    """Answers outside their item's scale, unknown item codes, and forms with no answer at all."""
+    items = _survey_items()
+    errors = []
+    answer_cols = [c for c in typed.columns if SURVEY_ITEM.match(c)]
+    for col in answer_cols:
+        if col not in items.index:
+            errors += [_qrow(sheet, r, col, str(sheet.frame.at[r, col]), f"vraag '{col}' bestaat niet in de vragenlijst",
+                             f"item '{col}' is not in the questionnaire") for r in typed.index[typed[col].notna()]]
+            continue
+        if items.at[col, "instrument"] == "open":
+            continue
+        lo, hi = float(items.at[col, "min"]), float(items.at[col, "max"])
+        values = pd.to_numeric(typed[col], errors="coerce")
+        for r in typed.index[values.notna() & ~values.between(lo, hi)]:
+            errors.append(_qrow(sheet, r, col, str(sheet.frame.at[r, col]),
+                                f"antwoord moet tussen {lo:g} en {hi:g} liggen", f"answer must lie between {lo:g} and {hi:g}"))
+    empty = typed[answer_cols].isna().all(axis=1) if answer_cols else pd.Series(True, index=typed.index)
+    errors += [_qrow(sheet, r, "", "", "geen enkele vraag ingevuld", "no question answered") for r in typed.index[empty]]
+    return errors
+
+
+def _is_organisation(name: object) -> bool:
+    return clean.normalise_name(name) in ORGANISATION_NAMES
+
+
+def _label(kind, col: str) -> str:
+    try:
+        return kind.field(col).headers[0]
+    except StopIteration:
+        return col
+
+
+def _original(value: object, ftype: str) -> str:
+    """The original cell for the quarantine; personal fields are shown masked ('J*** d* V****')."""
+    if value is None:
+        return ""
+    text = str(value)
+    if ftype in ("name", "contact"):
+        return re.sub(r"(?<=\w)\w", "*", text)
+    return text
+
+
+def _qrow(sheet: RawSheet, row, column: str, value: str, reason_nl: str, reason_en: str) -> dict:
+    return {"file": sheet.file.name, "sheet": sheet.sheet or "", "row": int(row), "column": column,
+            "value": value, "reason_nl": reason_nl, "reason_en": reason_en, "kind": sheet.kind}
+
+
+# --- step 3: canonical rows ------------------------------------------------------------------------
+
+def _with_provenance(frame: pd.DataFrame, sheet: RawSheet) -> pd.DataFrame:
+    return frame.assign(_file=sheet.file.name, _sheet=sheet.sheet or "", _row=frame.index.to_numpy())
+
+
+def _running_id(prefix: str, dates: pd.Series, frame: pd.DataFrame) -> pd.Series:
+    """Stable ids like 'rc_20240203_01': date plus running number in register order."""
+    day = pd.to_datetime(dates).dt.strftime("%Y%m%d")
+    n = day.groupby(day).cumcount() + 1
+    return prefix + "_" + day + "_" + n.astype(str).str.zfill(2)
+
+
+def _dates(values: pd.Series) -> pd.Series:
+    return pd.to_datetime(values, errors="coerce")
+
+
+def _build(kind: str, typed: pd.DataFrame, sheet: RawSheet) -> pd.DataFrame:
+    """Canonical rows from one sheet's typed values (before schema validation)."""
+    t = typed
+    if kind == "activities":
+        return pd.DataFrame({
+            "activity_id": t["name_nl"].map(activity_id), "name_nl": t["name_nl"],
+            "name_en": t["name_en"].where(t["name_en"].notna(), t["name_nl"]), "theme": t["theme"],
+            "started": _dates(t["started"]), "ended": _dates(t["ended"]),
+            "paid_support_hours_per_week": pd.to_numeric(t["paid_support_hours_per_week"]).fillna(0.0),
+        }, index=t.index)
+    if kind == "paid_support":
+        return pd.DataFrame({"activity_id": t["activity"], "start": _dates(t["start"]), "end": _dates(t["end"]),
+                             "hours_per_week": pd.to_numeric(t["hours_per_week"]), "funder": t["funder"]}, index=t.index)
+    if kind == "sessions":
+        date = _dates(t["date"])
+        sid = t["activity"] + "_" + date.dt.strftime("%Y%m%d") + "_" + t["start_time"].fillna("").str.replace(":", "")
+        return pd.DataFrame({"session_id": sid.str.rstrip("_"), "activity_id": t["activity"], "date": date,
+                             "start_time": t["start_time"], "end_time": t["end_time"], "location": t["location"],
+                             "visitors_count": pd.array(t["visitors_count"], dtype="Int64")}, index=t.index)
+    if kind == "attendance":
+        return pd.DataFrame({"activity_id": t["activity"], "date": _dates(t["date"]), "start_time": t["start_time"],
+                             "person_id": t["name"], "role": t["role"], "birth_year": t["birth_year"],
+                             "postcode": t["postcode"]}, index=t.index)
+    if kind == "repairs":
+        from werkplaats_data.repair import categorise_items
+
+        date = _dates(t["date"])
+        category = t["product_category"].where(t["product_category"].notna(), categorise_items(t["item"].astype(object)))
+        barrier = t["repair_barrier"].where(t["repair_status"] == "End of life")
+        return pd.DataFrame({"repair_id": _running_id("rc", date, t), "date": date, "product_category": category,
+                             "partner_product_category": t["item"], "brand": t["brand"],
+                             "year_of_manufacture": pd.array(t["year_of_manufacture"], dtype="Int64"),
+                             "problem": t["problem"], "repair_status": t["repair_status"], "repair_barrier": barrier},
+                            index=t.index)
+    if kind == "swaps":
+        date = _dates(t["date"])
+        return pd.DataFrame({"swap_id": _running_id("sw", date, t), "date": date, "giver_id": t["giver"],
+                             "receiver_id": t["receiver"], "kind": t["kind"], "category": t["category"],
+                             "points": pd.to_numeric(t["points"])}, index=t.index)
+    if kind == "energy_visits":
+        date = _dates(t["date"])
+        return pd.DataFrame({"visit_id": _running_id("ev", date, t), "date": date, "household_id": t["address"],
+                             "coach_id": t["coach"], "measures": t["measures"],
+                             "est_kwh_saved": pd.to_numeric(t["est_kwh_saved"]),
+                             "est_gas_m3_saved": pd.to_numeric(t["est_gas_m3_saved"])}, index=t.index)
+    if kind == "greening":
+        date = _dates(t["date"])
+        return pd.DataFrame({"action_id": _running_id("gr", date, t), "date": date, "kind": t["kind"],
+                             "street": t["street"], "quantity": pd.to_numeric(t["quantity"]), "unit": t["unit"]},
+                            index=t.index)
+    if kind == "solar":
+        return pd.DataFrame({"person_id": t["name"], "project": t["project"],
+                             "year": pd.array(t["year"], dtype="Int64"), "shares": pd.array(t["shares"], dtype="Int64"),
+                             "kwh_allocated": pd.to_numeric(t["kwh_allocated"])}, index=t.index)
+    if kind == "consents":
+        return pd.DataFrame({"person_id": t["name"], "subject": t["subject"], "purpose": t["purpose"],
+                             "granted": pd.array(t["granted"], dtype="boolean"), "date": _dates(t["date"]),
+                             "method": t["method"]}, index=t.index)
+    if kind == "people":
+        return pd.DataFrame({"person_id": t["name"], "birth_year": t["birth_year"], "postcode": t["postcode"],
+                             "lives_in_neighbourhood": pd.array(t["lives_in_neighbourhood"], dtype="boolean"),
+                             "first_seen": _dates(t["first_seen"])}, index=t.index)
+    if kind == "survey":
+        return _survey_long(t, sheet)
+    raise ValueError(kind)
+
+
+def _survey_long(t: pd.DataFrame, sheet: RawSheet) -> pd.DataFrame:
+    """One row per answered item; the raw row number stays the index so quarantine can point at it."""
+    items = [c for c in t.columns if SURVEY_ITEM.match(c)]
+    date = _dates(t["date"])
+    response = "resp_" + t["name"].str[2:10] + "_" + date.dt.strftime("%Y%m%d")
+    long = t[items].melt(ignore_index=False, var_name="item", value_name="answer").dropna(subset=["answer"])
+    base = pd.DataFrame({"response_id": response, "person_id": t["name"], "date": date, "language": t["language"]})
+    long = long.join(base)
+    is_open = long["item"].str.startswith("open_")
+    return pd.DataFrame({
+        "response_id": long["response_id"], "person_id": long["person_id"], "date": long["date"],
+        "instrument": long["item"].str.split("_").str[0], "item": long["item"],
+        "value": pd.to_numeric(long["answer"].where(~is_open), errors="coerce"),
+        "text": long["answer"].where(is_open), "language": long["language"],
+    }, index=long.index)
+
+
+# --- step 4: whole tables --------------------------------------------------------------------------
+
+def _quarantine_rows(frame: pd.DataFrame, mask: pd.Series, column: str, value: pd.Series | str,
+                     reason_nl: str, reason_en: str) -> list[dict]:
+    rows = frame[mask]
+    values = value[mask] if isinstance(value, pd.Series) else pd.Series(value, index=rows.index)
+    return [{"file": f, "sheet": s, "row": int(r), "column": column, "value": str(v),
+             "reason_nl": reason_nl, "reason_en": reason_en}
+            for (f, s, r), v in zip(rows[PROVENANCE].to_numpy(), values)]
+
+
+def plain_check(check: str) -> tuple[str, str]:
+    """A pandera check name in plain Dutch and English ('greater_than_or_equal_to(0.01)' → 'moet minstens 0.01 zijn')."""
+    if m := re.match(r"greater_than_or_equal_to\((.*)\)", check):
+        return f"moet minstens {m[1]} zijn", f"must be at least {m[1]}"
+    if m := re.match(r"less_than_or_equal_to\((.*)\)", check):
+        return f"mag hoogstens {m[1]} zijn", f"must be at most {m[1]}"
+    if check.startswith("isin"):
+        return "is geen toegestane waarde", "is not an allowed value"
+    if "unique" in check:
+        return "komt twee keer voor; het moet uniek zijn", "appears twice; it must be unique"
+    if "nullable" in check:
+        return "is leeg: vul het in", "is empty: fill it in"
+    return f"klopt niet ({check})", f"is not valid ({check})"
+
+
+def _validate(name: str, frame: pd.DataFrame) -> tuple[pd.DataFrame, list[dict]]:
+    """Rows that pass the table's schema, and quarantine records for those that don't."""
+    spec = schemas.TABLES[name]
+    data = frame[spec.column_names]
+    try:
+        schemas.schema(name).validate(data, lazy=True)
+        return frame, []
+    except pandera.errors.SchemaErrors as exc:
+        cases = exc.failure_cases
+    bad_index = cases["index"].dropna()
+    bad = frame.index.isin(bad_index) if len(bad_index) else np.zeros(len(frame), dtype=bool)
+    records = []
+    for case in cases.itertuples(index=False):
+        if pd.isna(case.index) or case.index not in frame.index:
+            continue
+        prov = frame.loc[case.index, PROVENANCE]
+        prov = prov.iloc[0] if isinstance(prov, pd.DataFrame) else prov
+        column = str(case.column) if case.column is not None else ""
+        reason_nl, reason_en = plain_check(str(case.check))
+        records.append({"file": prov["_file"], "sheet": prov["_sheet"], "row": int(prov["_row"]),
+                        "column": column, "value": str(case.failure_case),
+                        "reason_nl": f"'{column}': {reason_nl}", "reason_en": f"'{column}': {reason_en}"})
+    return frame[~bad], records
+
+
+def _reference_check(tables: dict[str, pd.DataFrame]) -> list[dict]:
+    """Rows pointing at an activity/session/person that is not there go to quarantine."""
+    records = []
+    for table, column, ref_table, ref_column in schemas.references():
+        if table not in tables or ref_table not in tables or table == "attendance":
+            continue
+        frame = tables[table]
+        known = set(tables[ref_table][ref_column])
+        missing = ~frame[column].isin(known)
+        if missing.any():
+            records += _quarantine_rows(
+                frame, missing, column, frame[column],
+                f"'{column}' staat niet in het register '{ref_table}': voeg het daar toe of verbeter de naam",
+                f"'{column}' is not in the '{ref_table}' register: add it there or correct the name")
+            tables[table] = frame[~missing]
+    return records
+
+
+# --- the whole run -------------------------------------------------------------------------------
+
+def register_files(raw_dir: Path) -> list[Path]:
+    """Files to clean in a folder: every visible file except notes (.md, .yaml, .json) and sub-folders
+    (``quarantaine/``, ``stories/``). Files of an unknown kind are included so the report names them."""
+    raw_dir = Path(raw_dir)
+    if raw_dir.is_file():
+        return [raw_dir]
+    notes = (".md", ".yaml", ".yml", ".json")
+    return sorted(p for p in raw_dir.iterdir()
+                  if p.is_file() and not p.name.startswith((".", "~$")) and p.suffix.lower() not in notes)
+
+
+def clean_registers(raw_dir: Path, *, key: bytes, kinds: dict[str, str] | None = None,
+                    today: dt.date | None = None) -> CleanResult:
+    """Clean every register in ``raw_dir``; ``kinds`` maps a file name to a register kind (override)."""
+    kinds = kinds or {}
+    pieces: dict[str, list[pd.DataFrame]] = {}
+    quarantine: list[dict] = []
+    skipped: list[str] = []
+    sheets: list[RawSheet] = []
+    for path in register_files(raw_dir):
+        try:
+            sheets += read_register(path, kind=kinds.get(path.name))
+        except ReadError as err:
+            skipped.append(str(err))
+    counted: list[dict] = []
+    for sheet in sheets:
+        typed, errors = clean_fields(sheet, key)
+        totals = sheet.is_total.reindex(typed.index, fill_value=False)
+        total_rows = set(typed.index[totals])
+        errors = [e for e in errors if e["row"] not in total_rows]  # a totals row has one reason: it is one
+        errors += [_qrow(sheet, r, "", "", "totaalregel: geen gegevens, niets te doen",
+                         "totals row: not a record, nothing to do") for r in typed.index[totals]]
+        bad_rows = {e["row"] for e in errors}
+        good = typed[~typed.index.isin(list(bad_rows))]
+        dup_of = clean.duplicate_rows(good)
+        for row in good.index[dup_of.notna()]:
+            errors.append(_qrow(sheet, row, "", "", f"dubbele regel: hetzelfde als regel {int(dup_of[row])}; haal er één weg",
+                                f"duplicate row: same as row {int(dup_of[row])}; remove one"))
+        good = good[dup_of.isna()]
+        quarantine += errors
+        built = _with_provenance(_build(sheet.kind, good, sheet), sheet)
+        pieces.setdefault(sheet.kind, []).append(built)
+        counted.append({"file": sheet.file.name, "sheet": sheet.sheet or "", "kind": sheet.kind,
+                        "rows_in": len(typed)})
+    tables, more = _assemble(pieces)
+    quarantine += more
+    for name in list(tables):
+        tables[name], records = _validate(name, tables[name])
+        quarantine += records
+    quarantine += _reference_check(tables)
+    q = pd.DataFrame(quarantine, columns=QUARANTINE_COLUMNS + ["kind"]).drop(columns="kind")
+    counts = _count(counted, q, tables, _concat(pieces, "people"))
+    sources = {name: _sources(frame) for name, frame in tables.items()}
+    release = {name: frame.drop(columns=[c for c in frame.columns if c.startswith("_")]).reset_index(drop=True)
+               for name, frame in tables.items()}
+    return CleanResult(release, q, counts, skipped, sources)
+
+
+def _sources(frame: pd.DataFrame) -> list[dict]:
+    if "_file" not in frame:
+        return []
+    groups = frame.groupby(["_file", "_sheet"], sort=True).size()
+    return [{"title": f + (f" / {s}" if s else ""), "path": f, "rows": int(n)} for (f, s), n in groups.items()]
+
+
+def _count(counted: list[dict], quarantine: pd.DataFrame, tables: dict[str, pd.DataFrame],
+           people_register: pd.DataFrame) -> pd.DataFrame:
+    """Per sheet: rows in, rows found in the release, rows in quarantine, and any not accounted for.
+
+    Released rows are counted from the release tables themselves (by the row they came from), so
+    ``unaccounted`` = in − released − quarantined is a real check: it must be 0.
+    """
+    counts = pd.DataFrame(counted, columns=["file", "sheet", "kind", "rows_in"])
+    q_rows = quarantine.groupby(["file", "sheet"])["row"].nunique().rename("rows_quarantined")
+    released = []
+    for kind, table in PRIMARY_TABLE.items():
+        frame = people_register if kind == "people" else tables.get(table)
+        if frame is None or not len(frame):
+            continue
+        if kind == "people":
+            frame = frame[frame["person_id"].isin(set(tables["people"]["person_id"]))]
+        n = frame.groupby(["_file", "_sheet"])["_row"].nunique().rename("rows_released").reset_index()
+        released.append(n.assign(kind=kind))
+    released = pd.concat(released) if released else pd.DataFrame(columns=["_file", "_sheet", "rows_released", "kind"])
+    counts = counts.merge(q_rows, left_on=["file", "sheet"], right_index=True, how="left")
+    counts = counts.merge(released, left_on=["file", "sheet", "kind"], right_on=["_file", "_sheet", "kind"], how="left")
+    for col in ("rows_quarantined", "rows_released"):
+        counts[col] = counts[col].fillna(0).astype(int)
+    counts["unaccounted"] = counts["rows_in"] - counts["rows_released"] - counts["rows_quarantined"]
+    return counts[["file", "sheet", "kind", "rows_in", "rows_released", "rows_quarantined", "unaccounted"]]
+
+
+def _concat(pieces: dict[str, list[pd.DataFrame]], kind: str) -> pd.DataFrame:
+    frames = [f for f in pieces.get(kind, []) if len(f)]
+    if not frames:
+        return pd.DataFrame()
+    return pd.concat(frames, ignore_index=True)
+
+
+def _assemble(pieces: dict[str, list[pd.DataFrame]]) -> tuple[dict[str, pd.DataFrame], list[dict]]:
+    """Whole canonical tables from the sheets' rows; attendance is matched to sessions, people derived."""
+    tables: dict[str, pd.DataFrame] = {}
+    quarantine: list[dict] = []
+    for kind, table in PRIMARY_TABLE.items():
+        if kind in ("attendance", "people"):
+            continue
+        frame = _concat(pieces, kind)
+        tables[table] = frame if len(frame) else _empty_with_provenance(table)
+    if len(tables["sessions"]):
+        dup = tables["sessions"].duplicated("session_id", keep="first")
+        quarantine += _quarantine_rows(tables["sessions"], dup, "Datum", tables["sessions"]["session_id"],
+                                       "deze bijeenkomst staat er twee keer in (zelfde activiteit, datum en begintijd)",
+                                       "this session is listed twice (same activity, date and start time)")
+        tables["sessions"] = tables["sessions"][~dup]
+    attendance, people_rows, more = _attendance(_concat(pieces, "attendance"), tables["sessions"])
+    quarantine += more
+    tables["attendance"] = attendance
+    tables["people"] = _people(tables, people_rows, _concat(pieces, "people"))
+    quarantine += _self_swaps(tables)
+    tables["swaps"] = tables["swaps"][tables["swaps"]["giver_id"] != tables["swaps"]["receiver_id"]] \
+        if len(tables["swaps"]) else tables["swaps"]
+    return tables, quarantine
+
+
+def _empty_with_provenance(table: str) -> pd.DataFrame:
+    frame = schemas.empty_table(table)
+    for col in PROVENANCE:
+        frame[col] = pd.Series(dtype=object)
+    return frame
+
+
+def _self_swaps(tables: dict[str, pd.DataFrame]) -> list[dict]:
+    swaps = tables["swaps"]
+    if not len(swaps):
+        return []
+    same = swaps["giver_id"] == swaps["receiver_id"]
+    return _quarantine_rows(swaps, same, "Ontvanger", "(zelfde persoon)",
+                            "gever en ontvanger zijn dezelfde persoon: dat kan geen ruil zijn",
+                            "giver and receiver are the same person: that cannot be a swap")
+
+
+def _attendance(raw: pd.DataFrame, sessions: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame, list[dict]]:
+    """Match each presence-list row to its session (activity + date, + start time when given)."""
+    if not len(raw):
+        return _empty_with_provenance("attendance"), pd.DataFrame(), []
+    by_day = sessions.groupby(["activity_id", "date"])["session_id"].agg(list)
+    by_start = sessions.set_index(["activity_id", "date", "start_time"])["session_id"]
+    by_start = by_start[~by_start.index.duplicated()]
+    session_ids, problems = [], []
+    for act, date, start in zip(raw["activity_id"], raw["date"], raw["start_time"]):
+        if start is not None and (act, date, start) in by_start.index:
+            session_ids.append(by_start[(act, date, start)]), problems.append(None)
+            continue
+        found = by_day.get((act, date), [])
+        if len(found) == 1:
+            session_ids.append(found[0]), problems.append(None)
+        else:
+            session_ids.append(None)
+            problems.append("none" if not found else "many")
+    raw = raw.assign(session_id=session_ids)
+    problem = pd.Series(problems, index=raw.index)
+    quarantine = _quarantine_rows(
+        raw, problem == "none", "Datum", raw["activity_id"] + " " + raw["date"].dt.strftime("%d-%m-%Y"),
+        "geen bijeenkomst van deze activiteit op deze datum in het register 'Bijeenkomsten': voeg hem toe",
+        "no session of this activity on this date in the sessions register: add it there")
+    quarantine += _quarantine_rows(
+        raw, problem == "many", "Begintijd", raw["activity_id"] + " " + raw["date"].dt.strftime("%d-%m-%Y"),
+        "er zijn meer bijeenkomsten op die dag: vul de begintijd in",
+        "there are several sessions that day: fill in the start time")
+    matched = raw[problem.isna()]
+    dup = matched.duplicated(["session_id", "person_id"], keep="first")
+    quarantine += _quarantine_rows(matched, dup, "Naam", "(dubbel)",
+                                   "deze persoon staat twee keer op de lijst van deze bijeenkomst",
+                                   "this person is listed twice for this session")
+    matched = matched[~dup]
+    attendance = matched[["session_id", "person_id", "role"] + PROVENANCE]
+    people_rows = matched[["person_id", "birth_year", "postcode", "date"]]
+    return attendance, people_rows, quarantine
+
+
+def _birth_band(years: pd.Series) -> pd.Series:
+    years = pd.to_numeric(years, errors="coerce")
+    start = (years // 10 * 10)
+    band = start.astype("Int64").astype(str) + "-" + (start + 9).astype("Int64").astype(str)
+    return band.where(years.between(1920, 2019), None).astype(object)
+
+
+def _people(tables: dict[str, pd.DataFrame], from_attendance: pd.DataFrame, register: pd.DataFrame) -> pd.DataFrame:
+    """One row per pseudonym seen anywhere; birth-year band, neighbourhood and first date from what is known."""
+    seen = []
+    for table, column in (("swaps", "giver_id"), ("swaps", "receiver_id"), ("energy_visits", "coach_id"),
+                          ("survey_responses", "person_id"), ("consents", "person_id")):
+        frame = tables.get(table)
+        if frame is not None and len(frame):
+            seen.append(pd.DataFrame({"person_id": frame[column], "date": frame["date"]}))
+    solar = tables.get("solar")
+    if solar is not None and len(solar):
+        seen.append(pd.DataFrame({"person_id": solar["person_id"],
+                                  "date": pd.to_datetime(solar["year"].astype(str) + "-01-01")}))
+    if len(from_attendance):
+        seen.append(from_attendance[["person_id", "date"]])
+    if len(register):
+        seen.append(register[["person_id", "first_seen"]].rename(columns={"first_seen": "date"}))
+    if not seen:
+        return _empty_with_provenance("people")
+    everyone = pd.concat(seen, ignore_index=True)
+    everyone = everyone[everyone["person_id"].notna() & (everyone["person_id"] != schemas.ORGANISATION_ACCOUNT)]
+    people = everyone.groupby("person_id")["date"].min().rename("first_seen").to_frame()
+    traits = pd.concat([f[["person_id", "birth_year", "postcode"]] for f in (register, from_attendance) if len(f)],
+                       ignore_index=True) if len(register) or len(from_attendance) else pd.DataFrame(
+        columns=["person_id", "birth_year", "postcode"])
+    first_known = traits.dropna(subset=["person_id"]).groupby("person_id").first()
+    people = people.join(first_known, how="left")
+    people["birth_year_band"] = _birth_band(people.get("birth_year"))
+    pc4 = people["postcode"].astype(object).str[:4]
+    lives = pd.array(pc4.isin(OUDE_WESTEN_PC4), dtype="boolean")
+    lives[pc4.isna().to_numpy()] = pd.NA
+    people["lives_in_neighbourhood"] = lives
+    if len(register) and register["lives_in_neighbourhood"].notna().any():
+        stated = register.dropna(subset=["lives_in_neighbourhood"]).groupby("person_id")["lives_in_neighbourhood"].first()
+        people.loc[stated.index.intersection(people.index), "lives_in_neighbourhood"] = stated
+    people = people.reset_index()
+    for col in PROVENANCE:
+        people[col] = ""
+    people["_row"] = 0
+    return people[["person_id", "birth_year_band", "lives_in_neighbourhood", "first_seen"] + PROVENANCE]
+
+
+# --- writing -------------------------------------------------------------------------------------
+
+#: The demo release uses a fixed, public key: its names are made up, and fixed pseudonyms keep tests stable.
+DEMO_KEY = b"werkplaats-demo-key-not-secret--"
+
+
+def write_outputs(result: CleanResult, release_dir: Path, quarantine_dir: Path, *, demo: bool = False,
+                  extra_tables: dict[str, pd.DataFrame] | None = None) -> str:
+    """Write the release, the quarantine (beside the registers) and the report; returns the report text."""
+    from werkplaats_data.cleaning_report import report_text
+    from werkplaats_data.release import write_release
+
+    quarantine_dir = Path(quarantine_dir)
+    quarantine_dir.mkdir(parents=True, exist_ok=True)
+    q_file = quarantine_dir / "quarantaine.csv"
+    result.quarantine.to_csv(q_file, index=False, encoding="utf-8-sig")
+    tables = {**result.tables, **(extra_tables or {})}
+    write_release(tables, release_dir, sources=result.sources, demo=demo,
+                  extra={"cleaning": {"rows_in": int(result.counts["rows_in"].sum()),
+                                      "rows_released": int(result.counts["rows_released"].sum()),
+                                      "rows_quarantined": int(result.counts["rows_quarantined"].sum()),
+                                      "files_skipped": len(result.skipped)}})
+    text = report_text(result.counts, result.quarantine, result.skipped, demo=demo)
+    (Path(release_dir) / "cleaning_report.md").write_text(text, encoding="utf-8")
+    coordinator = report_text(result.counts, result.quarantine, result.skipped, quarantine_path=str(q_file), demo=demo)
+    (quarantine_dir / "rapport.md").write_text(coordinator, encoding="utf-8")
+    return coordinator
+
+
+def build_demo_release(target: Path, *, registers_dir: Path | None = None) -> CleanResult:
+    """Write the demo registers and clean them into a release at ``target`` (a few seconds)."""
+    import tempfile
+
+    from werkplaats_data.demo import write_demo_registers
+
+    with tempfile.TemporaryDirectory() as tmp:
+        raw = Path(registers_dir) if registers_dir else Path(tmp) / "registers"
+        write_demo_registers(raw)
+        result = clean_registers(raw, key=DEMO_KEY)
+        write_outputs(result, target, raw / QUARANTINE_DIR, demo=True)
+    return result

@@ -1,0 +1,297 @@
+"""Read volunteers' registers (CSV, XLSX, ODS) into raw tables, one per sheet.
+
+What the reader does, in order:
+1. format from the file's first bytes (zip → XLSX or ODS; OLE → password-protected or old .xls);
+   CSV encoding (UTF-8, UTF-8 with BOM, else Windows-1252) and delimiter (; , tab |) sniffed;
+2. every sheet of a workbook is considered; merged cells in XLSX take the merged value;
+3. the header row is found below title rows (the row with the most known headers);
+4. empty rows and columns are dropped; totals rows ('Totaal', 'Total', …) are marked;
+5. the register kind comes from the headers and the file name (``kind=`` overrides).
+Values stay raw (text or what the spreadsheet stored); cleaning is ``werkplaats_data.clean``'s job.
+Row numbers are kept as the volunteer sees them in the spreadsheet (1 = first line).
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from werkplaats_data.errors import UserError
+from werkplaats_data.registers import KINDS, SURVEY_ITEM, RegisterKind, header_key
+
+SUPPORTED = (".csv", ".txt", ".xlsx", ".xlsm", ".ods")
+HEADER_SCAN_ROWS = 30
+
+
+class ReadError(UserError):
+    """A file (or sheet) that cannot be read at all; the message names the file and what to do."""
+
+
+@dataclass
+class RawSheet:
+    """One sheet of one register: raw values under field names, with spreadsheet row numbers."""
+
+    file: Path
+    sheet: str | None
+    kind: str
+    frame: pd.DataFrame  # columns are field names (or survey item codes); index is the row number
+    ignored_columns: list[str] = field(default_factory=list)
+    is_total: pd.Series | None = None  # True for totals rows
+
+    @property
+    def where(self) -> str:
+        return f"{self.file.name}" + (f", blad '{self.sheet}'" if self.sheet else "")
+
+
+# --- formats -------------------------------------------------------------------------------------
+
+def sniff_format(path: Path) -> str:
+    """'csv', 'xlsx' or 'ods' from the file's content (the extension can lie)."""
+    head = path.read_bytes()[:8] if path.stat().st_size < 8 else path.open("rb").read(8)
+    if head.startswith(b"\xd0\xcf\x11\xe0"):
+        raise ReadError(f"{path.name}: dit bestand is beveiligd met een wachtwoord of is een oud .xls-bestand. "
+                        "Open het, haal het wachtwoord weg en sla op als .xlsx of .ods. / "
+                        "password-protected or old .xls: remove the password and save as .xlsx or .ods.")
+    if head.startswith(b"PK"):
+        try:
+            with zipfile.ZipFile(path) as zf:
+                names = set(zf.namelist())
+        except zipfile.BadZipFile:
+            raise ReadError(f"{path.name}: het bestand is beschadigd; sla het opnieuw op. / the file is damaged; save it again.") from None
+        if "xl/workbook.xml" in names:
+            return "xlsx"
+        if "content.xml" in names:
+            return "ods"
+        raise ReadError(f"{path.name}: onbekend soort bestand; sla op als .xlsx, .ods of .csv. / unknown kind of file.")
+    if path.suffix.lower() not in (".csv", ".txt"):
+        raise ReadError(f"{path.name}: onbekend soort bestand; sla op als .xlsx, .ods of .csv. / "
+                        "unknown kind of file; save as .xlsx, .ods or .csv.")
+    return "csv"
+
+
+def sniff_encoding(sample: bytes) -> str:
+    """'utf-8-sig' when the sample decodes as UTF-8 (with or without BOM), else 'cp1252'."""
+    try:
+        sample.decode("utf-8")
+    except UnicodeDecodeError as err:
+        if err.start < len(sample) - 3:  # a cut multi-byte character at the very end is fine
+            return "cp1252"
+    return "utf-8-sig"
+
+
+def sniff_delimiter(text: str) -> str:
+    """The delimiter of a CSV sample: ';', ',', tab or '|'."""
+    try:
+        return csv.Sniffer().sniff(text, delimiters=";,\t|").delimiter
+    except csv.Error:
+        counts = {d: text.count(d) for d in ";,\t|"}
+        return max(counts, key=counts.get)
+
+
+# --- header and kind -----------------------------------------------------------------------------
+
+def _header_index() -> dict[str, set[str]]:
+    index: dict[str, set[str]] = {}
+    for kind in KINDS.values():
+        for f in kind.fields:
+            for h in f.headers:
+                index.setdefault(header_key(h), set()).add(kind.name)
+    return index
+
+
+_KNOWN_HEADERS = _header_index()
+
+
+def _known(cell: object) -> bool:
+    text = str(cell).strip().lower() if cell is not None else ""
+    return header_key(text) in _KNOWN_HEADERS or bool(SURVEY_ITEM.match(text))
+
+
+def find_header_row(rows: list[list[object]]) -> int | None:
+    """Index of the header row: the first of the rows with the most known headers (at least two)."""
+    best, best_score = None, 1
+    for i, row in enumerate(rows[:HEADER_SCAN_ROWS]):
+        score = sum(_known(c) for c in row if c is not None and str(c).strip())
+        if score > best_score:
+            best, best_score = i, score
+    return best
+
+
+def match_headers(headers: list[str], kind: RegisterKind) -> dict[int, str]:
+    """Column position → field name for the headers this kind knows."""
+    mapping: dict[int, str] = {}
+    taken: set[str] = set()
+    for pos, header in enumerate(headers):
+        key = header_key(header)
+        for f in kind.fields:
+            if f.name not in taken and key in {header_key(h) for h in f.headers}:
+                mapping[pos], _ = f.name, taken.add(f.name)
+                break
+        else:
+            text = str(header).strip().lower()
+            if kind.name == "survey" and SURVEY_ITEM.match(text):
+                mapping[pos] = text
+    return mapping
+
+
+def detect_kind(headers: list[str], file_name: str) -> tuple[str | None, list[str]]:
+    """The register kind whose headers match best (file name as tie-breaker), and what is missing."""
+    name_key = header_key(Path(file_name).stem)
+    scored = []
+    for kind in KINDS.values():
+        fields = set(match_headers(headers, kind).values())
+        missing = [f.headers[0] for f in kind.fields if f.required and f.name not in fields]
+        score = len(fields) + (1.5 if any(h in name_key for h in kind.file_hints) else 0) - 2 * len(missing)
+        scored.append((score, -len(missing), kind.name, missing))
+    scored.sort(reverse=True)
+    score, _, name, missing = scored[0]
+    return (name if score > 0 else None), missing
+
+
+# --- reading -------------------------------------------------------------------------------------
+
+def read_register(path: str | Path, *, kind: str | None = None) -> list[RawSheet]:
+    """Every readable sheet of a register file; raises ``ReadError`` if the file cannot be read at all.
+
+    Sheets that look like no register (an instructions sheet, say) are left out.
+    """
+    path = Path(path)
+    if not path.exists():
+        raise ReadError(f"{path}: bestand niet gevonden / file not found")
+    if path.stat().st_size == 0:
+        raise ReadError(f"{path.name}: het bestand is leeg; vul het register in of haal het weg. / the file is empty.")
+    fmt = sniff_format(path)
+    grids = {"csv": _csv_grid, "xlsx": _xlsx_grids, "ods": _ods_grids}[fmt](path)
+    sheets = []
+    problems = []
+    for sheet_name, grid in grids:
+        try:
+            sheets.append(_sheet(path, sheet_name, grid, kind))
+        except ReadError as err:
+            problems.append(str(err))
+    if not sheets:
+        raise ReadError(problems[0] if problems else f"{path.name}: geen gegevens gevonden / no data found")
+    return sheets
+
+
+def _csv_grid(path: Path) -> list[tuple[str | None, pd.DataFrame]]:
+    with path.open("rb") as fh:
+        sample = fh.read(256 * 1024)
+    encoding = sniff_encoding(sample)
+    text_sample = sample.decode(encoding, errors="replace")
+    delimiter = sniff_delimiter("\n".join(text_sample.splitlines()[:HEADER_SCAN_ROWS]))
+    try:
+        frame = pd.read_csv(path, sep=delimiter, encoding=encoding, header=None, dtype=str,
+                            keep_default_na=False, na_values=[""], skip_blank_lines=False,
+                            on_bad_lines="error", engine="c")
+    except UnicodeDecodeError:
+        frame = pd.read_csv(path, sep=delimiter, encoding="cp1252", header=None, dtype=str,
+                            keep_default_na=False, na_values=[""], skip_blank_lines=False)
+    except pd.errors.ParserError as err:
+        raise ReadError(f"{path.name}: de regels hebben niet evenveel kolommen ({err}). "
+                        "Open het in een spreadsheet en sla opnieuw op als CSV. / rows have different numbers of columns.") from None
+    except pd.errors.EmptyDataError:
+        raise ReadError(f"{path.name}: het bestand is leeg. / the file is empty.") from None
+    frame.index = frame.index + 1  # spreadsheet row numbers
+    return [(None, frame)]
+
+
+def _xlsx_grids(path: Path) -> list[tuple[str | None, pd.DataFrame]]:
+    import openpyxl
+
+    try:
+        workbook = openpyxl.load_workbook(path, data_only=True)
+    except Exception as err:  # openpyxl raises many kinds for a broken file
+        raise ReadError(f"{path.name}: kan dit Excel-bestand niet openen ({type(err).__name__}); "
+                        "sla het opnieuw op als .xlsx. / cannot open this Excel file; save it again.") from None
+    grids = []
+    for ws in workbook.worksheets:
+        rows = [list(r) for r in ws.iter_rows(values_only=True)]
+        for merged in ws.merged_cells.ranges:  # a merged cell means its value for every cell it covers
+            value = ws.cell(merged.min_row, merged.min_col).value
+            for r in range(merged.min_row, merged.max_row + 1):
+                for c in range(merged.min_col, merged.max_col + 1):
+                    if r - 1 < len(rows) and c - 1 < len(rows[r - 1]):
+                        rows[r - 1][c - 1] = value
+        frame = pd.DataFrame(rows, dtype=object)
+        frame.index = frame.index + 1
+        grids.append((ws.title, frame))
+    return grids
+
+
+def _ods_grids(path: Path) -> list[tuple[str | None, pd.DataFrame]]:
+    try:
+        book = pd.read_excel(path, engine="odf", sheet_name=None, header=None, dtype=object)
+    except Exception as err:
+        raise ReadError(f"{path.name}: kan dit LibreOffice-bestand niet openen ({type(err).__name__}); "
+                        "sla het opnieuw op als .ods. / cannot open this ODS file; save it again.") from None
+    grids = []
+    for name, frame in book.items():
+        frame.index = frame.index + 1
+        grids.append((name, frame))
+    return grids
+
+
+def _blank_column(column: pd.Series) -> np.ndarray:
+    """True where a cell is empty (None, NaN or only spaces); checked once per distinct value."""
+    codes, uniques = pd.factorize(column, use_na_sentinel=True)
+    flags = np.array([str(u).strip() == "" for u in uniques] + [True], dtype=bool)
+    return flags[codes]
+
+
+def _blank(frame: pd.DataFrame) -> pd.DataFrame:
+    return pd.DataFrame({c: _blank_column(frame[c]) for c in frame.columns}, index=frame.index)
+
+
+def _sheet(path: Path, sheet_name: str | None, grid: pd.DataFrame, kind: str | None) -> RawSheet:
+    where = path.name + (f", blad '{sheet_name}'" if sheet_name else "")
+    head = grid.head(HEADER_SCAN_ROWS)
+    head_rows = [[None if pd.isna(v) else v for v in row] for row in head.itertuples(index=False)]
+    header_pos = find_header_row(head_rows)
+    if header_pos is None:
+        raise ReadError(f"{where}: geen kopregel gevonden met bekende kolomnamen (zoals 'Datum', 'Naam'). "
+                        "Gebruik een sjabloon van 'werkplaats templates'. / no header row with known column names.")
+    headers = ["" if v is None else str(v).strip() for v in head_rows[header_pos]]
+    if kind is None:
+        kind, missing = detect_kind(headers, path.name)
+        if kind is None:
+            raise ReadError(f"{where}: niet herkend welk register dit is. Geef het aan met --kind. / "
+                            "cannot tell which register this is; name it with --kind.")
+    else:
+        if kind not in KINDS:
+            raise ReadError(f"--kind {kind}: onbekend; kies uit {', '.join(KINDS)} / unknown kind")
+        missing = []
+    mapping = match_headers(headers, KINDS[kind])
+    missing = [f.headers[0] for f in KINDS[kind].fields if f.required and f.name not in mapping.values()]
+    if missing:
+        raise ReadError(f"{where}: kolom {', '.join(repr(m) for m in missing)} ontbreekt in de kopregel (regel "
+                        f"{grid.index[header_pos]}). Voeg die kolom toe. / column(s) {', '.join(missing)} missing.")
+    body = grid.iloc[header_pos + 1:]
+    data = body.iloc[:, list(mapping)].copy()
+    data.columns = list(mapping.values())
+    data = data.astype(object).where(data.notna(), None)
+    blank = _blank(data)
+    data = data[~blank.all(axis=1)]
+    ignored = [h for pos, h in enumerate(headers) if pos not in mapping and h]
+    return RawSheet(path, sheet_name, kind, data, ignored, _totals(body.loc[data.index]))
+
+
+_TOTALS = re.compile(r"^(sub|eind)?(totaal|totalen|total|totals|som|sum)\b", re.IGNORECASE)
+
+
+def _totals(body: pd.DataFrame) -> pd.Series:
+    """True for rows whose first filled cell (of the first two) says 'Totaal', 'Total', 'Som', …"""
+    if body.empty:
+        return pd.Series(False, index=body.index, dtype=bool)
+    first = body.iloc[:, 0]
+    if body.shape[1] > 1:
+        first = first.where(~_blank_column(first), body.iloc[:, 1])
+    codes, uniques = pd.factorize(first, use_na_sentinel=True)
+    flags = np.array([bool(_TOTALS.match(str(u).strip())) for u in uniques] + [False], dtype=bool)
+    return pd.Series(flags[codes], index=body.index, dtype=bool)
