@@ -393,11 +393,11 @@ def savings_vs_cbs_chart(energy_visits: pd.DataFrame, *, lang: str = "nl", demo:
     table = table.assign(percent=100 * table["share"], label=table["carrier"].map(lambda c: t(f"energy.carrier.{c}", lang)))
     gas = float(table.loc[table["carrier"] == "gas", "percent"].iloc[0])
     chart = alt.Chart(table).mark_bar().encode(
-        x=alt.X("percent:Q", title=t("energy.percent_of_use", lang)),
+        x=alt.X("percent:Q", title=t("energy.percent_of_use", lang), axis=alt.Axis(tickCount=5)),
         y=alt.Y("label:N", title=None),
         tooltip=["label:N", alt.Tooltip("saved_per_household:Q", format=".0f"), "use_per_dwelling:Q", alt.Tooltip("percent:Q", format=".1f")],
-    ).properties(title=t("energy.vs_cbs_title", lang, percent=format_number(gas, lang, 1)))
-    source = f"{_source(lang, demo)}; {t('source.cbs', lang, year=year)}"
+    ).properties(title=t("energy.vs_cbs_title", lang, percent=format_number(gas, lang, 1)), width=520)
+    source = f"{_source(lang, demo)} · {t('source.cbs', lang, year=year)}"
     return with_source(chart, source)
 
 
@@ -407,10 +407,10 @@ def share_yield_chart(solar: pd.DataFrame, *, lang: str = "nl", demo: bool = Tru
     low = format_number(table["eur_per_share"].min(), lang, 2) if len(table) else "–"
     high = format_number(table["eur_per_share"].max(), lang, 2) if len(table) else "–"
     chart = alt.Chart(table).mark_bar().encode(
-        x=alt.X("year:O", title=t("energy.year", lang)),
+        x=alt.X("year:O", title=t("energy.year", lang), axis=alt.Axis(labelAngle=0)),
         y=alt.Y("eur_per_share:Q", title=t("energy.eur_per_share", lang)),
         color=alt.Color("project:N", title=None),
         xOffset="project:N",
         tooltip=["project:N", "year:O", alt.Tooltip("kwh_per_share:Q", format=".0f"), alt.Tooltip("eur_per_share:Q", format=".2f")],
-    ).properties(title=t("energy.share_title", lang, low=low, high=high))
-    return with_source(chart, f"{_source(lang, demo)}; {t('energy.source_tax', lang)}")
+    ).properties(title=t("energy.share_title", lang, low=low, high=high), width=520)
+    return with_source(chart, f"{_source(lang, demo)} · {t('energy.source_tax', lang)}")
