@@ -43,20 +43,21 @@ def guid(kind: str, *parts) -> str:
     return str(uuid.uuid5(GUID_NAMESPACE, "|".join([kind, *map(str, parts)])))
 
 
-def _codes_element(codebook: pd.DataFrame, ns: str) -> ET.Element:
+def _codes_element(codebook: pd.DataFrame) -> ET.Element:
     """``<Codes>`` with each code nested under its parent."""
-    codes = ET.Element(f"{{{ns}}}Codes")
+    codes = ET.Element("Codes")
     children: dict[str, list[dict]] = {}
     for row in codebook.to_dict("records"):
         children.setdefault(row["parent"] or "", []).append(row)
 
     def add(parent_element: ET.Element, parent_code: str) -> None:
         for row in children.get(parent_code, []):
-            element = ET.SubElement(parent_element, f"{{{ns}}}Code", guid=guid("code", row["code"]), name=row["code"],
-                                    isCodable="true")
+            codable = "false" if row["code"] in children else "true"  # a grouping code is not applied itself
+            element = ET.SubElement(parent_element, "Code", guid=guid("code", row["code"]), name=row["code"],
+                                    isCodable=codable)
             text = "\n".join(f"{field}: {row[field]}" for field in _LABEL_FIELDS if row.get(field))
             if text:
-                ET.SubElement(element, f"{{{ns}}}Description").text = text
+                ET.SubElement(element, "Description").text = text
             add(element, row["code"])
 
     add(codes, "")
@@ -65,9 +66,9 @@ def _codes_element(codebook: pd.DataFrame, ns: str) -> ET.Element:
 
 def codebook_xml(codebook: pd.DataFrame) -> bytes:
     """The codebook as REFI-QDA ``.qdc`` XML."""
-    root = ET.Element(f"{{{CODEBOOK_NS}}}CodeBook", origin="Werkplaats Duurzaam kit")
-    root.append(_codes_element(codebook, CODEBOOK_NS))
-    return ET.tostring(root, encoding="utf-8", xml_declaration=True, default_namespace=CODEBOOK_NS)
+    root = ET.Element("CodeBook", xmlns=CODEBOOK_NS, origin="Werkplaats Duurzaam kit")
+    root.append(_codes_element(codebook))
+    return ET.tostring(root, encoding="utf-8", xml_declaration=True)
 
 
 def export_qdc(codebook: pd.DataFrame, path: str | Path) -> Path:
@@ -78,28 +79,27 @@ def export_qdc(codebook: pd.DataFrame, path: str | Path) -> Path:
 
 def project_xml(stories: pd.DataFrame, codebook: pd.DataFrame, codings: pd.DataFrame, *, name: str) -> bytes:
     """The ``project.qde`` XML for these stories (story_id, text), codebook and codings."""
-    ns = PROJECT_NS
-    root = ET.Element(f"{{{ns}}}Project", name=name, origin="Werkplaats Duurzaam kit")
-    users = ET.SubElement(root, f"{{{ns}}}Users")
+    root = ET.Element("Project", xmlns=PROJECT_NS, name=name, origin="Werkplaats Duurzaam kit")
+    users = ET.SubElement(root, "Users")
     for coder in sorted(set(codings["coder"])):
-        ET.SubElement(users, f"{{{ns}}}User", guid=guid("user", coder), name=coder)
-    codebook_element = ET.SubElement(root, f"{{{ns}}}CodeBook")
-    codebook_element.append(_codes_element(codebook, ns))
-    sources = ET.SubElement(root, f"{{{ns}}}Sources")
+        ET.SubElement(users, "User", guid=guid("user", coder), name=coder)
+    codebook_element = ET.SubElement(root, "CodeBook")
+    codebook_element.append(_codes_element(codebook))
+    sources = ET.SubElement(root, "Sources")
     for story in stories.to_dict("records"):
         source_guid = guid("source", story["story_id"])
-        source = ET.SubElement(sources, f"{{{ns}}}TextSource", guid=source_guid, name=story["story_id"],
+        source = ET.SubElement(sources, "TextSource", guid=source_guid, name=story["story_id"],
                                plainTextPath=f"internal://{source_guid}.txt")
         mine = codings[codings["story_id"] == story["story_id"]].sort_values(["start", "end", "coder", "code"])
         for row in mine.itertuples():
             key = (row.story_id, row.coder, row.code, row.start, row.end)
-            selection = ET.SubElement(source, f"{{{ns}}}PlainTextSelection", guid=guid("selection", *key),
+            selection = ET.SubElement(source, "PlainTextSelection", guid=guid("selection", *key),
                                       name=story["text"][row.start:row.end][:60], startPosition=str(row.start),
                                       endPosition=str(row.end), creatingUser=guid("user", row.coder))
-            coding = ET.SubElement(selection, f"{{{ns}}}Coding", guid=guid("coding", *key),
+            coding = ET.SubElement(selection, "Coding", guid=guid("coding", *key),
                                    creatingUser=guid("user", row.coder))
-            ET.SubElement(coding, f"{{{ns}}}CodeRef", targetGUID=guid("code", row.code))
-    return ET.tostring(root, encoding="utf-8", xml_declaration=True, default_namespace=ns)
+            ET.SubElement(coding, "CodeRef", targetGUID=guid("code", row.code))
+    return ET.tostring(root, encoding="utf-8", xml_declaration=True)
 
 
 def export_qdpx(stories: pd.DataFrame, codebook: pd.DataFrame, codings: pd.DataFrame, path: str | Path, *,

@@ -205,8 +205,9 @@ def _check_translations(records: list[dict]) -> tuple[list[dict], list[str]]:
 def load_stories(folder: str | Path) -> tuple[pd.DataFrame, list[str]]:
     """All stories in ``folder`` (every ``*.md`` except README.md) and the problems found.
 
-    A story with a problem is left out; the others still load. Two files with the same id are
-    both left out. Rows are sorted by story id; ``themes`` and ``photo_shows`` are ';'-separated.
+    A story with a problem is left out; the others still load. Ids are unique because each file
+    must be called ``<id>.md``. Rows are sorted by story id; ``themes`` and ``photo_shows`` are
+    ';'-separated.
     """
     folder = Path(folder)
     if not folder.is_dir():
@@ -219,11 +220,6 @@ def load_stories(folder: str | Path) -> tuple[pd.DataFrame, list[str]]:
         problems += found
         if record:
             records.append(record)
-    counts = pd.Series([r["story_id"] for r in records]).value_counts()
-    for story_id in counts[counts > 1].index:
-        files = ", ".join(r["file"] for r in records if r["story_id"] == story_id)
-        problems.append(f"{files}: id: the id {story_id} is used more than once; give each story its own id.")
-    records = [r for r in records if counts[r["story_id"]] == 1]
     records, found = _check_translations(records)
     problems += found
     if not records:

@@ -1,0 +1,187 @@
+"""Story files: schema errors by file and field, the demo stories, release tables without names."""
+
+import shutil
+import zipfile
+
+import pandas as pd
+import pytest
+
+from werkplaats_data import cli, consent, msc, redaction, refiqda, stories
+
+DEMO = stories.DEMO_STORIES_DIR
+GOOD = """---
+id: {id}
+title: Een verhaal
+teller: T-001
+collector: V-01
+language: {language}
+date: 2024-01-05
+activity: repair_cafe
+domain: money_and_household
+themes: [saving_money]
+quote: "Het scheelde geld."
+---
+Het scheelde geld, zei ik.
+"""
+
+
+def write(folder, name, text):
+    (folder / name).write_text(text, encoding="utf-8")
+
+
+def test_demo_stories_are_labelled_varied_and_clean():
+    df, problems = stories.load_stories(DEMO)
+    files = [p for p in DEMO.glob("*.md")]
+    assert problems == [] and stories.check_folder(DEMO) == []
+    assert 12 <= len(files) <= 20 and len(df) == len(files)
+    assert df["demo"].all()
+    assert all("demo" in text.lower() for text in df["text"])  # visible in the text, not only in front matter
+    assert {"nl", "en"} < set(df["language"]) and set(df["language"]) - {"nl", "en"}
+    assert set(df["activity"]) == set(stories.ACTIVITIES)
+    assert (df["story_id"] != df["original_id"]).any()  # at least one translation
+    assert df["teller"].str.match(stories.PSEUDONYM).all()
+
+
+def test_bad_files_are_named_by_file_and_field_and_the_others_still_load(tmp_path):
+    write(tmp_path, "S-1.md", GOOD.format(id="S-1", language="nl"))
+    write(tmp_path, "S-2.md", GOOD.format(id="S-2", language="xx"))
+    write(tmp_path, "S-3.md", GOOD.format(id="S-3", language="nl").replace("---\nHet", "Het"))  # not closed
+    write(tmp_path, "S-4.md", GOOD.format(id="S-4", language="nl").replace("title: Een verhaal", "title: [kapot"))
+    write(tmp_path, "S-5.md", GOOD.format(id="S-5", language="nl").replace("teller: T-001", "teller: Fatima"))
+    write(tmp_path, "S-6.md", GOOD.format(id="S-6", language="nl").replace("date: 2024-01-05", "date: vorige week"))
+    write(tmp_path, "S-7.md", GOOD.format(id="S-7", language="nl").replace("quote: \"Het scheelde geld.\"\n", "qoute: x\n"))
+    write(tmp_path, "S-8.md", "Geen front matter hier.\n")
+    write(tmp_path, "README.md", "Dit is geen verhaal.\n")
+    df, problems = stories.load_stories(tmp_path)
+    assert list(df["story_id"]) == ["S-1"]
+    text = "\n".join(problems)
+    assert "S-2.md, language: 'xx' is not a known language code" in text
+    assert "S-3.md: front matter: the front matter is not closed" in text
+    assert "S-4.md: front matter: not readable" in text
+    assert "S-5.md, teller: 'Fatima' is not a pseudonym" in text
+    assert "S-6.md, date" in text
+    assert "S-7.md, quote: missing" in text and "S-7.md, qoute: unknown field" in text
+    assert "S-8.md: front matter: the file must start with a line '---'" in text
+    assert "README.md:" not in text
+
+
+def test_file_name_must_match_id_and_translations_need_their_original(tmp_path):
+    write(tmp_path, "S-1.md", GOOD.format(id="S-1", language="nl"))
+    write(tmp_path, "S-2.md", GOOD.format(id="S-1", language="nl"))
+    translation = GOOD.format(id="S-3", language="en").replace("---\nHet", "translation_of: S-9\n---\nHet")
+    write(tmp_path, "S-3.md", translation)
+    df, problems = stories.load_stories(tmp_path)
+    assert list(df["story_id"]) == ["S-1"]
+    assert any("S-2.md, id: the id is S-1 but the file is called S-2.md" in p for p in problems)
+    assert any("S-3.md, translation_of: there is no story S-9" in p for p in problems)
+
+
+def test_check_folder_names_a_consent_for_a_story_that_does_not_exist(tmp_path):
+    write(tmp_path, "S-1.md", GOOD.format(id="S-1", language="nl"))
+    write(tmp_path, "consents.csv", "person_id,subject,purpose,granted,date,method\n"
+                                    "T-001,S-1,research,yes,2024-01-05,paper\nT-001,S-7,research,yes,2024-01-05,paper\n")
+    problems = stories.check_folder(tmp_path)
+    assert len(problems) == 1 and "consents.csv: subject S-7" in problems[0]
+
+
+def test_cli_check_exit_codes(tmp_path, capsys):
+    assert cli.main(["stories", "check", str(DEMO)]) == 0
+    write(tmp_path, "S-1.md", GOOD.format(id="S-1", language="nl"))
+    write(tmp_path, "S-2.md", GOOD.format(id="S-2", language="klingon"))
+    assert cli.main(["stories", "check", str(tmp_path)]) == 1
+    out = capsys.readouterr().out
+    assert "S-2.md, language" in out and "1 stories read" in out
+    assert cli.main(["stories", "check", str(tmp_path / "nowhere")]) == 2
+
+
+def test_release_tables_hold_only_research_consent():
+    tables = stories.release_tables(DEMO)
+    released = set(tables["stories"]["story_id"])
+    assert "S-016" not in released  # research refused
+    assert "S-012" not in released  # research withdrawn later
+    assert {"S-001", "S-013", "S-013-nl"} <= released
+    assert set(tables["story_codings"]["story_id"]) <= released
+    assert set(tables["story_selections"]["story_id"]) <= released
+    assert list(tables["stories"].columns) == list(stories.RELEASE_COLUMNS)
+
+
+def test_coding_spans_point_at_the_same_words_after_redaction():
+    original, _ = stories.load_stories(DEMO)
+    terms = redaction.read_list(DEMO / "redaction.csv")[0]
+    tables = stories.release_tables(DEMO)
+    before = original.set_index("story_id")["text"]
+    after = tables["stories"].set_index("story_id")["text"]
+    codings = pd.read_csv(DEMO / "codings.csv")
+    merged = codings.merge(tables["story_codings"], on=["story_id", "coder", "code"], suffixes=("_o", "_r"))
+    assert len(merged) == len(tables["story_codings"])
+    for row in merged.itertuples():
+        words = before[row.story_id][row.start_o:row.end_o]
+        assert after[row.story_id][row.start_r:row.end_r] == redaction.redact(words, terms)
+
+
+CANARIES = ["Karel", "Kanarie", "كارل", "كناري", "Vinkenslag", "Sijsjesmit", "Kanariepiet", "Kanarievogelstraat"]
+
+
+def assert_no_canary(text: str, where: str):
+    for name in CANARIES:
+        assert name.lower() not in text.lower(), f"{name!r} leaked into {where}"
+
+
+def test_canary_names_appear_in_the_raw_stories():
+    raw = "".join(p.read_text(encoding="utf-8") for p in DEMO.glob("*.md")) + (DEMO / "msc_rounds.csv").read_text(encoding="utf-8")
+    for name in CANARIES:
+        assert name in raw  # otherwise the canary test below proves nothing
+
+
+def test_canary_names_appear_in_no_output(tmp_path):
+    tables = stories.release_tables(DEMO)
+    for name, df in tables.items():
+        assert_no_canary(df.to_csv(), name)
+    for purpose in ("exhibition_anonymous", "exhibition_first_name", "online"):
+        assert_no_canary(stories.shareable(DEMO, purpose).to_csv(), purpose)
+    qdpx, qdc = tmp_path / "p.qdpx", tmp_path / "b.qdc"
+    assert cli.main(["stories", "export", str(DEMO), "--out", str(qdpx), "--codebook", str(qdc)]) == 0
+    with zipfile.ZipFile(qdpx) as archive:
+        for member in archive.namelist():
+            assert_no_canary(archive.read(member).decode("utf-8"), member)
+    for round_no in (1, 2):
+        for lang in ("nl", "en", "ar"):
+            sheet = tmp_path / f"r{round_no}{lang}.html"
+            assert cli.main(["stories", "feedback", str(DEMO), "--round", str(round_no), "--out", str(sheet), "--lang", lang]) == 0
+            assert_no_canary(sheet.read_text(encoding="utf-8"), sheet.name)
+    rounds, shared = stories.selections(DEMO, purpose="research")
+    assert_no_canary(msc.feedback_html(rounds, shared, round_no=2), "feedback_html")
+
+
+def test_feedback_leaves_out_a_story_whose_exhibition_consent_was_withdrawn(tmp_path):
+    sheet = tmp_path / "r1.html"
+    assert cli.main(["stories", "feedback", str(DEMO), "--round", "1", "--out", str(sheet)]) == 0
+    page = sheet.read_text(encoding="utf-8")
+    assert "Niet meer in mijn jas" not in page  # S-004 withdrew exhibition consent
+    assert "geen toestemming" in page
+    assert "The children named the tree" in page
+
+
+def test_shareable_respects_the_ledger_given(tmp_path):
+    empty = consent.empty_ledger()
+    assert stories.shareable(DEMO, "research", ledger=empty).empty
+    folder = tmp_path / "s"
+    shutil.copytree(DEMO, folder)
+    (folder / "consents.csv").unlink()
+    assert stories.release_tables(folder)["stories"].empty  # no ledger, no stories
+
+
+def test_missing_folder_is_a_user_error(tmp_path):
+    from werkplaats_data.errors import UserError
+
+    with pytest.raises(UserError):
+        stories.load_stories(tmp_path / "nope")
+
+
+def test_refi_export_of_the_demo_validates(tmp_path):
+    tables = stories.release_tables(DEMO)
+    codebook = stories.coding.read_codebook(DEMO / "codebook.csv")[0]
+    path = refiqda.export_qdpx(tables["stories"], codebook, tables["story_codings"], tmp_path / "p.qdpx")
+    _, _, codings, problems = refiqda.import_qdpx(path)
+    assert problems == []
+    assert len(codings) == len(tables["story_codings"])

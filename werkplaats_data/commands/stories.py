@@ -1,0 +1,112 @@
+"""``werkplaats stories …``: check story files, export/import REFI-QDA, write MSC feedback sheets.
+
+- ``werkplaats stories check [FOLDER]`` names every problem by file and field (exit 1 when any).
+- ``werkplaats stories export FOLDER --out PROJECT.qdpx`` writes the research-consented,
+  redacted stories with their codings (and ``--codebook BOOK.qdc``) for a QDA program.
+- ``werkplaats stories import PROJECT.qdpx --out DIR`` reads another tool's project into
+  ``codebook.csv`` and ``codings.csv``.
+- ``werkplaats stories feedback FOLDER --round N --out SHEET.html`` writes the round's feedback.
+"""
+
+from pathlib import Path
+
+from werkplaats_data.errors import UserError
+
+
+def register(sub) -> None:
+    p = sub.add_parser("stories", help="story files: check, REFI-QDA export/import, MSC feedback")
+    actions = p.add_subparsers(dest="action", required=True, metavar="ACTION")
+
+    check = actions.add_parser("check", help="name every problem in a stories folder, by file and field")
+    check.add_argument("folder", type=Path, nargs="?", metavar="FOLDER", help="stories folder (default: the demo stories)")
+    check.set_defaults(func=run_check)
+
+    export = actions.add_parser("export", help="REFI-QDA project (.qdpx) of the research-consented, redacted stories")
+    export.add_argument("folder", type=Path, metavar="FOLDER")
+    export.add_argument("--out", type=Path, required=True, metavar="PROJECT.qdpx")
+    export.add_argument("--codebook", type=Path, metavar="BOOK.qdc", help="also write the codebook as .qdc")
+    export.set_defaults(func=run_export)
+
+    imp = actions.add_parser("import", help="read a .qdpx from another tool into codebook.csv and codings.csv")
+    imp.add_argument("project", type=Path, metavar="PROJECT.qdpx")
+    imp.add_argument("--out", type=Path, required=True, metavar="DIR")
+    imp.set_defaults(func=run_import)
+
+    feedback = actions.add_parser("feedback", help="MSC feedback sheet of one round, as a self-contained HTML page")
+    feedback.add_argument("folder", type=Path, metavar="FOLDER")
+    feedback.add_argument("--round", type=int, required=True, dest="round_no")
+    feedback.add_argument("--out", type=Path, required=True, metavar="SHEET.html")
+    feedback.add_argument("--lang", default="nl", choices=("nl", "en", "ar"))
+    feedback.add_argument("--purpose", default="exhibition_anonymous",
+                          help="consent purpose the sheet is shared under (default: exhibition_anonymous)")
+    feedback.set_defaults(func=run_feedback)
+
+
+def _folder(path: Path | None) -> Path:
+    from werkplaats_data import stories
+
+    folder = path or stories.DEMO_STORIES_DIR
+    if not folder.is_dir():
+        raise UserError(f"{folder} is not a folder: give the folder that holds the story files (*.md).")
+    return folder
+
+
+def run_check(args) -> int:
+    from werkplaats_data import stories
+
+    folder = _folder(args.folder)
+    problems = stories.check_folder(folder)
+    loaded, _ = stories.load_stories(folder)
+    for line in problems:
+        print(line)
+    print(f"{len(loaded)} stories read from {folder}; {len(problems)} problem(s).")
+    return 1 if problems else 0
+
+
+def run_export(args) -> int:
+    from werkplaats_data import coding, refiqda, stories
+
+    folder = _folder(args.folder)
+    tables = stories.release_tables(folder)
+    codebook_file = folder / stories.CODEBOOK_FILE
+    codebook = coding.read_codebook(codebook_file)[0] if codebook_file.exists() else coding.empty_codebook()
+    codings = tables["story_codings"][list(coding.CODING_COLUMNS)]
+    refiqda.export_qdpx(tables["stories"], codebook, codings, args.out)
+    print(f"{args.out}: {len(tables['stories'])} stories, {len(codings)} codings (research consent, redacted).")
+    if args.codebook:
+        refiqda.export_qdc(codebook, args.codebook)
+        print(f"{args.codebook}: {len(codebook)} codes.")
+    return 0
+
+
+def run_import(args) -> int:
+    from werkplaats_data import refiqda
+
+    if not args.project.is_file():
+        raise UserError(f"{args.project} does not exist: give the .qdpx file your QDA program exported.")
+    try:
+        _, codebook, codings, problems = refiqda.import_qdpx(args.project)
+    except (ValueError, OSError) as err:
+        raise UserError(f"{args.project} could not be read as a REFI-QDA project ({err}).") from None
+    args.out.mkdir(parents=True, exist_ok=True)
+    codebook.to_csv(args.out / "codebook.csv", index=False)
+    codings.to_csv(args.out / "codings.csv", index=False)
+    for line in problems:
+        print(line)
+    print(f"{args.out}: {len(codebook)} codes, {len(codings)} codings from {args.project.name}.")
+    return 1 if problems else 0
+
+
+def run_feedback(args) -> int:
+    from werkplaats_data import msc, stories
+
+    folder = _folder(args.folder)
+    rounds, shared = stories.selections(folder, purpose=args.purpose)
+    if args.round_no not in set(rounds["round"]):
+        raise UserError(f"round {args.round_no} is not in {folder / stories.ROUNDS_FILE}; "
+                        f"rounds there: {', '.join(map(str, sorted(set(rounds['round'])))) or 'none'}.")
+    loaded, _ = stories.load_stories(folder)
+    page = msc.feedback_html(rounds, shared, round_no=args.round_no, lang=args.lang, demo=bool(loaded["demo"].any()))
+    args.out.write_text(page, encoding="utf-8")
+    print(f"{args.out}: feedback for round {args.round_no} ({args.lang}).")
+    return 0
