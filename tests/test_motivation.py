@@ -155,11 +155,12 @@ def test_open_answer_themes_match_word_starts():
         "a": {"open_why": "Ik bespaar geld en het is gezellig"},  # saving_money, belonging
         "b": {"open_why": "To learn repairing"},  # learning
         "c": {"open_why": "Geen idee"},  # nothing ("idee" is no keyword; "geen" does not start with "geld")
+        "d": {"open_why": "Para biriktiriyorum."},  # Turkish: saving money
     })
     themes = m.open_answer_themes(m.open_answers(data)).set_index("theme")
-    assert themes.loc["saving_money", "answers"] == 1 and themes.loc["belonging", "answers"] == 1
+    assert themes.loc["saving_money", "answers"] == 2 and themes.loc["belonging", "answers"] == 1
     assert themes.loc["learning", "answers"] == 1 and themes.loc["environment", "answers"] == 0
-    assert themes.loc["saving_money", "share"] == pytest.approx(1 / 3)
+    assert themes.loc["saving_money", "share"] == pytest.approx(2 / 4)
     chart = m.open_themes_chart(themes.reset_index(), source="S", lang="nl")
     assert source_of(chart) == "S"
 

@@ -209,14 +209,19 @@ def open_answers(responses: pd.DataFrame, *, item: str | None = None) -> pd.Data
     return answers[_RESPONSE_COLUMNS + ["item", "text"]].sort_values(["date", "response_id"]).reset_index(drop=True)
 
 
-#: A first sort of open answers by keywords (Dutch and English word starts), named after the local items.
-#: This is not coding: it finds words, not meaning. Coding by people (``werkplaats_data.coding``) is the real thing.
+#: A first sort of open answers by keywords (word starts), named after the local items. Dutch and English,
+#: plus draft Turkish and Arabic words to be checked by native speakers. This is not coding: it finds
+#: words, not meaning ("ik leer mensen kennen" counts as learning). Coding by people (``werkplaats_data.coding``) is the real thing.
 OPEN_THEMES = {
-    "saving_money": ("geld", "bespar", "goedkop", "gratis", "kosten", "money", "sav", "cheap", "free", "cost"),
-    "belonging": ("samen", "gezellig", "erbij", "contact", "vriend", "mensen", "together", "friend", "belong", "people"),
-    "meaning_for_others": ("help", "ander", "buurt", "wijk", "others", "neighbo"),
-    "learning": ("leer", "leren", "geleerd", "learn", "skill"),
-    "environment": ("milieu", "duurzaam", "klimaat", "weggooi", "afval", "environment", "climate", "waste", "throw"),
+    "saving_money": ("geld", "bespar", "spaar", "scheel", "rekening", "goedkop", "gratis", "kosten",
+                     "money", "sav", "cheap", "free", "cost", "para", "biriktir", "tasarruf", "توفير", "مال", "المال"),
+    "belonging": ("samen", "gezellig", "erbij", "contact", "vriend", "mensen", "together", "friend", "belong", "people",
+                  "birlikte", "arkadaş", "معا", "أصدقاء"),
+    "meaning_for_others": ("help", "ander", "buurt", "wijk", "others", "neighbo", "yardım", "komşu",
+                           "مساعدة", "أساعد", "جيران", "الجيران"),
+    "learning": ("leer", "leren", "geleerd", "learn", "skill", "öğren", "أتعلم", "تعلم"),
+    "environment": ("milieu", "duurzaam", "klimaat", "weggooi", "afval", "environment", "climate", "waste", "throw",
+                    "çevre", "israf", "البيئة", "بيئة"),
 }
 
 
