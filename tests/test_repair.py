@@ -362,3 +362,14 @@ def test_every_category_has_a_label():
     for category in repair.impact_factors()["product_category"]:
         assert repair.category_label(category, "nl") and repair.category_label(category, "en")
     assert repair.category_label("Coffee maker", "nl") == "Koffiezetapparaat"
+
+
+def test_barriers_counts_end_of_life_only():
+    repairs = pd.DataFrame({
+        "repair_status": ["End of life", "End of life", "End of life", "Fixed", "Repairable"],
+        "repair_barrier": ["Lack of equipment", "Lack of equipment", None, None, "Lack of equipment"],
+    })
+    table = repair.barriers(repairs)
+    assert table["items"].tolist() == [2, 1]
+    assert table["share"].tolist() == pytest.approx([2 / 3, 1 / 3])
+    assert table["repair_barrier"].iloc[0] == "Lack of equipment" and pd.isna(table["repair_barrier"].iloc[1])

@@ -414,6 +414,17 @@ def impact_totals(repairs: pd.DataFrame) -> dict[str, float]:
     }
 
 
+def barriers(repairs: pd.DataFrame) -> pd.DataFrame:
+    """Why repairs failed: End of life items per barrier (an empty barrier counts as "not recorded", None).
+
+    Columns: repair_barrier, items, share (of all End of life items); most frequent first.
+    """
+    end_of_life = repairs[repairs["repair_status"] == "End of life"]
+    out = end_of_life["repair_barrier"].value_counts(dropna=False).rename("items").reset_index()
+    out["share"] = out["items"] / len(end_of_life) if len(end_of_life) else 0.0
+    return out
+
+
 # --- repair rates -----------------------------------------------------------------------------
 
 def wilson_interval(successes, trials, *, confidence: float = 0.95):
