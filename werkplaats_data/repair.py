@@ -14,7 +14,9 @@ from importlib.resources import files
 
 import altair as alt
 import ftfy
+import numpy as np
 import pandas as pd
+from scipy.stats import norm
 
 from werkplaats_data.charts import PALETTE, with_source
 from werkplaats_data.i18n import t
@@ -429,9 +431,6 @@ def barriers(repairs: pd.DataFrame) -> pd.DataFrame:
 
 def wilson_interval(successes, trials, *, confidence: float = 0.95):
     """Wilson score interval for a proportion (Wilson 1927); works on numbers or arrays. Returns (low, high)."""
-    from scipy.stats import norm
-    import numpy as np
-
     successes = np.asarray(successes, dtype=float)
     trials = np.asarray(trials, dtype=float)
     z = norm.ppf(0.5 + confidence / 2)
