@@ -141,6 +141,8 @@ def test_key_person_table(attendance, sessions):
     assert coordination.to_dict("records") == [{"activity_id": "energy", "people": 1, "work": 2.0, "key_person_factor": 1}]
     by_sessions = p.key_person_table(attendance, sessions, measure="sessions", period="Q").set_index(["activity_id", "period"])
     assert by_sessions.loc[("repair", "2023Q1")].tolist() == [2, 3.0, 1]  # C 2 sessions, A 1
+    recent = p.key_person_table(attendance, sessions, last_days=100)  # after 2023-04-02: s3, s5, s6
+    assert recent.set_index("activity_id")["people"].to_dict() == {"energy": 1, "repair": 1}
 
 
 def test_paid_hours_are_spread_over_the_days(paid_support):
@@ -168,7 +170,7 @@ def test_charts_carry_their_source(attendance, sessions, people, paid_support, a
     life = p.person_lifecycle(attendance, sessions, people)
     charts = [
         p.status_chart(life, source="Bron: test"),
-        p.retention_chart(p.retention_table(attendance, sessions), source="Bron: test"),
+        p.retention_chart(p.retention_table(attendance, sessions, with_size=True), source="Bron: test"),
         p.volunteer_hours_chart(p.volunteer_hours(attendance, sessions), activities, source="Bron: test"),
         p.key_person_chart(p.key_person_table(attendance, sessions), activities, source="Bron: test"),
         p.conversion_chart(p.conversions(attendance, sessions), source="Bron: test", lang="en"),
@@ -181,6 +183,7 @@ def test_charts_carry_their_source(attendance, sessions, people, paid_support, a
     title = charts[-1].to_dict()["vconcat"][0]["title"]
     assert title == "Energiecoaches: na het stoppen van de betaalde steun van 2 naar 0 vrijwilligers"
     assert charts[0].to_dict()["vconcat"][0]["title"] == "3 van de 6 mensen doen nu mee"
+    assert charts[1].to_dict()["vconcat"][0]["title"] == "Gemiddeld 60% komt de periode na de eerste keer terug"
 
 
 def test_retention_summary_pools_cohorts(attendance, sessions):

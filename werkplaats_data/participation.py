@@ -247,17 +247,20 @@ def key_person_factor(contributions, *, share: float = 0.5) -> int:
 
 
 def key_person_table(attendance: pd.DataFrame, sessions: pd.DataFrame, *, roles: tuple[str, ...] = VOLUNTEER_ROLES,
-                     measure: str = "hours", period: str | None = None, share: float = 0.5,
-                     missing_hours: float | None = None) -> pd.DataFrame:
+                     measure: str = "hours", period: str | None = None, last_days: int | None = None,
+                     share: float = 0.5, missing_hours: float | None = None) -> pd.DataFrame:
     """Key-person factor per activity (and per period): activity_id, [period,] people, work, key_person_factor.
 
     Work per person is their summed session hours (``measure="hours"``) or their number of
     sessions (``measure="sessions"``), counting only attendance in ``roles``. Pass
     ``roles=("coordinator",)`` for the same view over coordination. ``period`` ("M", "Q", "Y")
-    gives one row per activity per period.
+    gives one row per activity per period. ``last_days`` counts only the sessions in the last
+    that many days up to the last session date (the risk *now*, not over all years).
     """
     detail = attendance_detail(attendance, sessions, missing_hours=missing_hours)
     detail = detail[detail["role"].isin(roles)]
+    if last_days is not None:
+        detail = detail[detail["date"] > pd.to_datetime(sessions["date"]).max() - pd.Timedelta(days=last_days)]
     detail = detail.assign(work=detail["hours"] if measure == "hours" else 1.0)
     keys = ["activity_id"]
     if period:
@@ -266,7 +269,7 @@ def key_person_table(attendance: pd.DataFrame, sessions: pd.DataFrame, *, roles:
     per_person = detail.groupby(keys + ["person_id"])["work"].sum().reset_index()
     rows = [
         {**dict(zip(keys, group if isinstance(group, tuple) else (group,))),
-         "people": int((part["work"] > 0).sum()), "work": float(part["work"].sum()),
+         "people": part["person_id"].nunique(), "work": float(part["work"].sum()),
          "key_person_factor": key_person_factor(part["work"], share=share)}
         for group, part in per_person.groupby(keys)
     ]
@@ -369,14 +372,15 @@ def status_chart(lifecycle: pd.DataFrame, *, source: str, lang: str = "nl") -> a
 
 
 def retention_chart(table: pd.DataFrame, *, source: str, lang: str = "nl") -> alt.TopLevelMixin:
-    """Heat map of ``retention_table`` (without ``by``): cohorts down, periods later across.
+    """Heat map of ``retention_table(..., with_size=True)`` (without ``by``): cohorts down, periods later across.
 
-    The title gives the average share still taking part one period after the first visit.
+    The title gives the share of all people who came back one period after their first time
+    (``retention_summary``, cohorts pooled).
     """
-    shares = table.drop(columns=["size"], errors="ignore")
+    shares = table.drop(columns=["size"])
     long = shares.stack().rename("share").reset_index()
     long["k"] = long["k"].astype(int)
-    after_one = shares[1].mean() if 1 in shares.columns else float("nan")
+    after_one = retention_summary(table, ks=(1,)).iloc[0, 0]
     title = (t("participation.retention.title", lang, pct=round(100 * after_one))
              if pd.notna(after_one) else t("participation.retention.title_short", lang))
     chart = alt.Chart(long, title=title).mark_rect().encode(
