@@ -14,6 +14,7 @@ idle timings through ``WERKPLAATS_KIOSK_ATTRACT_AFTER`` and ``WERKPLAATS_KIOSK_R
 from __future__ import annotations
 
 import os
+import socket
 import subprocess
 import sys
 import time
@@ -125,10 +126,18 @@ def release_path(data: str | os.PathLike | None = None) -> Path:
     return path
 
 
+def port_is_free(port: int) -> bool:
+    """True when nothing listens on 127.0.0.1:``port``."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        return probe.connect_ex(("127.0.0.1", port)) != 0
+
+
 def start(dashboard: str = "home", *, data: str | os.PathLike | None = None,
           settings: KioskSettings = KioskSettings(), log=subprocess.DEVNULL) -> subprocess.Popen:
     """Start Voila for one dashboard in the background; returns the process (stop it with ``.terminate()``)."""
     notebook = notebook_path(dashboard)
+    if not port_is_free(settings.port):
+        raise UserError(f"port {settings.port} is already in use (another exhibition running?); stop it or choose --port.")
     env = kiosk_environment(release_path(data), settings)
     command = [sys.executable, "-m", "voila", *voila_arguments(notebook, settings)]
     return subprocess.Popen(command, cwd=notebook.parent, env=env, stdout=log, stderr=subprocess.STDOUT)

@@ -105,6 +105,33 @@ def choices(options: list[tuple[str, str]], value: str, on_change: Callable[[str
     return buttons
 
 
+def prepare_charts() -> None:
+    """Make offline charts ready before the first visitor comes (call it when the kernel starts).
+
+    Altair bundles Vega's JavaScript with vl-convert the first time a chart is shown offline,
+    which takes ~10 s. The bundle is kept in the kit's cache folder, one file per Altair and
+    vl-convert version, so later kernels read it in milliseconds.
+    """
+    import altair as alt
+    import vl_convert
+
+    from werkplaats_data.release import cache_dir
+
+    chart_class = alt.JupyterChart
+    if getattr(chart_class, "_is_offline", False):
+        return
+    cached = cache_dir() / f"jupyterchart-offline-altair{alt.__version__}-vlc{vl_convert.__version__}.js"
+    if cached.exists():
+        chart_class._esm = cached.read_text(encoding="utf-8")
+        chart_class._is_offline = True
+        return
+    chart_class.enable_offline()
+    cached.parent.mkdir(parents=True, exist_ok=True)
+    partial = cached.with_suffix(".partial")
+    partial.write_text(chart_class._esm, encoding="utf-8")
+    partial.replace(cached)
+
+
 class ChartSlots:
     """Long-lived offline charts, one per name: a new chart replaces ``.chart`` instead of adding a widget.
 
@@ -209,9 +236,10 @@ class App:
         self.current = self.start_key
         self.attract_after, self.reset_after = attract_after, reset_after
         self.slots = ChartSlots()
+        prepare_charts()
 
         self.brand = html_box("", "wp-brand")
-        self.home_button = widgets.Button()
+        self.home_button = widgets.Button(layout=widgets.Layout(width="auto"))
         self.home_button.add_class("wp-home-button")
         self.home_button.on_click(lambda _: self.go("home"))
         self.language = widgets.ToggleButtons(options=[(t(f"expo.lang.{code}", code), code) for code in LANGUAGES],
