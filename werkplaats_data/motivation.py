@@ -286,7 +286,8 @@ def sci_chart(scores: pd.DataFrame, *, source: str, lang: str = "nl") -> alt.Top
     summary["label"] = [scale_label(s, "sci", lang) for s in summary["scale"]]
     top = summary.sort_values("mean", ascending=False)["label"].iloc[0] if len(summary) else "–"
     chart = alt.Chart(summary).mark_bar().encode(
-        x=alt.X("mean:Q", title=t("motivation.sci.axis", lang), scale=alt.Scale(domain=[0, 18])),
+        x=alt.X("mean:Q", title=t("motivation.sci.axis", lang), scale=alt.Scale(domain=[0, 18]),
+                axis=alt.Axis(values=list(range(0, 19, 3)), format="d")),
         y=alt.Y("label:N", title=None, sort=list(summary["label"]), axis=alt.Axis(labelLimit=420)),
         tooltip=[alt.Tooltip("label:N", title=t("motivation.scale", lang)),
                  alt.Tooltip("mean:Q", format=".1f", title=t("motivation.mean", lang)),
