@@ -73,7 +73,7 @@ def normalise_name(value: object) -> str | None:
     text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
     text = re.sub(r"[^a-z0-9\- ]", " ", text)
     text = re.sub(r"\s+", " ", text).strip()
-    return text or None
+    return text if re.search(r"[a-z0-9]", text) else None
 
 
 # --- dates --------------------------------------------------------------------------------------
@@ -215,7 +215,7 @@ def parse_time(value: object) -> str | None:
     )
 
 
-_NUMBER_CLUTTER = re.compile(r"[€\s]|kwh|m3|m³|punten|pnt|kg|st\.?|stuks|x$", re.IGNORECASE)
+_NUMBER_CLUTTER = re.compile(r"€|kwh|m3|m³|punten|pnt|kg|st\.?|stuks|x$", re.IGNORECASE)
 
 
 def parse_number(value: object) -> float | None:
@@ -233,7 +233,7 @@ def parse_number(value: object) -> float | None:
         if math.isnan(value) or math.isinf(value):
             return None if math.isnan(value) else _not_a_number(value)
         return float(value)
-    text = _NUMBER_CLUTTER.sub("", str(value))
+    text = _NUMBER_CLUTTER.sub("", str(value)).strip()
     negative = text.startswith("-")
     text = text.lstrip("+-")
     if "," in text and "." in text:

@@ -80,7 +80,7 @@ def sniff_encoding(sample: bytes) -> str:
     try:
         sample.decode("utf-8")
     except UnicodeDecodeError as err:
-        if err.start < len(sample) - 3:  # a cut multi-byte character at the very end is fine
+        if err.reason != "unexpected end of data":  # a multi-byte character cut off by the sample is fine
             return "cp1252"
     return "utf-8-sig"
 
@@ -185,14 +185,16 @@ def _csv_grid(path: Path) -> list[tuple[str | None, pd.DataFrame]]:
         sample = fh.read(256 * 1024)
     encoding = sniff_encoding(sample)
     text_sample = sample.decode(encoding, errors="replace")
-    delimiter = sniff_delimiter("\n".join(text_sample.splitlines()[:HEADER_SCAN_ROWS]))
+    head_lines = text_sample.splitlines()[:HEADER_SCAN_ROWS]
+    delimiter = sniff_delimiter("\n".join(head_lines))
+    width = max((len(r) for r in csv.reader(head_lines, delimiter=delimiter)), default=1)
+    options = dict(sep=delimiter, header=None, names=range(width), dtype=str, keep_default_na=False,
+                   na_values=[""], skip_blank_lines=False, engine="c", index_col=False,
+                   on_bad_lines="error")  # short title rows are padded; longer rows are an error
     try:
-        frame = pd.read_csv(path, sep=delimiter, encoding=encoding, header=None, dtype=str,
-                            keep_default_na=False, na_values=[""], skip_blank_lines=False,
-                            on_bad_lines="error", engine="c")
+        frame = pd.read_csv(path, encoding=encoding, **options)
     except UnicodeDecodeError:
-        frame = pd.read_csv(path, sep=delimiter, encoding="cp1252", header=None, dtype=str,
-                            keep_default_na=False, na_values=[""], skip_blank_lines=False)
+        frame = pd.read_csv(path, encoding="cp1252", **options)
     except pd.errors.ParserError as err:
         raise ReadError(f"{path.name}: de regels hebben niet evenveel kolommen ({err}). "
                         "Open het in een spreadsheet en sla opnieuw op als CSV. / rows have different numbers of columns.") from None

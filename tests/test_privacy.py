@@ -1,0 +1,72 @@
+"""Pseudonyms (HMAC-SHA256 with a secret key outside the repository) and the small-cell rule."""
+
+import stat
+
+import pandas as pd
+import pytest
+
+from werkplaats_data import privacy
+from werkplaats_data.errors import UserError
+
+
+def test_hmac_matches_rfc4231_test_case_1():
+    key = bytes([0x0B] * 20)
+    assert privacy.hmac_sha256(key, b"Hi There") == "b0344c61d8db38535ca8afceaf0bf12b881dc200c9833da726e9376c2e32cff7"
+
+
+def test_name_variants_get_one_pseudonym_and_other_names_another():
+    key = b"k" * 32
+    variants = ["Fatima Voorbeeld", " fatima  voorbeeld", "VOORBEELD, Fatima", "Fátima Voorbeeld"]
+    assert len({privacy.pseudonym(v, key) for v in variants}) == 1
+    assert privacy.pseudonym("Fatima Demo", key) != privacy.pseudonym("Fatima Voorbeeld", key)
+    assert privacy.pseudonym("", key) is None
+
+
+def test_pseudonym_depends_on_the_key_and_hides_the_name():
+    a, b = privacy.pseudonym("Kees Proef", b"a" * 32), privacy.pseudonym("Kees Proef", b"b" * 32)
+    assert a != b
+    assert a.startswith("p_") and len(a) == 18 and "kees" not in a.lower()
+
+
+def test_key_is_created_once_outside_the_repository_with_private_permissions(tmp_path, monkeypatch, capsys):
+    key_file = tmp_path / "config" / "pseudonym.key"
+    monkeypatch.setenv("WERKPLAATS_KEY_FILE", str(key_file))
+    first = privacy.load_key()
+    assert key_file.exists() and str(key_file) in capsys.readouterr().err
+    assert stat.S_IMODE(key_file.stat().st_mode) == 0o600
+    assert privacy.load_key() == first and len(first) == 32
+
+
+def test_missing_key_can_be_refused(tmp_path):
+    with pytest.raises(UserError):
+        privacy.load_key(tmp_path / "nope.key", create=False)
+
+
+def test_default_key_path_is_in_the_user_config_folder(monkeypatch, tmp_path):
+    monkeypatch.delenv("WERKPLAATS_KEY_FILE", raising=False)
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path))
+    assert privacy.key_path() == tmp_path / "werkplaats" / "pseudonym.key"
+
+
+def test_pseudonymise_column():
+    key = b"k" * 32
+    out = privacy.pseudonymise(pd.Series(["Ria Demo", None, "ria demo", "Olga Proef"]), key)
+    assert out[0] == out[2] != out[3] and out[1] is None
+
+
+@pytest.mark.parametrize("count, expected", [(0, None), (9, None), (10, 10), (12, 10), (13, 15), (27, 25), (None, None)])
+def test_safe_count_suppresses_below_10_and_rounds_to_5(count, expected):
+    assert privacy.safe_count(count) == expected
+
+
+def test_small_cell_table():
+    table = pd.DataFrame({"activity": ["a", "b", "c"], "people": [4, 23, 118]})
+    out = privacy.small_cell(table, "people")
+    assert out["people"].isna().tolist() == [True, False, False]
+    assert out["people"].tolist()[1:] == [25, 120]
+    assert table["people"].tolist() == [4, 23, 118]  # the input is not changed
+
+
+def test_safe_share_needs_a_base_of_ten():
+    assert privacy.safe_share(3, 9) is None
+    assert privacy.safe_share(5, 10) == 0.5

@@ -1,0 +1,130 @@
+"""The reader: formats, encodings, delimiters, header rows, merged cells, totals, kinds, bad files."""
+
+import openpyxl
+import pandas as pd
+import pytest
+
+from werkplaats_data.read import ReadError, detect_kind, find_header_row, read_register, sniff_delimiter, sniff_encoding
+
+REPAIR_HEADER = ["Datum", "Naam bezoeker", "Apparaat", "Merk", "Wat is er kapot?", "Resultaat"]
+ROWS = [["3-2-2024", "Ria Demo", "Föhn", "Philips", "gaat niet aan", "Gerepareerd"],
+        ["3 feb. 2024", "Olga Proef", "Lamp", "", "flikkert", "niet gerepareerd"]]
+
+
+def _csv(path, rows, *, delimiter=",", encoding="utf-8"):
+    text = "\n".join(delimiter.join(str(c) for c in r) for r in rows) + "\n"
+    path.write_bytes(text.encode(encoding))
+    return path
+
+
+@pytest.mark.parametrize("encoding, delimiter", [("cp1252", ";"), ("utf-8-sig", ","), ("utf-8", "\t"), ("utf-8", "|")])
+def test_csv_encoding_and_delimiter_are_sniffed(tmp_path, encoding, delimiter):
+    path = _csv(tmp_path / "reparaties.csv", [REPAIR_HEADER] + ROWS, delimiter=delimiter, encoding=encoding)
+    [sheet] = read_register(path)
+    assert sheet.kind == "repairs"
+    assert sheet.frame["item"].tolist() == ["Föhn", "Lamp"]  # ö survives cp1252 and the BOM is gone
+    assert list(sheet.frame.columns[:2]) == ["date", "visitor_name"]
+
+
+def test_header_found_below_title_rows_and_row_numbers_match_the_spreadsheet(tmp_path):
+    rows = [["Registratie Repair Café 2024"], [""], REPAIR_HEADER, ROWS[0], [""] * 6, ROWS[1]]
+    [sheet] = read_register(_csv(tmp_path / "rc.csv", rows))
+    assert sheet.frame.index.tolist() == [4, 6]  # line 5 is empty and dropped; numbers are the file's lines
+
+
+def test_totals_row_is_marked(tmp_path):
+    rows = [REPAIR_HEADER] + ROWS + [["Totaal", "", "2 apparaten", "", "", ""]]
+    [sheet] = read_register(_csv(tmp_path / "rc.csv", rows))
+    assert sheet.is_total.tolist() == [False, False, True]
+
+
+def test_a_name_starting_with_som_is_not_a_totals_row(tmp_path):
+    rows = [["Naam", "Geboortejaar", "Postcode"], ["Sommer Voorbeeld", "1970", "3014 AB"], ["Som", "", ""]]
+    [sheet] = read_register(_csv(tmp_path / "deelnemers.csv", rows))
+    assert sheet.is_total.tolist() == [False, True]
+
+
+def test_xlsx_every_sheet_merged_cells_and_instruction_sheets(tmp_path):
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Uitleg"
+    ws.append(["Vul per bijeenkomst de namen in."])
+    for year in ("2023", "2024"):
+        ws = wb.create_sheet(year)
+        ws.append(["Presentielijst energiecoaches"])
+        ws.append(["Activiteit", "Datum", "Naam", "Rol"])
+        ws.append(["Energiecoaches", f"6-9-{year}", "Kees Proef", "coach"])
+        ws.append([None, None, "Ria Demo", "coach"])
+        ws.merge_cells("A3:A4")
+        ws.merge_cells("B3:B4")
+    path = tmp_path / "presentie.xlsx"
+    wb.save(path)
+    sheets = read_register(path)
+    assert [s.sheet for s in sheets] == ["2023", "2024"]  # the instructions sheet is no register
+    frame = sheets[1].frame
+    assert frame["date"].tolist() == ["6-9-2024", "6-9-2024"]  # merged cell fills both rows
+    assert frame["activity"].tolist() == ["Energiecoaches"] * 2
+    assert sheets[0].kind == "attendance"
+
+
+def test_ods(tmp_path):
+    path = tmp_path / "groen.ods"
+    pd.DataFrame([["Datum", "Soort actie", "Straat", "Aantal"], ["1-3-2024", "geveltuin", "Gaffelstraat 3", 2]]).to_excel(
+        path, engine="odf", header=False, index=False, sheet_name="Acties")
+    [sheet] = read_register(path)
+    assert sheet.kind == "greening" and sheet.frame["street"].tolist() == ["Gaffelstraat 3"]
+
+
+def test_kind_can_be_overridden(tmp_path):
+    path = _csv(tmp_path / "lijst.csv", [["Naam", "Postcode"], ["Ria Demo", "3014 AB"]])
+    [sheet] = read_register(path, kind="people")
+    assert sheet.kind == "people"
+
+
+def test_kind_from_headers():
+    assert detect_kind(["Naam", "Project", "Jaar", "Aandelen", "kWh"], "x.csv")[0] == "solar"
+    assert detect_kind(["Activiteit", "Datum", "Naam", "Rol"], "x.csv")[0] == "attendance"
+    assert detect_kind(["Activiteit", "Datum", "Begintijd", "Eindtijd"], "x.csv")[0] == "sessions"
+
+
+@pytest.mark.parametrize("content, words", [
+    (b"", "leeg"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600, "wachtwoord"),
+    (b"PK\x03\x04 not really a zip", "beschadigd"),
+])
+def test_unreadable_files_give_one_plain_line(tmp_path, content, words):
+    path = tmp_path / "register.xlsx"
+    path.write_bytes(content)
+    with pytest.raises(ReadError) as err:
+        read_register(path)
+    assert words in str(err.value) and "register.xlsx" in str(err.value)
+    assert "\n" not in str(err.value)
+
+
+def test_rows_wider_than_the_header_area_are_reported(tmp_path):
+    path = _csv(tmp_path / "rc.csv", [REPAIR_HEADER] + ROWS + [ROWS[0] + ["extra", "kolom"]])
+    with pytest.raises(ReadError, match="niet evenveel kolommen"):
+        read_register(path)
+
+
+def test_unknown_file_kind_and_unknown_headers(tmp_path):
+    pdf = tmp_path / "foto.pdf"
+    pdf.write_bytes(b"%PDF-1.4 ...")
+    with pytest.raises(ReadError, match="onbekend soort bestand"):
+        read_register(pdf)
+    odd = _csv(tmp_path / "boodschappen.csv", [["Product", "Prijs"], ["melk", "1,20"]], delimiter=";")
+    with pytest.raises(ReadError, match="kopregel"):
+        read_register(odd)
+
+
+def test_missing_required_column_is_named(tmp_path):
+    path = _csv(tmp_path / "ruilpunt.csv", [["Datum", "Gever", "Ontvanger", "Soort"], ["1-3-2024", "A B", "C D", "spullen"]])
+    with pytest.raises(ReadError, match="'Punten' ontbreekt"):
+        read_register(path, kind="swaps")
+
+
+def test_sniffers():
+    assert sniff_encoding("Föhn".encode("cp1252")) == "cp1252"
+    assert sniff_encoding("\ufeffFöhn".encode("utf-8")) == "utf-8-sig"
+    assert sniff_delimiter("a;b;c\n1;2,5;3\n") == ";"
+    assert find_header_row([["Titel"], [], ["Datum", "Naam", "Rol"]]) == 2
