@@ -102,7 +102,7 @@ def test_unreadable_files_give_one_plain_line(tmp_path, content, words):
 
 
 def test_rows_wider_than_the_header_area_are_reported(tmp_path):
-    path = _csv(tmp_path / "rc.csv", [REPAIR_HEADER] + ROWS + [ROWS[0] + ["extra", "kolom"]])
+    path = _csv(tmp_path / "rc.csv", [REPAIR_HEADER] + ROWS * 20 + [ROWS[0] + ["extra", "kolom"]])
     with pytest.raises(ReadError, match="niet evenveel kolommen"):
         read_register(path)
 
