@@ -28,7 +28,7 @@ import pandas as pd
 
 from werkplaats_data.charts import with_source
 from werkplaats_data.facts import facts
-from werkplaats_data.i18n import t
+from werkplaats_data.i18n import format_number, t
 
 OUDE_WESTEN = "BU05990111"
 ROTTERDAM_CENTRUM = "WK059901"
@@ -339,14 +339,14 @@ def trend_chart(kwb: pd.DataFrame, variable: str, *, lang: str = "nl", title: st
             year = int(latest.index.max())
             ow, rdam = latest.loc[year, OUDE_WESTEN], latest.loc[year, ROTTERDAM]
             key = "context.trend.higher" if ow > rdam else "context.trend.lower"
-            title = t(key, lang, label=label, year=year, ow=_fmt(ow, spec["unit"]), rdam=_fmt(rdam, spec["unit"]))
+            title = t(key, lang, label=label, year=year, ow=_fmt(ow, spec["unit"], lang), rdam=_fmt(rdam, spec["unit"], lang))
         else:
             title = label
     years = sorted(data["year"].unique())
-    source = "Bron: " + (f"CBS Kerncijfers wijken en buurten {years[0]}–{years[-1]} ({KWB_LICENCE})" if years else "CBS")
+    source = t("source.cbs", lang, year=f"{years[0]}–{years[-1]}" if years else "")
     chart = alt.Chart(data, title=title).mark_line(point=True).encode(
         x=alt.X("year:O", title=None, axis=alt.Axis(labelAngle=0)),
-        y=alt.Y("value:Q", title=f"{label} ({_unit_word(spec['unit'], lang)})"),
+        y=alt.Y("value:Q", title=f"{label} ({_unit_word(spec['unit'])})"),
         color=alt.Color("area_name:N", title=None, sort=["Oude Westen"], legend=alt.Legend(orient="bottom")),
         tooltip=[alt.Tooltip("area_name:N", title=t("context.area", lang)), alt.Tooltip("year:O"),
                  alt.Tooltip("value:Q", title=label, format=",.1f")],
@@ -354,15 +354,13 @@ def trend_chart(kwb: pd.DataFrame, variable: str, *, lang: str = "nl", title: st
     return with_source(chart, source)
 
 
-def _fmt(value: float, unit: str) -> str:
+def _fmt(value: float, unit: str, lang: str) -> str:
     if unit == "percent":
-        return f"{value:.1f}%".replace(".", ",")
-    if unit == "EUR":
-        return f"€ {value:,.0f}".replace(",", ".")
-    return f"{value:,.0f}".replace(",", ".")
+        return format_number(value, lang, decimals=1) + "%"
+    return ("€ " if unit == "EUR" else "") + format_number(value, lang)
 
 
-def _unit_word(unit: str, lang: str) -> str:
+def _unit_word(unit: str) -> str:
     return {"percent": "%", "EUR": "€", "m3": "m³"}.get(unit, unit)
 
 
