@@ -228,3 +228,20 @@ def test_without_coordination_needs_a_running_activity():
     assert workplan.without_coordination(panel).empty  # y has no volunteers recently, x has a coordinator
     plan = workplan.plan_from_dict({"jaar": 2025, "activiteiten": [{"activiteit": "y", "eigenaar": "Z", "status": "loopt"}]})
     assert list(workplan.without_coordination(panel, plan)["activity_id"]) == ["y"]
+
+
+def test_workplan_commands_copy_the_template_and_list_problems(tmp_path, capsys):
+    from werkplaats_data import cli, schemas
+    from werkplaats_data.release import write_release
+
+    activities = schemas.empty_table("activities")
+    activities["activity_id"] = pd.Series(["textiel"], dtype=object)
+    release = write_release({"activities": activities}, tmp_path / "release")
+    assert cli.main(["workplan", "template", str(tmp_path / "plan.xlsx")]) == 0
+    assert cli.main(["workplan", "template", str(tmp_path / "plan.xlsx")]) == 2  # never overwrites
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("jaar: 2025\nactiviteiten:\n  - {activiteit: bakkerij, eigenaar: X, status: loopt}\n"
+                   "  - {activiteit: textiel, status: loopt, per_kwartaal: {Q5: {bijeenkomsten: 1}}}\n", encoding="utf-8")
+    assert cli.main(["workplan", "check", str(bad), "--data", str(release)]) == 1
+    out = capsys.readouterr().out
+    assert "'bakkerij'" in out and "'Q5'" in out and "eigenaar" in out and "3 punt(en)" in out

@@ -1,0 +1,76 @@
+"""``werkplaats workplan``: a blank plan to fill in, a check of a plan, and the meeting dashboard."""
+
+from __future__ import annotations
+
+import shutil
+import sys
+from pathlib import Path
+
+from werkplaats_data import workplan
+from werkplaats_data.errors import UserError
+
+
+def register(subparsers) -> None:
+    parser = subparsers.add_parser("workplan", help="the 2025 work plan: template, check, dashboard",
+                                   description="Make a plan file to fill in, check a plan against the data, "
+                                   "or open the work-plan dashboard for the working group's meeting.")
+    sub = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
+    template = sub.add_parser("template", help="copy the example plan (.yaml or .xlsx) to fill in")
+    template.add_argument("out", help="file to write: plan.yaml or plan.xlsx")
+    template.set_defaults(func=run_template)
+    check = sub.add_parser("check", help="list what to fix in a plan")
+    check.add_argument("plan", help="the plan file (.yaml or .xlsx)")
+    check.add_argument("--data", metavar="DIR", help="a release folder (default: WERKPLAATS_DATA or the demo release)")
+    check.set_defaults(func=run_check)
+    dashboard = sub.add_parser("dashboard", help="start the work-plan dashboard (kiosk settings, offline)")
+    dashboard.add_argument("--data", metavar="DIR", help="a release folder (default: WERKPLAATS_DATA or the demo release)")
+    dashboard.add_argument("--port", type=int, default=8867, help="port on 127.0.0.1 (default %(default)s)")
+    dashboard.set_defaults(func=run_dashboard)
+
+
+def run_template(args) -> int:
+    out = Path(args.out)
+    if out.exists():
+        raise UserError(f"{out} bestaat al; kies een andere naam, dan blijft het bestaande plan heel.")
+    source = {".yaml": workplan.demo_plan_path(), ".yml": workplan.demo_plan_path(), ".xlsx": workplan.template_path()}
+    if out.suffix.lower() not in source:
+        raise UserError(f"{out.name}: kies een naam die eindigt op .yaml of .xlsx.")
+    shutil.copyfile(source[out.suffix.lower()], out)
+    print(f"Voorbeeldplan gekopieerd naar {out}: vul het in met de werkgroep. / Example plan copied to {out}.")
+    return 0
+
+
+def run_check(args) -> int:
+    from werkplaats_data.release import load_release
+
+    plan = workplan.check_activities(workplan.read_plan(args.plan), load_release(args.data).activities)
+    problems = plan.problem_texts("nl")
+    for line in problems:
+        print(f"- {line}")
+    print(f"{len(problems)} punt(en) te verbeteren / to fix." if problems else "Het plan is in orde. / The plan is fine.")
+    return 1 if problems else 0
+
+
+def run_dashboard(args) -> int:
+    """The dashboard with the exhibition's kiosk settings (``werkplaats_data.expo``), on its own port."""
+    import subprocess
+
+    from werkplaats_data import expo
+
+    notebook = expo.DASHBOARDS_DIR / "werkplan_2025.ipynb"
+    if not notebook.exists():
+        raise UserError(f"het dashboard {notebook} ontbreekt; start het vanuit een volledige kopie van de kit.")
+    settings = expo.KioskSettings(port=args.port)
+    env = expo.kiosk_environment(expo.release_path(args.data), settings)
+    process = subprocess.Popen([sys.executable, "-m", "voila", *expo.voila_arguments(notebook, settings)],
+                               cwd=notebook.parent, env=env)
+    try:
+        expo.wait_until_ready(process, expo.address(settings))
+        print(f"Werkplan-dashboard: {expo.address(settings)}", flush=True)
+        return process.wait()
+    except KeyboardInterrupt:
+        return 0
+    finally:
+        if process.poll() is None:
+            process.terminate()
+            process.wait(timeout=10)
