@@ -144,8 +144,8 @@ def test_attract_loop_then_reset_and_bounded_kernels(visit, browser, tiny_releas
         seen.check_clean()
 
         for _ in range(10):
-            seen.page.reload()
-            seen.page.wait_for_selector(".wp-app", state="visible", timeout=60_000)
+            seen.page.reload(wait_until="commit", timeout=120_000)
+            seen.page.wait_for_selector("#rendered_cells", state="visible", timeout=120_000)
         deadline = time.monotonic() + 40
         while time.monotonic() < deadline:
             kernels = [p for p in psutil.Process(process.pid).children(recursive=True) if "ipykernel" in " ".join(p.cmdline())]
