@@ -116,3 +116,9 @@ def test_theme_chart_carries_its_source():
     counts = coding.theme_counts(STORIES, codings([("s1", "X", "a", 0, 1)]), by="activity")
     chart = coding.theme_chart(counts, CODEBOOK, by="activity", source="Bron: voorbeelddata")
     assert charts.source_of(chart) == "Bron: voorbeelddata"
+
+
+def test_most_common_theme_names_the_label():
+    counts = pd.DataFrame({"activity": ["x", "y", "y"], "code": ["a", "a", "b"], "stories": [1, 2, 2]})
+    assert coding.most_common_theme(counts, CODEBOOK, lang="en") == "A"
+    assert coding.most_common_theme(counts.iloc[0:0], CODEBOOK) is None

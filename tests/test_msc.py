@@ -47,8 +47,9 @@ def test_check_rounds():
 def test_chosen_per_activity_on_paper():
     out = msc.chosen_per_activity(rounds(), STORIES)
     assert list(zip(out["activity"], out["chosen"])) == [("repair_cafe", 3), ("ruilpunt", 1)]
-    table = msc.selections(rounds(), STORIES)
+    table = msc.selections(rounds(), STORIES, lang="en")
     assert list(table["title"].iloc[:3]) == ["Twee", "Een", "ثلاثة"]  # round 1, domains in alphabetical order
+    assert table["domain_label"].iloc[0] == "Contact and belonging"
 
 
 def test_feedback_sheet_is_self_contained_and_escapes_text():

@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 
 from werkplaats_data import charts, stats
+from werkplaats_data.i18n import t
 from werkplaats_data.redaction import map_span, redact_with_edits
 
 CODEBOOK_COLUMNS = ("code", "parent", "label_nl", "label_en", "description_nl", "description_en", "survey_items")
@@ -242,16 +243,64 @@ def theme_survey_comparison(stories: pd.DataFrame, codings: pd.DataFrame, codebo
     return pd.DataFrame(rows, columns=["code", "label_nl", "label_en", "story_share", "survey_score", "respondents"])
 
 
+def most_common_theme(counts: pd.DataFrame, codebook: pd.DataFrame, *, lang: str = "nl") -> str | None:
+    """The label of the theme in most stories (``theme_counts`` output); ties: alphabetical; None if none."""
+    if counts.empty:
+        return None
+    totals = counts.groupby("code")["stories"].sum().sort_index(kind="stable")
+    return _label(codebook, lang).get(totals.idxmax(), totals.idxmax())
+
+
+def _label(codebook: pd.DataFrame, lang: str) -> dict[str, str]:
+    """code → label in ``lang`` (Dutch for nl, English otherwise)."""
+    column = "label_nl" if lang == "nl" else "label_en"
+    return {c: (l if isinstance(l, str) and l else c) for c, l in zip(codebook["code"], codebook[column])}
+
+
 def theme_chart(counts: pd.DataFrame, codebook: pd.DataFrame, *, by: str, source: str, lang: str = "nl",
-                title: str = "") -> alt.TopLevelMixin:
-    """Stories per theme, one bar per theme, coloured by group (``theme_counts`` output)."""
-    label = "label_nl" if lang == "nl" else "label_en"
-    data = counts.merge(codebook[["code", label]], on="code", how="left")
-    data = data.assign(theme=data[label].fillna(data["code"]))
+                title: str = "", group_labels: dict | None = None) -> alt.TopLevelMixin:
+    """Stories per theme, one bar per theme, coloured by group (``theme_counts`` output).
+
+    ``group_labels`` names the groups in words (e.g. activity id → Dutch name); others keep their code.
+    """
+    labels, groups = _label(codebook, lang), group_labels or {}
+    data = counts.assign(theme=counts["code"].map(lambda c: labels.get(c, c)),
+                         group=counts[by].map(lambda g: groups.get(g, g)))
     chart = alt.Chart(data, title=title).mark_bar().encode(
-        y=alt.Y("theme:N", sort="-x", title=None),
-        x=alt.X("sum(stories):Q", title="verhalen" if lang == "nl" else "stories"),
-        color=alt.Color(f"{by}:N", title=None),
-        tooltip=["theme:N", f"{by}:N", "stories:Q"],
+        y=alt.Y("theme:N", sort="-x", title=None, axis=alt.Axis(labelLimit=320)),
+        x=alt.X("sum(stories):Q", title=t("stories.chart.stories", lang), axis=alt.Axis(tickMinStep=1)),
+        color=alt.Color("group:N", title=None, legend=alt.Legend(labelLimit=320)),
+        tooltip=["theme:N", "group:N", "stories:Q"],
+    )
+    return charts.with_source(chart, source)
+
+
+def agreement_chart(alphas: pd.DataFrame, codebook: pd.DataFrame, *, source: str, lang: str = "nl",
+                    title: str = "") -> alt.TopLevelMixin:
+    """Krippendorff's α per code (``alpha_by_code`` output), with the 0.800 line for 'reliable'."""
+    labels = {**_label(codebook, lang), ALL_CODES: "alle codes" if lang == "nl" else "all codes"}
+    data = alphas.dropna(subset=["alpha"]).assign(theme=lambda d: d["code"].map(lambda c: labels.get(c, c)))
+    bars = alt.Chart(data).mark_bar().encode(
+        y=alt.Y("theme:N", sort="-x", title=None, axis=alt.Axis(labelLimit=320)),
+        x=alt.X("alpha:Q", title=t("stories.chart.alpha", lang), scale=alt.Scale(domain=[-0.2, 1])),
+        tooltip=["theme:N", alt.Tooltip("alpha:Q", format=".2f"), "stories:Q", "coders:Q"],
+    )
+    rule = alt.Chart({"values": [{"x": 0.8, "label": t("stories.chart.reliable", lang)}]}).mark_rule(
+        strokeDash=[6, 4], color=charts.PALETTE[3]).encode(x="x:Q", tooltip=["label:N"])
+    return charts.with_source(alt.layer(bars, rule, title=title), source)
+
+
+def theme_survey_chart(comparison: pd.DataFrame, *, source: str, lang: str = "nl", title: str = "") -> alt.TopLevelMixin:
+    """Per theme two dots: share of stories with it, and the mean survey score (``theme_survey_comparison``)."""
+    label = "label_nl" if lang == "nl" else "label_en"
+    names = {"story_share": t("stories.chart.story_share", lang), "survey_score": t("stories.chart.survey_score", lang)}
+    data = comparison.melt(id_vars=[label], value_vars=list(names), var_name="measure", value_name="value")
+    data = data.assign(measure=data["measure"].map(names), theme=data[label])
+    chart = alt.Chart(data, title=title).mark_point(filled=True, size=160).encode(
+        y=alt.Y("theme:N", title=None, axis=alt.Axis(labelLimit=320)),
+        x=alt.X("value:Q", title=t("stories.chart.share", lang), scale=alt.Scale(domain=[0, 1])),
+        color=alt.Color("measure:N", title=None, legend=alt.Legend(orient="bottom", direction="vertical", labelLimit=600)),
+        shape=alt.Shape("measure:N", title=None),
+        tooltip=["theme:N", "measure:N", alt.Tooltip("value:Q", format=".2f")],
     )
     return charts.with_source(chart, source)

@@ -75,10 +75,12 @@ def check_rounds(rounds: pd.DataFrame, stories: pd.DataFrame, *, file: str = "ms
     return problems
 
 
-def selections(rounds: pd.DataFrame, stories: pd.DataFrame) -> pd.DataFrame:
-    """Every choice with the chosen story's title, activity and language (empty when not in ``stories``)."""
+def selections(rounds: pd.DataFrame, stories: pd.DataFrame, *, lang: str = "nl") -> pd.DataFrame:
+    """Every choice with its domain in words and the chosen story's title, activity and language
+    (empty when the story is not in ``stories``), sorted by round and domain."""
     info = stories[["story_id", "title", "activity", "language"]]
-    return rounds.merge(info, on="story_id", how="left").sort_values(["round", "domain"], ignore_index=True)
+    out = rounds.merge(info, on="story_id", how="left").sort_values(["round", "domain"], ignore_index=True)
+    return out.assign(domain_label=out["domain"].map(lambda d: i18n.t(f"stories.domain.{d}", lang)))
 
 
 def chosen_per_activity(rounds: pd.DataFrame, stories: pd.DataFrame) -> pd.DataFrame:

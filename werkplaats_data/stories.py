@@ -22,8 +22,8 @@ A story file looks like this (``stories/README.md`` explains every field)::
 
 ``load_stories(folder)`` reads every story; a file with a problem is left out and its problems
 named, the others still load. ``shareable(folder, purpose)`` gives only what the ledger allows,
-redacted; ``release_tables(folder)`` gives the release's ``stories``, ``story_codings`` and
-``story_selections`` tables (research purpose only, redacted).
+redacted; ``release_tables(folder)`` gives the release's ``stories``, ``story_codings``,
+``story_selections`` and ``story_codebook`` tables (research purpose only, redacted).
 """
 
 from __future__ import annotations
@@ -44,7 +44,9 @@ DEMO_STORIES_DIR = Path(__file__).resolve().parent.parent / "stories" / "demo"
 LEDGER_FILE, REDACTION_FILE, CODEBOOK_FILE, CODINGS_FILE, ROUNDS_FILE = (
     "consents.csv", "redaction.csv", "codebook.csv", "codings.csv", "msc_rounds.csv")
 
-ACTIVITIES = ("repair_cafe", "ruilpunt", "textiel", "energy_coaching", "greening", "solar_roof", "workshops", "exhibitions")
+#: Activity codes as in the release's ``activities`` table (``registers.ACTIVITY_SYNONYMS``).
+ACTIVITIES = ("repair_cafe", "ruilpunt", "textiel", "energy_coaching", "greening", "solar_roof", "workshops",
+              "lectures", "exhibitions", "excursions")
 #: Most Significant Change domains of change (Davies & Dart 2005), chosen for the Werkplaats.
 DOMAINS = msc.DOMAINS
 #: Languages of the neighbourhood a story may be told in (ISO 639 codes; 'ber' = Tamazight/Berber).
@@ -61,6 +63,8 @@ REQUIRED = ("id", "title", "teller", "collector", "language", "date", "activity"
 OPTIONAL = ("photo", "photo_shows", "translation_of", "demo")
 COLUMNS = ("story_id", "original_id", "title", "teller", "collector", "language", "date", "activity", "domain",
            "themes", "quote", "photo", "photo_shows", "demo", "text", "file")
+#: The tables ``release_tables`` gives.
+TABLE_NAMES = ("stories", "story_codings", "story_selections", "story_codebook")
 #: The columns of the release's ``stories`` table (no file names, no pseudonyms of people in photos).
 RELEASE_COLUMNS = tuple(c for c in COLUMNS if c not in ("file", "photo_shows"))
 
@@ -261,6 +265,7 @@ def release_tables(stories_dir: str | Path, ledger=None) -> dict[str, pd.DataFra
     - ``story_codings``: one row per coding of those stories (story_id, coder, code, parent,
       label_nl, label_en, start, end); spans point into the redacted text.
     - ``story_selections``: the Most Significant Change choices of those stories, reasons redacted.
+    - ``story_codebook``: the codebook (code, parent, NL/EN labels and descriptions, survey_items).
     Stories or files with problems are left out (``werkplaats stories check`` names them).
     """
     folder = Path(stories_dir)
@@ -277,7 +282,35 @@ def release_tables(stories_dir: str | Path, ledger=None) -> dict[str, pd.DataFra
         "stories": redaction.redact_frame(allowed, terms)[list(RELEASE_COLUMNS)].reset_index(drop=True),
         "story_codings": coding.with_labels(redacted_codings, codebook).reset_index(drop=True),
         "story_selections": rounds.reset_index(drop=True),
+        "story_codebook": codebook.reset_index(drop=True),
     }
+
+
+def tables_for(release) -> dict[str, pd.DataFrame]:
+    """The story tables of a release; for the demo release without them, those of the demo stories.
+
+    Empty dict when a (real) release has no stories: say so and go on.
+    """
+    if release.has("stories"):
+        return {name: release.tables.get(name, pd.DataFrame()) for name in TABLE_NAMES}
+    return release_tables(DEMO_STORIES_DIR) if release.is_demo else {}
+
+
+def in_period(tables: dict[str, pd.DataFrame], period: tuple | None) -> dict[str, pd.DataFrame]:
+    """The story tables limited to stories told in ``period`` (first day, last day); None = all."""
+    if not tables or period is None:
+        return tables
+    start, end = (pd.Timestamp(day) for day in period)
+    kept = tables["stories"][tables["stories"]["date"].between(start, end)]
+    return {**tables, "stories": kept,
+            "story_codings": tables["story_codings"][tables["story_codings"]["story_id"].isin(kept["story_id"])],
+            "story_selections": tables["story_selections"][tables["story_selections"]["story_id"].isin(kept["story_id"])]}
+
+
+def overview(stories: pd.DataFrame) -> pd.DataFrame:
+    """Original stories per activity (rows) and language (columns); translations not counted."""
+    originals = stories[stories["story_id"] == stories["original_id"]]
+    return pd.crosstab(originals["activity"], originals["language"], margins=True, margins_name="totaal")
 
 
 def selections(stories_dir: str | Path, *, purpose: str, ledger=None) -> tuple[pd.DataFrame, pd.DataFrame]:
