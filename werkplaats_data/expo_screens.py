@@ -16,7 +16,7 @@ import altair as alt
 import ipywidgets as widgets
 import pandas as pd
 
-from werkplaats_data import charts, energy, greening, kiosk, privacy, ruilpunt
+from werkplaats_data import charts, context, energy, greening, kiosk, privacy, repair, ruilpunt
 from werkplaats_data.i18n import format_number, t
 from werkplaats_data.kiosk import NoData, esc, html_box, section
 
@@ -123,6 +123,19 @@ def _coach_figures(release, lang: str) -> widgets.Widget:
     ])
 
 
+def _cbs_use(lang: str, app) -> widgets.Widget:
+    """CBS electricity or gas per dwelling over the years, Oude Westen against Rotterdam; buttons choose."""
+    kwb = context.kwb_snapshot()
+    chart_box = widgets.Box()
+
+    def show(variable: str):
+        chart_box.children = [app.slots.show("energy_cbs", context.trend_chart(kwb, variable, lang=lang))]
+
+    options = [(t("energy.carrier.electricity", lang), "electricity_per_dwelling"), (t("energy.carrier.gas", lang), "gas_per_dwelling")]
+    show("gas_per_dwelling")
+    return widgets.VBox([kiosk.choices(options, "gas_per_dwelling", show), chart_box])
+
+
 def build_energy(release, lang: str, app) -> widgets.Widget:
     """CBS use per dwelling, the coaches, the solar roof, what a visitor can save, energy stories."""
     demo = _demo(release)
@@ -133,9 +146,10 @@ def build_energy(release, lang: str, app) -> widgets.Widget:
             safe(lambda: _coach_figures(release, lang), lang),
             safe(lambda: app.slots.show("energy_coaches", energy.coaches_chart(_require(release, "energy_visits"), lang=lang, demo=demo)), lang),
         ]), t("expo.energy.coaches_text", lang)),
-        section(t("expo.energy.use_q", lang),
-                safe(lambda: app.slots.show("energy_use", energy.savings_vs_cbs_chart(_require(release, "energy_visits"), lang=lang, demo=demo)), lang),
-                t("expo.energy.use_text", lang)),
+        section(t("expo.energy.use_q", lang), widgets.VBox([
+            safe(lambda: _cbs_use(lang, app), lang),
+            safe(lambda: app.slots.show("energy_use", energy.savings_vs_cbs_chart(_require(release, "energy_visits"), lang=lang, demo=demo)), lang),
+        ]), t("expo.energy.use_text", lang)),
         section(t("expo.energy.solar_q", lang),
                 safe(lambda: app.slots.show("energy_solar", energy.share_yield_chart(_require(release, "solar"), lang=lang, demo=demo)), lang),
                 t("expo.energy.solar_text", lang)),
@@ -174,11 +188,26 @@ def _ruilpunt(release, lang: str, app) -> widgets.Widget:
     return widgets.VBox([kiosk.choices(options, "all", show), chart_box])
 
 
+def _repair_cafe(release, lang: str, app) -> widgets.Widget:
+    """Fixed items, kg waste prevented and kg CO2e avoided, and the outcomes per month."""
+    repairs = _require(release, "repairs")
+    totals = repair.impact_totals(repairs)
+    return widgets.VBox([
+        kiosk.figures([
+            (format_number(totals["fixed"], lang), t("expo.werkplaats.fixed", lang)),
+            (format_number(totals["waste_prevented_kg"], lang), t("expo.werkplaats.kg_waste", lang)),
+            (format_number(totals["co2e_avoided_kg"], lang), t("expo.werkplaats.kg_co2e", lang)),
+        ]),
+        app.slots.show("repairs", repair.outcomes_chart(repairs, lang=lang, demo=_demo(release))),
+    ])
+
+
 def build_werkplaats(release, lang: str, app) -> widgets.Widget:
     """Activities over time, Repair Café, Ruilpunt, Textiel, greening."""
     demo = _demo(release)
     safe = kiosk.safe_body
     return _page(t("expo.werkplaats.title", lang), t("expo.werkplaats.lead", lang), [
+        section(t("expo.werkplaats.repair_q", lang), safe(lambda: _repair_cafe(release, lang, app), lang), t("expo.werkplaats.repair_text", lang)),
         section(t("expo.werkplaats.ruilpunt_q", lang), safe(lambda: _ruilpunt(release, lang, app), lang), t("expo.werkplaats.ruilpunt_text", lang)),
         section(t("expo.werkplaats.greening_q", lang),
                 safe(lambda: app.slots.show("greening", greening.over_time_chart(_require(release, "greening"), lang=lang, demo=demo)), lang),
