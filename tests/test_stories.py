@@ -214,3 +214,14 @@ def test_in_period_and_overview():
     originals = (tables["stories"]["story_id"] == tables["stories"]["original_id"]).sum()
     assert table.loc["totaal", "totaal"] == originals
     assert table.loc["ruilpunt", "ar"] == 1  # S-013 counts once, in Arabic, not again for its Dutch translation
+
+
+def test_empty_folder_builds_empty_tables_and_a_missing_ledger_is_named(tmp_path):
+    tables = stories.release_tables(tmp_path)
+    assert set(tables) == set(stories.TABLE_NAMES) and all(df.empty for df in tables.values())
+    assert stories.check_folder(tmp_path) == []
+    write(tmp_path, "S-1.md", GOOD.format(id="S-1", language="nl").replace("date: 2024-01-05", 'date: "2024-01-05"'))
+    df, problems = stories.load_stories(tmp_path)
+    assert problems == [] and df["date"].iloc[0] == pd.Timestamp("2024-01-05")  # a quoted date is read too
+    assert any(p.startswith("consents.csv: file: missing") for p in stories.check_folder(tmp_path))
+    assert stories.release_tables(tmp_path)["stories"].empty

@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from werkplaats_data import schemas
@@ -127,7 +128,7 @@ def for_purpose(stories: pd.DataFrame, ledger: pd.DataFrame, purpose: str) -> pd
         raise ValueError(f"purpose must be one of {schemas.CONSENT_PURPOSES}, not {purpose!r}")
     allowed = _granted(ledger, purpose)
     keep = [(teller, original) in allowed for teller, original in zip(stories["teller"], stories["original_id"])]
-    out = stories[keep].copy()
+    out = stories[np.array(keep, dtype=bool)].copy()
     photo_ok = [
         isinstance(photo, str) and bool(photo)
         and all((person, photo) in allowed for person in [teller, *_people(shows)])

@@ -147,6 +147,11 @@ def parse_story(path: str | Path) -> tuple[dict | None, list[str]]:
         return None, [f"{where}: front matter: not readable{line}; check colons, quotes and indentation."]
     if not isinstance(meta, dict):
         return None, [f"{where}: front matter: expected lines 'field: value'."]
+    if isinstance(meta.get("date"), str):  # a quoted date such as "2024-01-05" is a date too
+        try:
+            meta["date"] = dt.date.fromisoformat(meta["date"].strip())
+        except ValueError:
+            pass  # _check_fields names it
     problems = _check_fields(meta, where)
     if not body:
         problems.append(f"{where}, text: the story text is empty; write it below the second '---'.")
@@ -324,8 +329,8 @@ def selections(stories_dir: str | Path, *, purpose: str, ledger=None) -> tuple[p
 def check_folder(folder: str | Path) -> list[str]:
     """Every problem in a stories folder, by file and field, in plain words.
 
-    Story files (front matter, fields, translations), and when present beside them: the consent
-    ledger (also: consent for a story that does not exist), the redaction list, the codebook and
+    Story files (front matter, fields, translations); the consent ledger (missing; consent for a
+    story that does not exist); when present beside them: the redaction list, the codebook and
     codings (also: a coding beyond the end of the text) and the MSC rounds.
     """
     folder = Path(folder)
@@ -333,6 +338,9 @@ def check_folder(folder: str | Path) -> list[str]:
     if (folder / LEDGER_FILE).exists():
         ledger, found = consent.read_ledger(folder / LEDGER_FILE)
         problems += found + consent.check_references(ledger, stories, file=LEDGER_FILE)
+    elif len(stories):
+        problems.append(f"{LEDGER_FILE}: file: missing, so no story can be released or shown; create it with the "
+                        f"line '{','.join(consent.COLUMNS)}' and one line per consent decision.")
     if (folder / REDACTION_FILE).exists():
         problems += redaction.read_list(folder / REDACTION_FILE)[1]
     codebook = coding.empty_codebook()
