@@ -61,11 +61,21 @@ def _street(value: object) -> str | None:
     return re.sub(r"\s+\d.*$", "", text) or None
 
 
+def _measures(value: object) -> str | None:
+    """Energy measures as codes separated by ';' ('Ledlampen, tochtstrips' → 'led_lamps;draught_strips')."""
+    from werkplaats_data.energy import measure_code
+
+    text = clean.normalise_text(value)
+    if text is None:
+        return None
+    return ";".join(measure_code(part) for part in re.split(r"[;,/+]| en ", text) if part.strip())
+
+
 def _cleaner(field_type: str):
     simple = {
         "date": clean.parse_date, "time": clean.parse_time, "number": clean.parse_number, "int": clean.parse_int,
         "bool": clean.parse_bool, "text": clean.normalise_text, "postcode": clean.parse_postcode,
-        "street": _street, "measures": clean.normalise_text,
+        "street": _street, "measures": _measures,
         "activity": lambda v: None if clean.is_empty(v) else activity_id(clean.normalise_text(v)),
     }
     if field_type in simple:

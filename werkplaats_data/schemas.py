@@ -220,7 +220,7 @@ TABLES: dict[str, Table] = {
                 _c("response_id", "string", "Antwoord-code", "Response id", "Code van het ingevulde formulier.", "Id of the filled-in form."),
                 _c("person_id", "string", "Pseudoniem", "Pseudonym", "Pseudoniem van wie antwoordde.", "Pseudonym of the respondent."),
                 _date(),
-                _c("instrument", "string", "Vragenlijst", "Instrument", "Welke vragenlijst (vfi, sci2, local, open).", "Which instrument (vfi, sci2, local, open)."),
+                _c("instrument", "string", "Vragenlijst", "Instrument", "Welke vragenlijst (vfi, sci, local, open).", "Which instrument (vfi, sci, local, open)."),
                 _c("item", "string", "Vraag", "Item", "Code van de vraag.", "Item code."),
                 _c("value", "float", "Score", "Score", "Antwoord als getal (leeg bij open vraag).", "Answer as a number (empty for open items).", nullable=True),
                 _c("text", "string", "Tekst", "Text", "Antwoord op een open vraag.", "Answer to an open item.", nullable=True),

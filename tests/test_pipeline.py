@@ -1,0 +1,247 @@
+"""The whole cleaning step on the demo registers, on bad input, and on random registers."""
+
+import csv
+import json
+import re
+import subprocess
+import sys
+
+import pandas as pd
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from werkplaats_data import clean, demo, pipeline, privacy, schemas
+from werkplaats_data.release import load_release, write_release
+
+KEY = b"test-key-for-the-pipeline-tests!"
+
+
+@pytest.fixture(scope="module")
+def registers(tmp_path_factory):
+    out = tmp_path_factory.mktemp("registers")
+    demo.write_demo_registers(out)
+    return out
+
+
+@pytest.fixture(scope="module")
+def result(registers):
+    return pipeline.clean_registers(registers, key=KEY)
+
+
+@pytest.fixture(scope="module")
+def release(result, tmp_path_factory):
+    out = tmp_path_factory.mktemp("release")
+    pipeline.write_outputs(result, out, tmp_path_factory.mktemp("quarantine"), demo=True)
+    return load_release(out)
+
+
+def test_every_row_is_released_or_quarantined(result):
+    counts = result.counts
+    assert (counts["unaccounted"] == 0).all(), counts[counts["unaccounted"] != 0]
+    assert (counts["rows_in"] == counts["rows_released"] + counts["rows_quarantined"]).all()
+    assert counts["rows_in"].sum() > 10000
+
+
+def test_the_planted_errors_and_only_those_go_to_quarantine(result):
+    q = result.quarantine
+    for file, what in demo.PLANTED_ERRORS:
+        assert (q["file"] == file).any(), f"planted error not quarantined: {file}: {what}"
+    totals = q["reason_en"].str.startswith("totals row")
+    assert totals.sum() == 2  # the Repair Café register and the Ruilpunt ledger end with a totals row
+    assert q[~totals].groupby(["file", "sheet", "row"]).ngroups == len(demo.PLANTED_ERRORS)
+    assert q["reason_nl"].str.len().gt(10).all() and q["reason_en"].str.len().gt(10).all()
+
+
+def test_quarantine_points_at_file_sheet_row_and_column(result):
+    q = result.quarantine
+    impossible = q[q["value"] == "31-02-2024"].iloc[0]
+    assert impossible["file"] == "repaircafe_register_2023-2025.xlsx"
+    assert impossible["sheet"] == "Register" and impossible["column"] == "Datum" and impossible["row"] > 3
+
+
+def test_no_name_phone_email_or_address_reaches_the_release(release, registers):
+    text = "\n".join(p.read_text(encoding="utf-8") for p in release.path.glob("*.csv"))
+    text += (release.path / "datapackage.json").read_text(encoding="utf-8")
+    text += (release.path / "cleaning_report.md").read_text(encoding="utf-8")
+    lowered = text.lower()
+    for person in demo.DemoWorld(demo.SEED).people:
+        assert person.name.lower() not in lowered, person.name
+        assert f"{person.last}, {person.first}".lower() not in lowered
+    assert "@voorbeeld.invalid" not in lowered
+    assert not re.search(r"06-\d{8}", text)
+    for street in demo.STREETS:  # streets may appear (greening), house numbers may not
+        assert not re.search(rf"{street} \d", text)
+
+
+def test_name_variants_share_one_pseudonym(release, registers):
+    rows = list(csv.reader((registers / "ruilpunt_punten.csv").open(encoding="cp1252"), delimiter=";"))
+    written = {r[1] for r in rows[1:] if clean.normalise_name(r[1]) == "amal fictief"}
+    assert len(written) > 1  # 'Amal Fictief', 'Fictief, Amal', ' amal  fictief ' …
+    amal = {privacy.pseudonym(r, KEY) for r in written}
+    assert len(amal) == 1
+    assert amal <= set(release.people["person_id"])
+
+
+def test_release_tables_pass_their_schemas(release):
+    for name in schemas.TABLES:
+        assert name in release.tables, name
+        schemas.schema(name).validate(release.tables[name])
+
+
+def test_references_between_tables_hold(release):
+    assert set(release.attendance["session_id"]) <= set(release.sessions["session_id"])
+    assert set(release.attendance["person_id"]) <= set(release.people["person_id"])
+    assert set(release.sessions["activity_id"]) <= set(release.activities["activity_id"])
+
+
+def test_datapackage_describes_every_table_in_dutch_and_english(release):
+    package = json.loads((release.path / "datapackage.json").read_text(encoding="utf-8"))
+    assert package["licenses"] and package["created"] and package["demo"] is True
+    for resource in package["resources"]:
+        assert resource["count_of_rows"] == len(release.tables[resource["name"]])
+        assert resource["sources"], resource["name"]
+        for f in resource["schema"]["fields"]:
+            assert f["title"] and f["title_nl"] and f["description"] and f["description_nl"]
+
+
+def test_release_round_trip(release, tmp_path):
+    again = load_release(write_release(release.tables, tmp_path / "copy"))
+    for name, frame in release.tables.items():
+        pd.testing.assert_frame_equal(again.tables[name], frame, check_dtype=False)
+
+
+# --- calibration to the report (facts.csv) -----------------------------------------------------------
+
+def _sessions(release, activity):
+    s = release.sessions
+    return s[s["activity_id"] == activity]
+
+
+def test_ruilpunt_about_250_visits_a_month_and_up_to_1300_members(release):
+    s = _sessions(release, "ruilpunt")
+    per_month = s.groupby(s["date"].dt.to_period("M"))["visitors_count"].sum()
+    assert 200 <= per_month.mean() <= 300
+    members = set(release.swaps["giver_id"]) | set(release.swaps["receiver_id"])
+    assert 700 <= len(members - {schemas.ORGANISATION_ACCOUNT}) <= 1300
+
+
+def test_repair_cafe_third_saturday_12_to_14_from_2023_with_three_volunteers(release):
+    s = _sessions(release, "repair_cafe")
+    assert s["date"].min().year == 2023
+    assert (s["date"].dt.weekday == 5).all() and s["date"].dt.day.between(15, 21).all()
+    assert set(s["start_time"]) == {"12:00"} and set(s["end_time"]) == {"14:00"}
+    a = release.attendance[release.attendance["session_id"].isin(s["session_id"])]
+    assert a["person_id"].nunique() == 3
+
+
+def test_textiel_fridays_from_september_2023_with_8_to_10_participants(release):
+    s = _sessions(release, "textiel")
+    assert s["date"].min() >= pd.Timestamp("2023-09-01") and (s["date"].dt.weekday == 4).all()
+    a = release.attendance[release.attendance["session_id"].isin(s["session_id"])]
+    per_session = a[a["role"] != "coordinator"].groupby("session_id").size()
+    assert 8 <= per_session.mean() <= 10.5
+
+
+def test_energy_coaches_ten_then_one_after_coordination_stopped(release):
+    s = _sessions(release, "energy_coaching")
+    a = release.attendance.merge(s[["session_id", "date"]], on="session_id")
+    coaches = a[a["role"] == "volunteer"]
+    assert coaches[coaches["date"] < "2023-09-01"]["person_id"].nunique() == 10
+    assert coaches[coaches["date"] >= "2025-01-01"]["person_id"].nunique() == 1
+    support = release.paid_support[release.paid_support["activity_id"] == "energy_coaching"]
+    assert support["end"].max() == pd.Timestamp("2023-08-31")
+    assert 70 <= release.energy_visits["household_id"].nunique() <= 80
+
+
+def test_exhibitions_on_their_dates(release):
+    days = _sessions(release, "exhibitions")["date"]
+    for start, end in (("2023-01-26", "2023-02-19"), ("2023-03-13", "2023-04-14"), ("2024-04-24", "2024-06-05")):
+        assert days.between(start, end).any()
+    assert days.between("2024-04-24", "2024-06-05").sum() + days.between("2023-01-26", "2023-04-14").sum() == len(days)
+
+
+def test_energy_measures_are_released_as_codes(release):
+    codes = set(";".join(release.energy_visits["measures"].dropna()).split(";"))
+    assert codes <= {"led_lamps", "radiator_foil", "draught_strips", "water_saving_showerhead", "standby_killer",
+                     "thermostat_advice"}, codes
+
+
+def test_demo_is_deterministic(tmp_path):
+    a, b = demo.build(seed=7), demo.build(seed=7)
+    assert a.sheets == b.sheets
+    assert demo.build(seed=8).sheets != a.sheets
+
+
+# --- the command line, and bad input ---------------------------------------------------------------
+
+def _werkplaats(*args, env=None, tmp_path=None):
+    import os
+
+    environment = {**os.environ, "WERKPLAATS_KEY_FILE": str(tmp_path / "key"), **(env or {})}
+    return subprocess.run([sys.executable, "-m", "werkplaats_data.cli", *map(str, args)],
+                          capture_output=True, text=True, env=environment, timeout=300)
+
+
+@pytest.mark.slow
+def test_cli_demo_then_clean(tmp_path):
+    assert _werkplaats("demo", "--out", tmp_path / "raw", tmp_path=tmp_path).returncode == 0
+    done = _werkplaats("clean", tmp_path / "raw", "--out", tmp_path / "rel", tmp_path=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert "Rows in:" in done.stdout and "Traceback" not in done.stderr
+    assert (tmp_path / "rel" / "datapackage.json").exists()
+    assert (tmp_path / "raw" / "quarantaine" / "quarantaine.csv").exists()
+    assert not list((tmp_path / "rel").glob("quarantaine*"))  # quarantine stays beside the registers
+
+
+def test_cli_bad_files_are_named_and_the_rest_is_cleaned(tmp_path, registers):
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    (raw / "ruilpunt_punten.csv").write_bytes((registers / "ruilpunt_punten.csv").read_bytes())
+    (raw / "leeg.csv").write_bytes(b"")
+    (raw / "geheim.xlsx").write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600)
+    (raw / "foto.jpg").write_bytes(b"\xff\xd8\xff")
+    done = _werkplaats("clean", raw, "--out", tmp_path / "rel", tmp_path=tmp_path)
+    assert done.returncode == 1
+    assert "Traceback" not in done.stderr + done.stdout
+    for name in ("leeg.csv", "geheim.xlsx", "foto.jpg"):
+        assert name in done.stdout
+    assert load_release(tmp_path / "rel").has("swaps")
+
+
+def test_cli_nothing_readable_is_one_line_and_exit_2(tmp_path):
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    (raw / "leeg.csv").write_bytes(b"")
+    done = _werkplaats("clean", raw, "--out", tmp_path / "rel", tmp_path=tmp_path)
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    assert "werkplaats clean:" in done.stderr
+
+
+def test_cli_kind_override(tmp_path):
+    raw = tmp_path / "lijst.csv"
+    raw.write_text("Naam;Geboortejaar\nRia Demo;1970\n", encoding="utf-8")
+    done = _werkplaats("clean", raw, "--out", tmp_path / "rel", "--kind", "people", tmp_path=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert len(load_release(tmp_path / "rel").people) == 1
+
+
+# --- property: whatever volunteers type, no row is lost ----------------------------------------------
+
+CELL = st.one_of(st.just(""), st.sampled_from(["3-2-2024", "31-2-2024", "03/02/24", "Gerepareerd", "x", "????",
+                                               "Totaal", "Lamp", "Föhn"]), st.text(max_size=12))
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(rows=st.lists(st.lists(CELL, min_size=6, max_size=6), min_size=1, max_size=25))
+def test_rows_are_never_lost(tmp_path_factory, rows):
+    folder = tmp_path_factory.mktemp("random")
+    with (folder / "reparaties.csv").open("w", encoding="utf-8", newline="") as fh:
+        writer = csv.writer(fh, delimiter=";")
+        writer.writerow(["Datum", "Naam bezoeker", "Apparaat", "Merk", "Wat is er kapot?", "Resultaat"])
+        writer.writerows([[c.replace("\n", " ").replace("\r", " ") for c in r] for r in rows])
+    result = pipeline.clean_registers(folder, key=KEY)
+    if result.skipped:
+        return  # the file as a whole was refused, with a reason
+    assert (result.counts["unaccounted"] == 0).all()
+    assert result.counts["rows_in"].sum() == result.counts["rows_released"].sum() + result.counts["rows_quarantined"].sum()
