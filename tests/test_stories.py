@@ -225,3 +225,18 @@ def test_empty_folder_builds_empty_tables_and_a_missing_ledger_is_named(tmp_path
     assert problems == [] and df["date"].iloc[0] == pd.Timestamp("2024-01-05")  # a quoted date is read too
     assert any(p.startswith("consents.csv: file: missing") for p in stories.check_folder(tmp_path))
     assert stories.release_tables(tmp_path)["stories"].empty
+
+
+def test_a_broken_story_does_not_flood_the_check_and_the_rest_still_builds(tmp_path):
+    folder = tmp_path / "s"
+    shutil.copytree(DEMO, folder)
+    path = folder / "S-001.md"
+    path.write_text(path.read_text(encoding="utf-8").replace("language: nl", "language: nederlands"), encoding="utf-8")
+    with open(folder / "consents.csv", "a", encoding="utf-8") as fh:
+        fh.write("T-099,S-099,research,yes,2024-01-01,paper\n")
+    problems = stories.check_folder(folder)
+    assert len(problems) == 2
+    assert problems[0].startswith("S-001.md, language: 'nederlands'")
+    assert problems[1].startswith("consents.csv: subject S-099, subject: there is no story")
+    released = set(stories.release_tables(folder)["stories"]["story_id"])
+    assert "S-001" not in released and "S-002" in released

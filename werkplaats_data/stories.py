@@ -331,12 +331,16 @@ def check_folder(folder: str | Path) -> list[str]:
 
     Story files (front matter, fields, translations); the consent ledger (missing; consent for a
     story that does not exist); when present beside them: the redaction list, the codebook and
-    codings (also: a coding beyond the end of the text) and the MSC rounds.
+    codings (also: a coding beyond the end of the text) and the MSC rounds. Lines about a story
+    whose own file has problems are not checked again (fix the story file first); a problem
+    repeated on many lines is named once.
     """
     folder = Path(folder)
     stories, problems = load_stories(folder)
+    unreadable = {p.stem for p in folder.glob("*.md")} - set(stories["story_id"])
     if (folder / LEDGER_FILE).exists():
         ledger, found = consent.read_ledger(folder / LEDGER_FILE)
+        ledger = ledger[~ledger["subject"].isin(unreadable)]
         problems += found + consent.check_references(ledger, stories, file=LEDGER_FILE)
     elif len(stories):
         problems.append(f"{LEDGER_FILE}: file: missing, so no story can be released or shown; create it with the "
@@ -354,8 +358,10 @@ def check_folder(folder: str | Path) -> list[str]:
                     problems.append(f"{row.file}, themes: '{theme}' is not in {CODEBOOK_FILE}; add it there or fix the spelling.")
     if (folder / CODINGS_FILE).exists():
         codings, found = coding.read_codings(folder / CODINGS_FILE)
+        codings = codings[~codings["story_id"].isin(unreadable)]
         problems += found + coding.check_codings(codings, codebook, stories, file=CODINGS_FILE)
     if (folder / ROUNDS_FILE).exists():
         rounds, found = msc.read_rounds(folder / ROUNDS_FILE)
+        rounds = rounds[~rounds["story_id"].isin(unreadable)]
         problems += found + msc.check_rounds(rounds, stories, file=ROUNDS_FILE)
-    return problems
+    return list(dict.fromkeys(problems))
