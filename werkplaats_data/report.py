@@ -128,9 +128,11 @@ def person_ids(release) -> set[str]:
 
 
 def owner_names(plan: workplan.Plan) -> set[str]:
-    """Owners as written in the plan that are names, not roles (not found inside the owner's role)."""
+    """Owners in the plan that look like a first name: one word, not found inside the owner's role
+    ('Amina' is a name; 'community builder' and 'team Wij(k) Vergroenen' are not)."""
     a = plan.activities
-    return {o for o, r in zip(a["owner"], a["owner_role"]) if o and len(o) > 1 and o.lower() not in (r or "").lower()}
+    return {o for o, r in zip(a["owner"], a["owner_role"])
+            if o and len(o) > 1 and " " not in o and o.lower() not in (r or "").lower()}
 
 
 # ---------------------------------------------------------------- HTML pieces
@@ -276,8 +278,13 @@ def inline_svg_images(text: str) -> str:
 
 
 def notebook_html(nb, *, title: str, lang: str, demo: bool, back: str = "../index.html") -> str:
-    """An executed notebook as a self-contained page: outputs and text only (no code), nothing from outside."""
+    """An executed notebook as a self-contained page: outputs and text only (no code, no warnings printed
+    to stderr — they are meant for developers), nothing from outside."""
     from nbconvert import HTMLExporter
+
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            cell.outputs = [o for o in cell.outputs if not (o.get("output_type") == "stream" and o.get("name") == "stderr")]
 
     body, _ = HTMLExporter(template_name="basic", exclude_input=True, exclude_input_prompt=True,
                            exclude_output_prompt=True).from_notebook_node(nb)
