@@ -55,14 +55,15 @@ def test_clean_dates_quarantines_ambiguous_dates_when_a_column_mixes_orders():
     out, errors = clean.clean_dates(values, today=TODAY)
     assert errors[0] is not None                                 # month-first: impossible day-first
     assert "dag-maand of maand-dag" in errors[1].reason_nl       # 3 Feb or 2 Mar: not guessed
-    assert out[2] == dt.date(2024, 2, 13) and errors[2] is None   # only one reading
-    assert out[3] == FEB_3 and errors[3] is None                 # ISO is never ambiguous
-    assert out[4] == dt.date(2024, 5, 5) and errors[4] is None   # both readings are the same day
+    assert out[2] == pd.Timestamp(2024, 2, 13) and errors[2] is None  # only one reading
+    assert out[3] == pd.Timestamp(FEB_3) and errors[3] is None         # ISO is never ambiguous
+    assert out[4] == pd.Timestamp(2024, 5, 5) and errors[4] is None    # both readings are the same day
+    assert pd.isna(out[1])
 
 
 def test_clean_dates_day_first_when_the_column_shows_no_month_first_dates():
     out, errors = clean.clean_dates(pd.Series(["03/02/2024", "13/02/2024"]), today=TODAY)
-    assert list(out) == [FEB_3, dt.date(2024, 2, 13)] and errors.isna().all()
+    assert list(out) == [pd.Timestamp(FEB_3), pd.Timestamp(2024, 2, 13)] and errors.isna().all()
 
 
 @pytest.mark.parametrize("raw, expected", [
@@ -173,6 +174,14 @@ def test_duplicate_rows_point_at_the_first_copy():
     assert clean.duplicate_rows(frame).isna().tolist() == [True, True, False, True, False]
 
 
+def test_clean_column_keeps_the_row_labels_for_every_output_type():
+    s = pd.Series(["Ruilpunt", "Workshops", None, "Ruilpunt"], index=[5, 6, 7, 8], dtype=object)
+    for dtype in ("str", "object"):
+        out, _ = clean.clean_column(s, clean.normalise_text, dtype=dtype)
+        assert out.index.tolist() == [5, 6, 7, 8]
+        assert out[5] == out[8] == "Ruilpunt" and out[6] == "Workshops" and pd.isna(out[7])
+
+
 def test_clean_column_returns_values_and_errors_per_row():
     values, errors = clean.clean_column(pd.Series(["2,5", None, "x", "2,5"]), clean.parse_number)
     assert values.tolist()[0] == 2.5 and values.tolist()[3] == 2.5 and values[1] is None
@@ -219,4 +228,4 @@ def test_clean_column_never_loses_a_row(values):
     assert len(out) == len(errors) == len(series)
     assert list(out.index) == list(series.index)
     for v, e in zip(out, errors):  # every row is either a clean value, empty, or has a reason
-        assert e is None or v is None
+        assert e is None or pd.isna(v)

@@ -17,6 +17,8 @@ from collections.abc import Callable
 import ftfy
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from werkplaats_data.registers import SYNONYMS, header_key
 
@@ -73,7 +75,7 @@ def normalise_name(value: object) -> str | None:
     text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
     text = re.sub(r"[^a-z0-9\- ]", " ", text)
     text = re.sub(r"\s+", " ", text).strip()
-    return text if re.search(r"[a-z0-9]", text) else None
+    return text if re.search(r"[a-z0-9]", text) and text not in EMPTY else None
 
 
 # --- dates --------------------------------------------------------------------------------------
@@ -325,23 +327,51 @@ def parse_postcode(value: object) -> str | None:
 
 # --- whole columns ------------------------------------------------------------------------------
 
-def clean_column(values: pd.Series, cleaner: Callable[[object], object]) -> tuple[pd.Series, pd.Series]:
+def _clean_distinct(values: pd.Series, cleaner: Callable[[object], object]):
+    """Codes per row, and the cleaner's result and error for each distinct value (last slot: empty cell)."""
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    clean: list = [None] * (len(uniques) + 1)
+    errors: list = [None] * (len(uniques) + 1)
+    for i, raw in enumerate([*uniques, None]):
+        try:
+            clean[i] = cleaner(raw)
+        except CleanError as err:
+            errors[i] = err
+    return codes, uniques, clean, errors
+
+
+def take(distinct: list, codes: np.ndarray, index: pd.Index, dtype: str = "object") -> pd.Series:
+    """A column from one value per distinct raw value: ``distinct[codes]``, code -1 = the last slot.
+
+    ``dtype`` is "object", "str" (Arrow strings: fast to hash, compare and store), "float64" or
+    "datetime64[ns]"; None becomes NA / NaN / NaT.
+    """
+    codes = np.where(codes < 0, len(distinct) - 1, codes)
+    if dtype == "str":
+        arrow = pa.array([None if v is None else str(v) for v in distinct], pa.string())
+        taken = pc.take(arrow, pa.array(codes))
+        strings = taken.to_pandas(types_mapper={pa.string(): pd.StringDtype("pyarrow", na_value=np.nan)}.get)
+        return pd.Series(strings.array, index=index)
+    if dtype == "datetime64[ns]":
+        typed = pd.to_datetime(pd.Series(distinct, dtype=object)).to_numpy(dtype="datetime64[ns]")
+    elif dtype == "float64":
+        typed = np.array([np.nan if v is None else v for v in distinct], dtype="float64")
+    else:
+        typed = np.empty(len(distinct), dtype=object)
+        typed[:] = distinct
+    return pd.Series(typed[codes], index=index, dtype=dtype)
+
+
+def clean_column(values: pd.Series, cleaner: Callable[[object], object], *,
+                 dtype: str = "object") -> tuple[pd.Series, pd.Series]:
     """Apply ``cleaner`` to every value; returns (clean values, error per row or None).
 
     The cleaner runs once per distinct value, so a million-row register with a few thousand
-    distinct dates costs a few thousand calls.
+    distinct dates costs a few thousand calls. ``dtype`` is the type of the clean column (see
+    ``take``); empty and bad cells become missing.
     """
-    codes, uniques = pd.factorize(values, use_na_sentinel=True)
-    clean = np.empty(len(uniques) + 1, dtype=object)
-    errors = np.empty(len(uniques) + 1, dtype=object)
-    clean[-1], errors[-1] = cleaner(None), None  # the NA sentinel (-1) points at the last slot
-    for i, raw in enumerate(uniques):
-        try:
-            clean[i], errors[i] = cleaner(raw), None
-        except CleanError as err:
-            clean[i], errors[i] = None, err
-    return (pd.Series(clean[codes], index=values.index, dtype=object),
-            pd.Series(errors[codes], index=values.index, dtype=object))
+    codes, _, clean, errors = _clean_distinct(values, cleaner)
+    return take(clean, codes, values.index, dtype), take(errors, codes, values.index)
 
 
 def clean_dates(values: pd.Series, **kwargs) -> tuple[pd.Series, pd.Series]:
@@ -351,19 +381,16 @@ def clean_dates(values: pd.Series, **kwargs) -> tuple[pd.Series, pd.Series]:
     orders, so every date whose day and month are both 12 or less (03/02/2024) is ambiguous and
     goes to quarantine instead of being guessed.
     """
-    parse = lambda v: parse_date(v, **kwargs)  # noqa: E731
-    clean, errors = clean_column(values, parse)
-    month_first = errors.map(lambda e: e is not None and "is the month before the day" in e.reason_en)
-    if month_first.any():
-        codes, uniques = pd.factorize(values, use_na_sentinel=True)
-        flags = np.array([_both_orders(u) for u in uniques] + [False], dtype=bool)
-        ambiguous = pd.Series(flags[codes], index=values.index) & errors.isna()
-        for row in values.index[ambiguous]:
-            errors[row] = CleanError(
-                f"datum '{values[row]}' kan dag-maand of maand-dag zijn (dit register heeft beide): schrijf de maand in letters",
-                f"date '{values[row]}' could be day-month or month-day (this register has both): write the month as a word")
-        clean = clean.where(~ambiguous, None)
-    return clean, errors
+    codes, uniques, clean, errors = _clean_distinct(values, lambda v: parse_date(v, **kwargs))
+    month_first = any(e is not None and "is the month before the day" in e.reason_en for e in errors)
+    if month_first:
+        for i, raw in enumerate(uniques):
+            if errors[i] is None and _both_orders(raw):
+                clean[i] = None
+                errors[i] = CleanError(
+                    f"datum '{raw}' kan dag-maand of maand-dag zijn (dit register heeft beide): schrijf de maand in letters",
+                    f"date '{raw}' could be day-month or month-day (this register has both): write the month as a word")
+    return take(clean, codes, values.index, "datetime64[ns]"), take(errors, codes, values.index)
 
 
 def _both_orders(value: object) -> bool:
@@ -372,7 +399,16 @@ def _both_orders(value: object) -> bool:
 
 
 def duplicate_rows(frame: pd.DataFrame) -> pd.Series:
-    """For each row, the index label of the first identical row before it, or NA when there is none."""
-    hashes = pd.util.hash_pandas_object(frame, index=False)
-    first_of_hash = pd.Series(frame.index, index=frame.index).groupby(hashes.to_numpy()).transform("first")
-    return first_of_hash.where(hashes.duplicated(keep="first"))
+    """For each row, the index label of the first identical row before it, or NA when there is none.
+
+    Rows are compared cell by cell as typed (each column is turned into integer codes first,
+    which keeps this fast on a million rows).
+    """
+    codes = pd.DataFrame({c: pd.factorize(frame[c], use_na_sentinel=True)[0] for c in frame.columns}, index=frame.index)
+    dup = codes.duplicated(keep="first").to_numpy()
+    if not dup.any():
+        return pd.Series(np.nan, index=frame.index)
+    group = codes.groupby(list(codes.columns), sort=False).ngroup().to_numpy()
+    _, first_position = np.unique(group, return_index=True)
+    first_label = frame.index.to_numpy()[first_position][group]
+    return pd.Series(np.where(dup, first_label, np.nan), index=frame.index)

@@ -21,6 +21,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pandera.errors
+import pandera.pandas as pa
 
 from werkplaats_data import clean, privacy, schemas
 from werkplaats_data.read import RawSheet, ReadError, read_register
@@ -107,13 +108,14 @@ def clean_fields(sheet: RawSheet, key: bytes) -> tuple[pd.DataFrame, list[dict]]
             prefix = "h" if col == "address" else "p"
             values = privacy.pseudonymise(raw, key, prefix=prefix)
             if col != "address":
-                values = values.where(~raw.map(_is_organisation, na_action="ignore").fillna(False).astype(bool),
-                                      schemas.ORGANISATION_ACCOUNT)
+                organisation, _ = clean.clean_column(raw, _is_organisation)
+                values = values.where(~organisation.astype(bool), schemas.ORGANISATION_ACCOUNT)
             problems = pd.Series(None, index=raw.index, dtype=object)
         elif ftype == "date":
             values, problems = clean.clean_dates(raw)
         else:
-            values, problems = clean.clean_column(raw, _cleaner(ftype))
+            dtype = {"number": "float64", "int": "float64", "bool": "object"}.get(ftype, "str")
+            values, problems = clean.clean_column(raw, _cleaner(ftype), dtype=dtype)
         if col in required:
             empty = values.isna() & problems.isna()
             problems = problems.where(~empty, clean.CleanError(
@@ -191,9 +193,11 @@ def _with_provenance(frame: pd.DataFrame, sheet: RawSheet) -> pd.DataFrame:
 
 def _running_id(prefix: str, dates: pd.Series, frame: pd.DataFrame) -> pd.Series:
     """Stable ids like 'rc_20240203_01': date plus running number in register order."""
-    day = pd.to_datetime(dates).dt.strftime("%Y%m%d")
-    n = day.groupby(day).cumcount() + 1
-    return prefix + "_" + day + "_" + n.astype(str).str.zfill(2)
+    codes, days = pd.factorize(pd.to_datetime(dates))
+    day_text = np.array([f"{prefix}_{d:%Y%m%d}_" for d in days] + [f"{prefix}_x_"], dtype=object)
+    n = pd.Series(codes, index=frame.index).groupby(codes).cumcount() + 1
+    ids = pd.Series(day_text[codes], index=frame.index, dtype="str") + n.astype("str").str.zfill(2)
+    return ids.astype(object)
 
 
 def _dates(values: pd.Series) -> pd.Series:
@@ -311,28 +315,45 @@ def plain_check(check: str) -> tuple[str, str]:
 
 
 def _validate(name: str, frame: pd.DataFrame) -> tuple[pd.DataFrame, list[dict]]:
-    """Rows that pass the table's schema, and quarantine records for those that don't."""
+    """Rows that pass the table's pandera schema, and quarantine records for those that don't.
+
+    Checks on single values (type, allowed values, range, empty) run on each column's distinct
+    values, then point back at the rows that hold a bad value; uniqueness runs on whole columns.
+    """
     spec = schemas.TABLES[name]
-    data = frame[spec.column_names]
-    try:
-        schemas.schema(name).validate(data, lazy=True)
-        return frame, []
-    except pandera.errors.SchemaErrors as exc:
-        cases = exc.failure_cases
-    bad_index = cases["index"].dropna()
-    bad = frame.index.isin(bad_index) if len(bad_index) else np.zeros(len(frame), dtype=bool)
-    records = []
-    for case in cases.itertuples(index=False):
-        if pd.isna(case.index) or case.index not in frame.index:
+    table_schema = schemas.schema(name)
+    bad = pd.Series(False, index=frame.index)
+    records: list[dict] = []
+    for column in spec.columns:
+        values = frame[column.name]
+        distinct = pd.DataFrame({column.name: values.drop_duplicates()})
+        column_schema = pa.DataFrameSchema({column.name: table_schema.columns[column.name].set_checks(
+            table_schema.columns[column.name].checks).set_name(column.name)})
+        column_schema.columns[column.name].unique = False
+        try:
+            column_schema.validate(distinct, lazy=True)
             continue
-        prov = frame.loc[case.index, PROVENANCE]
-        prov = prov.iloc[0] if isinstance(prov, pd.DataFrame) else prov
-        column = str(case.column) if case.column is not None else ""
-        reason_nl, reason_en = plain_check(str(case.check))
-        records.append({"file": prov["_file"], "sheet": prov["_sheet"], "row": int(prov["_row"]),
-                        "column": column, "value": str(case.failure_case),
-                        "reason_nl": f"'{column}': {reason_nl}", "reason_en": f"'{column}': {reason_en}"})
+        except pandera.errors.SchemaErrors as exc:
+            cases = exc.failure_cases
+        for case in cases.itertuples(index=False):
+            reason_nl, reason_en = plain_check(str(case.check))
+            rows = values.isna() if pd.isna(case.failure_case) else values.astype(object).eq(case.failure_case)
+            records += _quarantine_rows(frame, rows & ~bad, spec_label(column), values,
+                                        f"'{column.name}': {reason_nl}", f"'{column.name}': {reason_en}")
+            bad |= rows
+    keys = [c.name for c in spec.columns if c.unique] + ([list(spec.key)] if len(spec.key) > 1 else [])
+    for key in keys:
+        dup = frame.duplicated(key, keep="first") & ~bad
+        label = key if isinstance(key, str) else " + ".join(key)
+        records += _quarantine_rows(frame, dup, label, frame[key] if isinstance(key, str) else label,
+                                    f"'{label}' komt twee keer voor; het moet uniek zijn",
+                                    f"'{label}' appears twice; it must be unique")
+        bad |= dup
     return frame[~bad], records
+
+
+def spec_label(column: schemas.Column) -> str:
+    return column.name
 
 
 def _reference_check(tables: dict[str, pd.DataFrame]) -> list[dict]:
@@ -389,7 +410,7 @@ def clean_registers(raw_dir: Path, *, key: bytes, kinds: dict[str, str] | None =
                          "totals row: not a record, nothing to do") for r in typed.index[totals]]
         bad_rows = {e["row"] for e in errors}
         good = typed[~typed.index.isin(list(bad_rows))]
-        dup_of = clean.duplicate_rows(good)
+        dup_of = clean.duplicate_rows(sheet.frame.loc[good.index])
         for row in good.index[dup_of.notna()]:
             errors.append(_qrow(sheet, row, "", "", f"dubbele regel: hetzelfde als regel {int(dup_of[row])}; haal er één weg",
                                 f"duplicate row: same as row {int(dup_of[row])}; remove one"))

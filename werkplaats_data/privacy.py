@@ -76,9 +76,10 @@ def pseudonym(name: object, key: bytes, *, prefix: str = "p") -> str | None:
 
 def pseudonymise(names: pd.Series, key: bytes, *, prefix: str = "p") -> pd.Series:
     """Pseudonyms for a column of names (computed once per distinct name)."""
+    from werkplaats_data.clean import take
+
     codes, uniques = pd.factorize(names, use_na_sentinel=True)
-    mapped = np.array([pseudonym(n, key, prefix=prefix) for n in uniques] + [None], dtype=object)
-    return pd.Series(mapped[codes], index=names.index, dtype=object)
+    return take([pseudonym(n, key, prefix=prefix) for n in uniques] + [None], codes, names.index, "str")
 
 
 # --- small cells ---------------------------------------------------------------------------------

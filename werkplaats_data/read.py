@@ -242,6 +242,8 @@ def _ods_grids(path: Path) -> list[tuple[str | None, pd.DataFrame]]:
 
 def _blank_column(column: pd.Series) -> np.ndarray:
     """True where a cell is empty (None, NaN or only spaces); checked once per distinct value."""
+    if pd.api.types.is_string_dtype(column) and column.dtype != object:
+        return (column.isna() | column.str.strip().eq("")).to_numpy(dtype=bool, na_value=True)
     codes, uniques = pd.factorize(column, use_na_sentinel=True)
     flags = np.array([str(u).strip() == "" for u in uniques] + [True], dtype=bool)
     return flags[codes]
@@ -277,7 +279,6 @@ def _sheet(path: Path, sheet_name: str | None, grid: pd.DataFrame, kind: str | N
     body = grid.iloc[header_pos + 1:]
     data = body.iloc[:, list(mapping)].copy()
     data.columns = list(mapping.values())
-    data = data.astype(object).where(data.notna(), None)
     blank = _blank(data)
     data = data[~blank.all(axis=1)]
     ignored = [h for pos, h in enumerate(headers) if pos not in mapping and h]

@@ -123,9 +123,9 @@ def categorise_items(items: pd.Series) -> pd.Series:
     Textile and other unpowered items get a non-ORDS category named as in the ORDS unpowered summary
     ("Unpowered - Textile", "Unpowered - Bicycle", ...). See ``categorise_item`` for the matching rule.
     """
-    mapping = {name: categorise_item(name) for name in items.dropna().unique()}
-    out = items.map(mapping).astype(object)
-    return out.where(out.notna(), None)
+    codes, names = pd.factorize(items, use_na_sentinel=True)
+    categories = np.array([categorise_item(name) for name in names] + [None], dtype=object)
+    return pd.Series(categories[codes], index=items.index, dtype=object)
 
 
 # --- reading ORDS files -----------------------------------------------------------------------

@@ -1,0 +1,123 @@
+"""Benchmark: cleaning a messy Repair Café register of 1,000,000 rows.
+
+Writes the register as CSV (';', Windows-1252, Dutch dates in several formats, names in variants,
+decimal commas, a title row and a totals row), then times in separate processes (so each has its
+own peak memory):
+  1. baseline: a bare ``pandas.read_csv`` of the file;
+  2. the kit's stage: read + clean + validate + pseudonymise (``pipeline.clean_registers``);
+  3. the whole ``werkplaats clean`` command (also writes the release, quarantine and report).
+Prints rows per second, peak memory and the ratio of each to the baseline. Target: stage ≤ 3×.
+
+    python benchmarks/bench_clean.py [--rows N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+ITEMS = ["Koffiezetapparaat", "Stofzuiger", "Lamp", "Naaimachine", "Broodrooster", "Waterkoker", "Radio", "Föhn",
+         "Laptop", "Broek", "Jas", "Fiets", "Klok", "Ventilator", "Strijkijzer"]
+OUTCOMES = ["Gerepareerd", "gerepareerd", "Half gerepareerd", "advies gegeven", "Niet gerepareerd", "niet gelukt"]
+PROBLEMS = ["gaat niet aan", "maakt raar geluid", "lekt water", "knop kapot", "snoer kapot", "Ã©Ã©n kant werkt niet"]
+FIRST = ["Fenna", "Ahmed", "Joke", "Fatima", "Kees", "Aylin", "Mohamed", "Sanne", "Priya", "Henk"]
+LAST = ["Voorbeeld", "Demo", "Proef", "Fictief", "Verzonnen", "Testmans"]
+
+
+def write_register(path: Path, rows: int, seed: int = 1) -> None:
+    """A messy register: mixed date formats, name variants, '????' years, decimal commas."""
+    rng = np.random.default_rng(seed)
+    days = pd.Timestamp("2023-01-01") + pd.to_timedelta(rng.integers(0, 1000, rows), unit="D")
+    fmt = rng.integers(0, 4, rows)
+    dates = np.where(fmt == 0, days.strftime("%-d-%-m-%Y"), np.where(fmt == 1, days.strftime("%d/%m/%y"),
+                     np.where(fmt == 2, days.strftime("%Y-%m-%d"), (days - pd.Timestamp("1899-12-30")).days.astype(str))))
+    people = np.array([f"{f} {l}" for f in FIRST for l in LAST] + [f"{l}, {f}" for f in FIRST for l in LAST]
+                      + [f" {f.lower()}  {l.lower()}" for f in FIRST for l in LAST])
+    frame = pd.DataFrame({
+        "Datum": dates,
+        "Naam bezoeker": people[rng.integers(0, len(people), rows)],
+        "Apparaat": np.array(ITEMS)[rng.integers(0, len(ITEMS), rows)],
+        "Merk": np.array(["Philips", "Bosch", "", "onbekend"])[rng.integers(0, 4, rows)],
+        "Bouwjaar": np.where(rng.random(rows) < 0.5, "????", rng.integers(1990, 2023, rows).astype(str)),
+        "Wat is er kapot?": np.array(PROBLEMS)[rng.integers(0, len(PROBLEMS), rows)],
+        "Resultaat": np.array(OUTCOMES)[rng.integers(0, len(OUTCOMES), rows)],
+    })
+    with path.open("w", encoding="cp1252", errors="replace", newline="") as fh:
+        fh.write("Registratie Repair Café (benchmark, verzonnen)\n")
+        frame.to_csv(fh, sep=";", index=False)
+        fh.write("Totaal;;;;;;\n")
+
+
+STAGES = {
+    "bare read_csv": "import pandas as pd; pd.read_csv(FILE, sep=';', encoding='cp1252', skiprows=1)",
+    "kit stage (read+clean+validate+pseudonymise)":
+        "from werkplaats_data import pipeline; from pathlib import Path; "
+        "pipeline.clean_registers(Path(FILE).parent, key=b'k' * 32)",
+}
+
+
+def run_stage(code: str, file: Path) -> dict:
+    """Run ``code`` in a fresh interpreter; returns seconds (excluding imports) and peak memory."""
+    script = (
+        "import resource, time, json\n"
+        "import pandas, numpy\n"
+        "from werkplaats_data import pipeline\n"
+        f"FILE = {str(file)!r}\n"
+        "t = time.perf_counter()\n"
+        f"{code}\n"
+        "print(json.dumps({'seconds': time.perf_counter() - t, "
+        "'peak_mb': resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def run_command(folder: Path) -> dict:
+    """The whole ``werkplaats clean`` command, timed from outside (includes start-up and imports)."""
+    import os
+
+    env = {**os.environ, "WERKPLAATS_KEY_FILE": str(folder.parent / "bench.key")}
+    t = time.perf_counter()
+    out = subprocess.run([sys.executable, "-c",
+                          "import resource, sys; from werkplaats_data.cli import main; code = main(sys.argv[1:]); "
+                          "print('PEAK', resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024); sys.exit(code)",
+                          "clean", str(folder), "--out", str(folder.parent / "release")],
+                         capture_output=True, text=True, env=env)
+    seconds = time.perf_counter() - t
+    if out.returncode != 0:
+        raise SystemExit(out.stderr)
+    peak = float(out.stdout.strip().splitlines()[-1].split()[1])
+    return {"seconds": seconds, "peak_mb": peak}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--rows", type=int, default=1_000_000)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp) / "registers"
+        folder.mkdir()
+        file = folder / "reparaties.csv"
+        t = time.perf_counter()
+        write_register(file, args.rows)
+        print(f"wrote {args.rows:,} rows ({file.stat().st_size / 1e6:.0f} MB) in {time.perf_counter() - t:.1f} s")
+        results = {name: run_stage(code, file) for name, code in STAGES.items()}
+        results["whole 'werkplaats clean' command"] = run_command(folder)
+    base = results["bare read_csv"]["seconds"]
+    print(f"\n{'step':48} {'seconds':>8} {'rows/s':>11} {'peak MB':>8} {'× bare read':>11}")
+    for name, r in results.items():
+        print(f"{name:48} {r['seconds']:8.2f} {args.rows / r['seconds']:11,.0f} {r['peak_mb']:8.0f} {r['seconds'] / base:11.2f}")
+    stage = results["kit stage (read+clean+validate+pseudonymise)"]["seconds"] / base
+    print(f"\ntarget: stage ≤ 3× the bare read — {'met' if stage <= 3 else 'NOT met'} ({stage:.2f}×)")
+
+
+if __name__ == "__main__":
+    main()
