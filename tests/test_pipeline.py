@@ -245,3 +245,14 @@ def test_rows_are_never_lost(tmp_path_factory, rows):
         return  # the file as a whole was refused, with a reason
     assert (result.counts["unaccounted"] == 0).all()
     assert result.counts["rows_in"].sum() == result.counts["rows_released"].sum() + result.counts["rows_quarantined"].sum()
+
+
+def test_stories_folder_beside_the_registers_gives_story_tables(release, registers):
+    assert (registers / "stories").is_dir()
+    assert len(release.stories) > 0 and len(release.story_codings) > 0
+    redaction_list = (registers / "stories" / "redaction.csv")
+    if redaction_list.exists():  # canary names listed for redaction never reach the release
+        terms = pd.read_csv(redaction_list).iloc[:, 0].dropna().astype(str)
+        text = "\n".join(p.read_text(encoding="utf-8") for p in release.path.glob("story*.csv"))
+        for term in terms:
+            assert term not in text, term

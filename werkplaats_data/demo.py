@@ -521,5 +521,12 @@ def _write_xlsx(path: Path, sheets: dict[str, list[list]], merges: list[str]) ->
 
 
 def write_demo_registers(out: Path, *, seed: int = SEED) -> list[Path]:
-    """Build and write the demo registers (and the demo stories, when the stories module ships them)."""
-    return write(build(seed), out)
+    """Build and write the demo registers, and copy the demo stories into ``out/stories``."""
+    import shutil
+
+    from werkplaats_data.stories import DEMO_STORIES_DIR
+
+    written = write(build(seed), out)
+    if DEMO_STORIES_DIR.is_dir():
+        shutil.copytree(DEMO_STORIES_DIR, Path(out) / "stories", dirs_exist_ok=True)
+    return written

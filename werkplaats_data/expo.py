@@ -28,12 +28,14 @@ from werkplaats_data.errors import UserError
 PACKAGE_DIR = Path(__file__).resolve().parent
 #: The dashboards folder of the repository (notebooks are not part of the installed package).
 DASHBOARDS_DIR = PACKAGE_DIR.parent / "dashboards"
-#: Dashboard name → notebook. "home" is the entry with tiles for the other three.
+#: Dashboard name → notebook. "home" is the entry with tiles for the next three; the work-plan
+#: review is for the working group's meeting and has no tile in the public exhibition.
 DASHBOARDS = {
     "home": "home.ipynb",
     "energie": "energie.ipynb",
     "werkplaats": "werkplaats_in_beeld.ipynb",
     "verhalen": "verhalen.ipynb",
+    "werkplan_2025": "werkplan_2025.ipynb",
 }
 TEMPLATE = "kiosk"
 #: Front-end extensions Voila may load: without the first widgets never render; with all of

@@ -431,6 +431,13 @@ def clean_registers(raw_dir: Path, *, key: bytes, kinds: dict[str, str] | None =
     sources = {name: _sources(frame) for name, frame in tables.items()}
     release = {name: frame.drop(columns=[c for c in frame.columns if c.startswith("_")]).reset_index(drop=True)
                for name, frame in tables.items()}
+    stories_dir = Path(raw_dir) / "stories"
+    if stories_dir.is_dir():  # story files with consent: research purpose only, redacted
+        from werkplaats_data.stories import release_tables
+
+        story_tables = release_tables(stories_dir)
+        release.update(story_tables)
+        sources.update({name: [{"title": "stories/", "path": "stories"}] for name in story_tables})
     return CleanResult(release, q, counts, skipped, sources)
 
 

@@ -152,9 +152,12 @@ def _code_fingerprint() -> str:
 
     package = Path(__file__).parent
     makers = ["demo.py", "pipeline.py", "clean.py", "read.py", "registers.py", "schemas.py", "privacy.py",
-              "release.py", "repair.py", "data/survey_items.csv"]
+              "release.py", "repair.py", "stories.py", "consent.py", "redaction.py", "coding.py",
+              "data/survey_items.csv"]
     digest = hashlib.sha256()
-    for path in sorted([package / m for m in makers] + list((package / "data" / "ords").glob("*"))):
+    stories = package.parent / "stories" / "demo"
+    extra = [*(package / "data" / "ords").glob("*"), *(stories.glob("*") if stories.is_dir() else [])]
+    for path in sorted([package / m for m in makers] + extra):
         if path.is_file():
             digest.update(path.name.encode() + path.read_bytes())
     return digest.hexdigest()[:12]
