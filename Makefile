@@ -22,10 +22,11 @@ $(TEST_STAMP): $(STAMP)
 	$(BIN)/pip uninstall --quiet --yes rfc3987-syntax || true
 	touch $@
 
-## run: build the demo release and show the cleaning report
+## run: build the demo release (shows the cleaning report), then start the exhibition on it
 run: $(STAMP)
 	$(BIN)/werkplaats demo --out build/demo-registers
-	$(BIN)/werkplaats clean build/demo-registers --out build/demo-release
+	WERKPLAATS_KEY_FILE=build/demo.key $(BIN)/werkplaats clean build/demo-registers --out build/demo-release
+	$(BIN)/werkplaats expo --data build/demo-release
 
 ## test: every test (unit, property, notebooks, browser)
 test: $(TEST_STAMP)
