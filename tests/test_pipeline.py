@@ -192,6 +192,7 @@ def test_cli_demo_then_clean(tmp_path):
     assert (tmp_path / "rel" / "datapackage.json").exists()
     assert (tmp_path / "raw" / "quarantaine" / "quarantaine.csv").exists()
     assert not list((tmp_path / "rel").glob("quarantaine*"))  # quarantine stays beside the registers
+    assert load_release(tmp_path / "rel").is_demo  # cleaned demo registers are still labelled demo data
 
 
 def test_cli_bad_files_are_named_and_the_rest_is_cleaned(tmp_path, registers):

@@ -24,6 +24,8 @@ import numpy as np
 import pandas as pd
 
 DEMO_NOTE = "VOORBEELDDATA / DEMO DATA – verzonnen gegevens, geen echte mensen"
+#: Written beside demo registers, so a release cleaned from them is labelled demo data too.
+DEMO_MARKER = ".voorbeelddata"
 SEED = 2021
 START, END = dt.date(2021, 1, 1), dt.date(2025, 12, 31)
 
@@ -496,6 +498,7 @@ def write(regs: Registers, out: Path) -> list[Path]:
                 for sheet, rows in sheets.items():
                     pd.DataFrame(rows).to_excel(writer, sheet_name=sheet, header=False, index=False)
         written.append(path)
+    (out / DEMO_MARKER).write_text(DEMO_NOTE + "\n", encoding="utf-8")
     (out / "LEESMIJ.md").write_text(
         f"{DEMO_NOTE}\nDeze registers zijn verzonnen om de kit te laten zien. / These registers are made up to demo the kit.\n",
         encoding="utf-8")

@@ -43,7 +43,11 @@ def run(args) -> int:
         for line in result.skipped:
             print(line)
         raise UserError(f"no register in {raw} could be read; see the lines above")
-    quarantine_dir = args.quarantine or (raw if raw.is_dir() else raw.parent) / pipeline.QUARANTINE_DIR
-    print(pipeline.write_outputs(result, args.out, quarantine_dir))
+    from werkplaats_data.demo import DEMO_MARKER
+
+    folder = raw if raw.is_dir() else raw.parent
+    quarantine_dir = args.quarantine or folder / pipeline.QUARANTINE_DIR
+    demo = (folder / DEMO_MARKER).exists()
+    print(pipeline.write_outputs(result, args.out, quarantine_dir, demo=demo))
     print(f"Release: {args.out}")
     return 1 if result.skipped else 0
