@@ -23,10 +23,19 @@ THEME = "werkplaats"
 
 # d3-format locale for Dutch: decimal comma, thousands dot.
 DUTCH_FORMAT_LOCALE = {"decimal": ",", "thousands": ".", "grouping": [3], "currency": ["€ ", ""]}
+# d3-time-format locale for Dutch: month and day names on time axes.
+DUTCH_TIME_LOCALE = {
+    "dateTime": "%a %e %B %Y %X", "date": "%d-%m-%Y", "time": "%H:%M:%S", "periods": ["", ""],
+    "days": ["zondag", "maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag"],
+    "shortDays": ["zo", "ma", "di", "wo", "do", "vr", "za"],
+    "months": ["januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september",
+               "oktober", "november", "december"],
+    "shortMonths": ["jan", "feb", "mrt", "apr", "mei", "jun", "jul", "aug", "sep", "okt", "nov", "dec"],
+}
 
 
-@alt.theme.register(THEME, enable=False)
-def _theme() -> alt.theme.ThemeConfig:
+def _config(dutch: bool) -> alt.theme.ThemeConfig:
+    locale = {"number": DUTCH_FORMAT_LOCALE, "time": DUTCH_TIME_LOCALE} if dutch else {}
     return {
         "config": {
             "font": FONT,
@@ -41,14 +50,27 @@ def _theme() -> alt.theme.ThemeConfig:
             "bar": {"color": PALETTE[0]},
             "line": {"strokeWidth": 3},
             "point": {"size": 80},
-            "locale": {"number": DUTCH_FORMAT_LOCALE},
+            **({"locale": locale} if locale else {}),
         }
     }
 
 
-def use_theme() -> None:
-    """Enable the house style for every chart made after this call."""
-    alt.theme.enable(THEME)
+@alt.theme.register(THEME, enable=False)
+def _theme_dutch() -> alt.theme.ThemeConfig:
+    return _config(dutch=True)
+
+
+@alt.theme.register(f"{THEME}-en", enable=False)
+def _theme_english() -> alt.theme.ThemeConfig:
+    return _config(dutch=False)
+
+
+def use_theme(lang: str = "nl") -> None:
+    """Enable the house style for every chart made after this call.
+
+    Dutch number and date formats (1.234,5; 'mrt 2024') for ``lang="nl"``, English formats otherwise.
+    """
+    alt.theme.enable(THEME if lang == "nl" else f"{THEME}-en")
 
 
 def with_source(chart: alt.TopLevelMixin, source: str) -> alt.TopLevelMixin:
