@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from werkplaats_data import report
 
 
 def register(subparsers) -> None:
@@ -23,6 +22,8 @@ def register(subparsers) -> None:
 
 
 def run(args) -> int:
+    from werkplaats_data import report
+
     result = report.build_report(args.out, data=args.data, plan=args.plan, lang=args.lang,
                                  notebooks=[] if args.no_notebooks else None, pdf=not args.no_pdf)
     print(f"Overzicht / review: {result.review}")

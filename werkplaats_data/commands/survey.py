@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from werkplaats_data import questionnaire
 from werkplaats_data.errors import UserError
 
 
@@ -17,7 +16,7 @@ def register(subparsers) -> None:
         "Without --lang it writes Dutch and English.",
     )
     parser.add_argument("--out", required=True, metavar="DIR", help="folder to write into (made if missing)")
-    parser.add_argument("--lang", choices=questionnaire.FORM_LANGUAGES, help="only this language (nl or en)")
+    parser.add_argument("--lang", choices=("nl", "en"), help="only this language (nl or en)")
     parser.set_defaults(func=run)
 
 
@@ -26,6 +25,8 @@ def run(args) -> int:
     if out.exists() and not out.is_dir():
         raise UserError(f"{out} is een bestand, geen map; kies met --out een (nieuwe) map. / "
                         f"{out} is a file, not a folder; give a (new) folder with --out.")
+    from werkplaats_data import questionnaire
+
     langs = (args.lang,) if args.lang else questionnaire.FORM_LANGUAGES
     for path in questionnaire.write_survey(out, langs=langs):
         print(path)

@@ -6,7 +6,6 @@ import shutil
 import sys
 from pathlib import Path
 
-from werkplaats_data import workplan
 from werkplaats_data.errors import UserError
 
 
@@ -29,6 +28,8 @@ def register(subparsers) -> None:
 
 
 def run_template(args) -> int:
+    from werkplaats_data import workplan
+
     out = Path(args.out)
     if out.exists():
         raise UserError(f"{out} bestaat al; kies een andere naam, dan blijft het bestaande plan heel.")
@@ -41,6 +42,8 @@ def run_template(args) -> int:
 
 
 def run_check(args) -> int:
+    from werkplaats_data import workplan
+
     from werkplaats_data.release import load_release
 
     plan = workplan.check_activities(workplan.read_plan(args.plan), load_release(args.data).activities)
