@@ -19,7 +19,6 @@ import secrets
 import sys
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
 from werkplaats_data.clean import normalise_name

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import shutil
-import sys
 from pathlib import Path
 
 from werkplaats_data.errors import UserError
@@ -55,25 +54,8 @@ def run_check(args) -> int:
 
 
 def run_dashboard(args) -> int:
-    """The dashboard with the exhibition's kiosk settings (``werkplaats_data.expo``), on its own port."""
-    import subprocess
+    """The review dashboard, started like the exhibition (same kiosk settings), on its own port."""
+    from werkplaats_data.commands import expo
 
-    from werkplaats_data import expo
-
-    notebook = expo.DASHBOARDS_DIR / "werkplan_2025.ipynb"
-    if not notebook.exists():
-        raise UserError(f"het dashboard {notebook} ontbreekt; start het vanuit een volledige kopie van de kit.")
-    settings = expo.KioskSettings(port=args.port)
-    env = expo.kiosk_environment(expo.release_path(args.data), settings)
-    process = subprocess.Popen([sys.executable, "-m", "voila", *expo.voila_arguments(notebook, settings)],
-                               cwd=notebook.parent, env=env)
-    try:
-        expo.wait_until_ready(process, expo.address(settings))
-        print(f"Werkplan-dashboard: {expo.address(settings)}", flush=True)
-        return process.wait()
-    except KeyboardInterrupt:
-        return 0
-    finally:
-        if process.poll() is None:
-            process.terminate()
-            process.wait(timeout=10)
+    args.dashboard = "werkplan_2025"
+    return expo.run(args)
