@@ -34,8 +34,8 @@ class Release:
         tables = self.__dict__.get("tables", {})
         if name in tables:
             return tables[name]
-        if name in schemas.TABLES or name in ("stories", "story_codings"):
-            return schemas.empty_table(name) if name in schemas.TABLES else pd.DataFrame()
+        if name in schemas.TABLES:
+            return schemas.empty_table(name)
         raise AttributeError(name)
 
     @property
