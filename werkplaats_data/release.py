@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -169,5 +170,13 @@ def demo_release_path() -> Path:
 
     target = cache_dir() / f"demo-release-{_code_fingerprint()}"
     if not (target / DATAPACKAGE).exists():
-        build_demo_release(target)
+        # build beside the target and rename: two processes building at once never see half a release
+        target.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryDirectory(dir=target.parent, prefix=".building-") as tmp:
+            build_demo_release(Path(tmp) / "release")
+            try:
+                os.rename(Path(tmp) / "release", target)
+            except OSError:
+                if not (target / DATAPACKAGE).exists():
+                    raise
     return target
