@@ -1,0 +1,42 @@
+"""The one translation table: complete in Dutch and English, and every key the code uses exists."""
+
+import datetime as dt
+import re
+from pathlib import Path
+
+import pytest
+
+from werkplaats_data import i18n
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_every_string_has_dutch_and_english():
+    missing = [k for k, v in i18n.table().items() if not v["nl"] or not v["en"]]
+    assert not missing, f"add Dutch and English for: {missing}"
+
+
+def test_every_key_used_in_code_notebooks_and_dashboards_exists():
+    files = [*(ROOT / "werkplaats_data").rglob("*.py"), *(ROOT / "notebooks").glob("*.ipynb"),
+             *(ROOT / "dashboards").glob("*.ipynb")]
+    used = {key for f in files for key in re.findall(r"\bt\(\s*['\"]([a-z0-9_.]+)['\"]", f.read_text(encoding="utf-8"))}
+    used = {k for k in used if not k.endswith(".")}  # prefixes completed in f-strings
+    unknown = sorted(used - set(i18n.table()))
+    assert not unknown, f"keys used but not in werkplaats_data/data/i18n.csv: {unknown}"
+
+
+def test_lookup_fallback_and_values():
+    assert i18n.t("demo.banner", "nl").startswith("Voorbeelddata")
+    assert i18n.t("demo.banner", "en").startswith("Demo data")
+    assert i18n.t("source.report", "ar") == i18n.t("source.report", "en")  # no Arabic yet: English
+    assert "2017" in i18n.t("source.cbs", "nl", year=2017)
+    with pytest.raises(KeyError, match="i18n.csv"):
+        i18n.t("no.such.key")
+
+
+def test_numbers_dates_and_direction_per_language():
+    assert i18n.format_number(1234.5, "nl", decimals=1) == "1.234,5"
+    assert i18n.format_number(1234.5, "en", decimals=1) == "1,234.5"
+    assert i18n.format_date(dt.date(2024, 4, 24), "nl") == "24 april 2024"
+    assert i18n.format_date(dt.date(2024, 4, 24), "en") == "24 April 2024"
+    assert i18n.direction("ar") == "rtl" and i18n.direction("nl") == "ltr"
