@@ -305,3 +305,13 @@ def test_templates_command_writes_files_and_refuses_a_file_as_folder(tmp_path, c
     (tmp_path / "file.txt").write_text("x")
     assert main(["templates", "--out", str(tmp_path / "file.txt")]) == 2
     assert "geen map" in capsys.readouterr().err
+
+
+@pytest.mark.xfail(strict=True, reason="pipeline keeps the 'Categorie' cell literally (product_category is a text "
+                   "field); it should map Dutch category names back to ORDS, e.g. with repair.categorise_items — lead")
+def test_dutch_category_from_the_drop_down_is_released_as_the_ords_category(tmp_path):
+    path = templates.write_xlsx("repairs", tmp_path / "reparaties.xlsx")
+    fill_xlsx(path, FILLED["repairs"])
+    fill_xlsx(templates.write_xlsx("activities", tmp_path / "activiteiten.xlsx"), FILLED["activities"])
+    result = clean_registers(tmp_path, key=KEY)
+    assert list(result.tables["repairs"]["product_category"]) == ["Kettle", "Vacuum", "Unpowered - Textile", "Hair dryer"]
