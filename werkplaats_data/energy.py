@@ -30,9 +30,15 @@ OUDE_WESTEN = "BU05990111"
 # ----- parameter tables ---------------------------------------------------------------------
 
 
-def _read(name: str) -> pd.DataFrame:
+@cache
+def _read_once(name: str) -> pd.DataFrame:
     with (files("werkplaats_data") / "data" / "energy" / name).open(encoding="utf-8") as fh:
         return pd.read_csv(fh)
+
+
+def _read(name: str) -> pd.DataFrame:
+    """A parameter table from ``data/energy`` (read from disk once per session; callers get a copy)."""
+    return _read_once(name).copy()
 
 
 @cache

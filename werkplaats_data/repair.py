@@ -11,12 +11,12 @@ import unicodedata
 from dataclasses import dataclass
 from functools import cache
 from importlib.resources import files
+from statistics import NormalDist
 
 import altair as alt
 import ftfy
 import numpy as np
 import pandas as pd
-from scipy.stats import norm
 
 from werkplaats_data.charts import PALETTE, with_source
 from werkplaats_data.i18n import t
@@ -433,7 +433,7 @@ def wilson_interval(successes, trials, *, confidence: float = 0.95):
     """Wilson score interval for a proportion (Wilson 1927); works on numbers or arrays. Returns (low, high)."""
     successes = np.asarray(successes, dtype=float)
     trials = np.asarray(trials, dtype=float)
-    z = norm.ppf(0.5 + confidence / 2)
+    z = NormalDist().inv_cdf(0.5 + confidence / 2)
     with np.errstate(invalid="ignore", divide="ignore"):
         p = successes / trials
         centre = (p + z**2 / (2 * trials)) / (1 + z**2 / trials)
