@@ -307,8 +307,6 @@ def test_templates_command_writes_files_and_refuses_a_file_as_folder(tmp_path, c
     assert "geen map" in capsys.readouterr().err
 
 
-@pytest.mark.xfail(strict=True, reason="pipeline keeps the 'Categorie' cell literally (product_category is a text "
-                   "field); it should map Dutch category names back to ORDS, e.g. with repair.categorise_items — lead")
 def test_dutch_category_from_the_drop_down_is_released_as_the_ords_category(tmp_path):
     path = templates.write_xlsx("repairs", tmp_path / "reparaties.xlsx")
     fill_xlsx(path, FILLED["repairs"])

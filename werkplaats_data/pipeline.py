@@ -228,10 +228,11 @@ def _build(kind: str, typed: pd.DataFrame, sheet: RawSheet) -> pd.DataFrame:
                              "person_id": t["name"], "role": t["role"], "birth_year": t["birth_year"],
                              "postcode": t["postcode"]}, index=t.index)
     if kind == "repairs":
-        from werkplaats_data.repair import categorise_items
+        from werkplaats_data.repair import categorise_categories, categorise_items
 
         date = _dates(t["date"])
-        category = t["product_category"].where(t["product_category"].notna(), categorise_items(t["item"].astype(object)))
+        stated = categorise_categories(t["product_category"])  # the category the volunteer chose, if any
+        category = stated.where(stated.notna(), categorise_items(t["item"].astype(object)))
         barrier = t["repair_barrier"].where(t["repair_status"] == "End of life")
         return pd.DataFrame({"repair_id": _running_id("rc", date, t), "date": date, "product_category": category,
                              "partner_product_category": t["item"], "brand": t["brand"],

@@ -117,6 +117,24 @@ def categorise_item(name: object) -> str | None:
     return None
 
 
+def category_names() -> dict[str, str]:
+    """Every way the kit writes a category (ORDS name, Dutch or English label), normalised → ORDS name."""
+    names = {}
+    for category in (*product_categories()["product_category"], *UNPOWERED_CATEGORIES):
+        for text in (category, category_label(category, "nl"), category_label(category, "en")):
+            names[normalise_name(text)] = category
+    return names
+
+
+def categorise_categories(categories: pd.Series) -> pd.Series:
+    """The ORDS category for what a register's 'Categorie' column says (an ORDS name or its Dutch or
+    English label, as offered by the register template); anything else becomes missing."""
+    lookup = category_names()
+    codes, values = pd.factorize(categories, use_na_sentinel=True)
+    mapped = np.array([lookup.get(normalise_name(v)) for v in values] + [None], dtype=object)
+    return pd.Series(mapped[codes], index=categories.index, dtype=object)
+
+
 def categorise_items(items: pd.Series) -> pd.Series:
     """ORDS product category for each item name (same index); unknown names become missing, never dropped.
 
