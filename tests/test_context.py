@@ -190,3 +190,30 @@ def test_report_vs_cbs():
     assert table.loc["social_housing_share", ["report_value", "cbs_value", "verdict"]].tolist() == [60.0, 60.0, "agrees"]
     assert table.loc["poorest_neighbourhood", "verdict"] == "supported"
     assert table["cbs_definition"].str.len().gt(20).all()
+
+
+def test_live_note_names_the_snapshot_year_when_offline(monkeypatch):
+    def get_data(table_id, filters=None):
+        raise ConnectionError("no internet")
+
+    _fake_cbsodata(monkeypatch, get_data)
+    with pytest.warns(UserWarning):
+        table = c.kwb_live(2024)
+    assert table.attrs["year_shown"] == 2018 and table.attrs["live"] is False
+    note = c.kwb_live_note(table, lang="nl")
+    assert "KWB 2018" in note and "momentopname" in note
+    assert "KWB 2018" in c.kwb_live_note(table, lang="en") and "snapshot" in c.kwb_live_note(table, lang="en")
+
+
+def test_live_note_says_live_when_cbs_answers(monkeypatch):
+    _fake_cbsodata(monkeypatch, lambda table_id, filters=None: cbsodata_like_frame().to_dict("records"))
+    table = c.kwb_live(2024)
+    assert table.attrs["year_shown"] == 2024 and table.attrs["live"] is True
+    assert "KWB 2024" in c.kwb_live_note(table) and "live" in c.kwb_live_note(table)
+
+
+def test_wijkprofiel_table_is_wide_per_area():
+    table = c.wijkprofiel_table(indicators=("enough_green",))
+    assert set(table.index.get_level_values("indicator")) == {"enough_green"}
+    assert table.loc[("enough_green", 2014), "Oude Westen"] == 56
+    assert "Rotterdam" in table.columns

@@ -192,3 +192,22 @@ def test_measure_codes_from_what_coaches_write(visits):
     written = visits.assign(measures=["ledlampen, radiatorfolie", "tochtstrips", "stekkerdoos met schakelaar", None])
     codes = energy.split_measures(written)["measure"].tolist()
     assert codes == ["led_lamps", "radiator_foil", "draught_strips", "standby_killer"]
+
+
+def test_reach_counts_visits_households_and_coaches(visits):
+    row = energy.reach(visits).iloc[0]
+    assert (row["visits"], row["households"], row["coaches"]) == (4, 3, 2)
+    assert row["first"] == pd.Timestamp("2022-09-05") and row["last"] == pd.Timestamp("2022-12-01")
+    empty = energy.reach(visits.iloc[:0]).iloc[0]
+    assert empty["visits"] == 0 and empty["first"] is None
+
+
+def test_estimate_origin_counts_register_and_table_estimates(visits):
+    counts = energy.estimate_origin(visits)
+    assert counts[True] == 3 and counts[False] == 1  # v3 has no estimate in the register
+
+
+def test_unknown_measure_counts(visits):
+    extra = visits.assign(measures=["zonnescherm", "zonnescherm; led_lamps", None, "iets anders"])
+    counts = energy.unknown_measure_counts(extra)
+    assert counts.to_dict() == {"zonnescherm": 2, "iets anders": 1}

@@ -195,3 +195,15 @@ def test_retention_summary_pools_cohorts(attendance, sessions):
     overall = p.retention_summary(p.retention_table(attendance, sessions, with_size=True), ks=(1, 2, 5))
     assert overall.loc["all", 1] == pytest.approx(3 / 5)  # Q1: A, D of 4; Q2: E of 1
     assert pd.isna(overall.loc["all", 5])
+
+
+def test_in_period_keeps_sessions_in_the_window_and_their_attendance(attendance, sessions):
+    kept_attendance, kept_sessions = p.in_period(attendance, sessions, ("2023-01-20", "2023-04-11"))
+    assert kept_sessions["session_id"].tolist() == ["s2", "s3", "s4"]  # both end days included
+    assert sorted(kept_attendance["person_id"]) == ["A", "A", "C", "C", "D", "E"]
+
+
+def test_in_period_without_sessions_gives_empty_tables(attendance, sessions):
+    kept_attendance, kept_sessions = p.in_period(attendance, sessions, ("1990-01-01", "1990-12-31"))
+    assert len(kept_attendance) == 0 and len(kept_sessions) == 0
+    assert p.in_period(attendance, sessions, None) == (attendance, sessions)

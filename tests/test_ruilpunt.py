@@ -151,3 +151,9 @@ def test_public_charts_apply_the_small_cell_rule(with_shop):
                                    for i in range(12)]), with_shop], ignore_index=True)
     title = ruilpunt.reciprocity_chart(many, public=True).to_dict()["vconcat"][0]["title"]
     assert title.startswith("4%")  # 1 of 28 members gives and takes (3.6 %)
+
+
+def test_by_kind_sums_swaps_and_points_over_categories(with_shop):
+    table = ruilpunt.by_kind(with_shop)
+    assert table.loc["good", "swaps"] == 4 and table.loc["good", "points"] == 10 + 3 + 4 + 6
+    assert table.loc["service", "swaps"] == 1 and table.loc["service", "points"] == 5

@@ -152,7 +152,7 @@ def kwb_live(year: int, *, areas: tuple[str, ...] = AREAS) -> pd.DataFrame:
 
     When StatLine cannot be reached (or the year has no known table), this returns the snapshot
     year nearest below ``year`` (2014–2018) and warns which year is shown instead; the message is
-    also in ``table.attrs["message"]``.
+    also in ``table.attrs["message"]``; ``attrs["year_shown"]`` and ``attrs["live"]`` say which year and how.
     """
     table_id = KWB_TABLES.get(year)
     try:
@@ -163,7 +163,7 @@ def kwb_live(year: int, *, areas: tuple[str, ...] = AREAS) -> pd.DataFrame:
         # The WijkenEnBuurten key is padded to 10 characters in StatLine filters.
         filters = " or ".join(f"WijkenEnBuurten eq '{code:<10}'" for code in areas)
         table = parse_kwb(pd.DataFrame(cbsodata.get_data(table_id, filters=filters)), year)
-        table.attrs["message"] = f"KWB {year} live van CBS StatLine ({table_id})."
+        table.attrs.update(message=f"KWB {year} live van CBS StatLine ({table_id}).", year_shown=year, live=True)
         return table
     except Exception as error:  # no internet, CBS down, table changed: the snapshot keeps the notebook going
         snapshot = kwb_snapshot()
@@ -173,8 +173,15 @@ def kwb_live(year: int, *, areas: tuple[str, ...] = AREAS) -> pd.DataFrame:
                    f"Could not fetch KWB {year} from CBS StatLine; showing the shipped snapshot of KWB {shown}.")
         warnings.warn(message, stacklevel=2)
         table = snapshot[(snapshot["year"] == shown) & snapshot["area_code"].isin(areas)].reset_index(drop=True)
-        table.attrs["message"] = message
+        table.attrs.update(message=message, year_shown=int(shown), live=False)
         return table
+
+
+def kwb_live_note(table: pd.DataFrame, *, lang: str = "nl") -> str:
+    """A sentence for the reader: which KWB year a ``kwb_live`` table shows, and whether it came live from CBS
+    or from the shipped snapshot (because StatLine could not be reached)."""
+    key = "context.live.online" if table.attrs.get("live") else "context.live.snapshot"
+    return t(key, lang, year=table.attrs.get("year_shown", "?"))
 
 
 def kwb_shares(kwb: pd.DataFrame) -> pd.DataFrame:
@@ -250,6 +257,14 @@ def wijkprofiel_indices() -> pd.DataFrame:
     table = table.assign(indicator=table["indicator"].map(WIJKPROFIEL_INDICES))
     table.loc[table["copy_of_2016"], "value"] = float("nan")
     return table[["year", "area", "indicator", "value", "unit", "source"]].reset_index(drop=True)
+
+
+def wijkprofiel_table(*, indicators: tuple[str, ...] | None = None) -> pd.DataFrame:
+    """``wijkprofiel_indices()`` wide: rows (indicator, year), one column per area; ``indicators`` keeps some."""
+    table = wijkprofiel_indices()
+    if indicators is not None:
+        table = table[table["indicator"].isin(indicators)]
+    return table.pivot_table(index=["indicator", "year"], columns="area", values="value", dropna=False)
 
 
 # --- boundaries and map ------------------------------------------------------------------------

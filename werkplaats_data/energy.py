@@ -132,6 +132,21 @@ def unknown_measures(energy_visits: pd.DataFrame) -> pd.DataFrame:
     return long.loc[~long["measure"].isin(_measures().index), ["visit_id", "measure"]].reset_index(drop=True)
 
 
+def unknown_measure_counts(energy_visits: pd.DataFrame) -> pd.Series:
+    """How often each unrecognised measure text was recorded (see ``unknown_measures``), most frequent first."""
+    return unknown_measures(energy_visits)["measure"].value_counts()
+
+
+def reach(energy_visits: pd.DataFrame) -> pd.DataFrame:
+    """One row: visits, households (distinct household_id), coaches (distinct coach_id), first and last visit date."""
+    return pd.DataFrame([{
+        "visits": len(energy_visits), "households": energy_visits["household_id"].nunique(),
+        "coaches": energy_visits["coach_id"].nunique(),
+        "first": energy_visits["date"].min() if len(energy_visits) else None,
+        "last": energy_visits["date"].max() if len(energy_visits) else None,
+    }])
+
+
 def visit_estimates(energy_visits: pd.DataFrame) -> pd.DataFrame:
     """Each visit's estimated yearly savings, filled in from the measure table where the register is empty.
 
@@ -313,6 +328,11 @@ def share_yield(solar: pd.DataFrame, *, vat: float | None = None, skip_unknown_y
     table["kwh_per_share"] = table["kwh_allocated"] / table["shares"]
     table["eur_per_share"] = table["benefit_eur"] / table["shares"]
     return table
+
+
+def estimate_origin(energy_visits: pd.DataFrame) -> pd.Series:
+    """Visits whose savings estimate came from the coach's register (True) or from the measure table (False)."""
+    return visit_estimates(energy_visits)["from_register"].value_counts()
 
 
 # ----- energy poverty -------------------------------------------------------------------------

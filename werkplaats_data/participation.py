@@ -56,6 +56,18 @@ def attendance_detail(attendance: pd.DataFrame, sessions: pd.DataFrame, *,
     return detail
 
 
+def in_period(attendance: pd.DataFrame, sessions: pd.DataFrame, period: tuple | None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Attendance and sessions limited to the sessions held in ``period`` (first day, last day, both included).
+
+    ``period=None`` keeps everything. Attendance at a session outside the period is left out.
+    """
+    if period is None:
+        return attendance, sessions
+    first, last = (pd.Timestamp(day) for day in period)
+    kept = sessions[pd.to_datetime(sessions["date"]).between(first, last)]
+    return attendance[attendance["session_id"].isin(kept["session_id"])], kept
+
+
 def period_number(dates: pd.Series, period: str) -> pd.Series:
     """A running number per period, so that "k periods later" is a subtraction (month, quarter, year)."""
     dates = pd.to_datetime(dates)

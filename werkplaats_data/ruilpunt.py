@@ -153,6 +153,11 @@ def by_kind_and_category(swaps: pd.DataFrame) -> pd.DataFrame:
     return table.sort_values(["points", "kind", "category"], ascending=[False, True, True], ignore_index=True)
 
 
+def by_kind(swaps: pd.DataFrame) -> pd.DataFrame:
+    """Swaps and points per kind (good / service), summed over the categories of ``by_kind_and_category``."""
+    return by_kind_and_category(swaps).groupby("kind")[["swaps", "points"]].sum()
+
+
 def balance_distribution(swaps: pd.DataFrame, *, edges: tuple[float, ...] = (-50, -20, -5, 5, 20, 50)) -> pd.DataFrame:
     """How many members have a balance in each band (organisation excluded).
 
