@@ -55,7 +55,9 @@ def normalise_text(value: object) -> str | None:
     """Trimmed text with single spaces, Unicode NFC, and double-encoded UTF-8 repaired ('cafÃ©' → 'café')."""
     if is_empty(value):
         return None
-    text = ftfy.fix_text(str(value), normalization="NFC")
+    text = str(value)
+    if not text.isascii():  # plain ASCII cannot hold double-encoded UTF-8: skip the (slow) repair
+        text = ftfy.fix_text(text, normalization="NFC")
     text = re.sub(r"\s+", " ", text).strip()
     return text or None
 

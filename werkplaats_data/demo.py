@@ -292,7 +292,7 @@ def _sessions_sheets(w: DemoWorld, regs: Registers) -> None:
 
 def _attendance_sheets(w: DemoWorld, regs: Registers) -> None:
     header = ["Activiteit", "Datum", "Naam", "Rol", "Geboortejaar", "Postcode"]
-    files = {"Werkplaats Textiel": "presentielijst_textiel.ods", "Energiecoaches": "presentielijst_energiecoaches.xlsx"}
+    files = {"Werkplaats Textiel": "presentielijst_textiel.xlsx", "Energiecoaches": "presentielijst_energiecoaches.xlsx"}
     sheets: dict[str, list[list]] = {name: [header] for name in set(files.values()) | {"presentielijsten_overig.csv"}}
     for a in w.attendance:
         s, p = a["session"], a["person"]
@@ -302,7 +302,7 @@ def _attendance_sheets(w: DemoWorld, regs: Registers) -> None:
                                p.postcode if w.rng.random() < 0.6 else ""])
     sheets["presentielijsten_overig.csv"].insert(40, ["Ruilpunt", "2-11-2021", "Kees Voorbeeld", "baas", "", ""])  # planted
     sheets["presentielijsten_overig.csv"].insert(80, [""] * 6)  # an empty line
-    regs.sheets["presentielijst_textiel.ods"] = {"Aanwezig": sheets["presentielijst_textiel.ods"]}
+    regs.sheets["presentielijst_textiel.xlsx"] = {"Aanwezig": sheets["presentielijst_textiel.xlsx"]}
     coach_rows = sheets["presentielijst_energiecoaches.xlsx"]
     regs.sheets["presentielijst_energiecoaches.xlsx"] = {"Presentie": title_rows("Presentielijst energiecoaches") + coach_rows}
     # volunteers write the date once per meeting: merged cells over the rows of one meeting
