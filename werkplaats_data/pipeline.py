@@ -328,9 +328,9 @@ def _validate(name: str, frame: pd.DataFrame) -> tuple[pd.DataFrame, list[dict]]
     for column in spec.columns:
         values = frame[column.name]
         distinct = pd.DataFrame({column.name: values.drop_duplicates()})
-        column_schema = pa.DataFrameSchema({column.name: table_schema.columns[column.name].set_checks(
-            table_schema.columns[column.name].checks).set_name(column.name)})
-        column_schema.columns[column.name].unique = False
+        single = table_schema.columns[column.name]
+        single.unique = False  # uniqueness is checked on the whole column below
+        column_schema = pa.DataFrameSchema({column.name: single})
         try:
             column_schema.validate(distinct, lazy=True)
             continue
@@ -339,7 +339,7 @@ def _validate(name: str, frame: pd.DataFrame) -> tuple[pd.DataFrame, list[dict]]
         for case in cases.itertuples(index=False):
             reason_nl, reason_en = plain_check(str(case.check))
             rows = values.isna() if pd.isna(case.failure_case) else values.astype(object).eq(case.failure_case)
-            records += _quarantine_rows(frame, rows & ~bad, spec_label(column), values,
+            records += _quarantine_rows(frame, rows & ~bad, column.name, values,
                                         f"'{column.name}': {reason_nl}", f"'{column.name}': {reason_en}")
             bad |= rows
     keys = [c.name for c in spec.columns if c.unique] + ([list(spec.key)] if len(spec.key) > 1 else [])
@@ -351,10 +351,6 @@ def _validate(name: str, frame: pd.DataFrame) -> tuple[pd.DataFrame, list[dict]]
                                     f"'{label}' appears twice; it must be unique")
         bad |= dup
     return frame[~bad], records
-
-
-def spec_label(column: schemas.Column) -> str:
-    return column.name
 
 
 def _reference_check(tables: dict[str, pd.DataFrame]) -> list[dict]:

@@ -131,7 +131,8 @@ def match_headers(headers: list[str], kind: RegisterKind) -> dict[int, str]:
         key = header_key(header)
         for f in kind.fields:
             if f.name not in taken and key in {header_key(h) for h in f.headers}:
-                mapping[pos], _ = f.name, taken.add(f.name)
+                mapping[pos] = f.name
+                taken.add(f.name)
                 break
         else:
             text = str(header).strip().lower()
@@ -263,14 +264,12 @@ def _sheet(path: Path, sheet_name: str | None, grid: pd.DataFrame, kind: str | N
                         "Gebruik een sjabloon van 'werkplaats templates'. / no header row with known column names.")
     headers = ["" if v is None else str(v).strip() for v in head_rows[header_pos]]
     if kind is None:
-        kind, missing = detect_kind(headers, path.name)
+        kind, _ = detect_kind(headers, path.name)
         if kind is None:
             raise ReadError(f"{where}: niet herkend welk register dit is. Geef het aan met --kind. / "
                             "cannot tell which register this is; name it with --kind.")
-    else:
-        if kind not in KINDS:
-            raise ReadError(f"--kind {kind}: onbekend; kies uit {', '.join(KINDS)} / unknown kind")
-        missing = []
+    elif kind not in KINDS:
+        raise ReadError(f"--kind {kind}: onbekend; kies uit {', '.join(KINDS)} / unknown kind")
     mapping = match_headers(headers, KINDS[kind])
     missing = [f.headers[0] for f in KINDS[kind].fields if f.required and f.name not in mapping.values()]
     if missing:
