@@ -207,3 +207,20 @@ def test_in_period_without_sessions_gives_empty_tables(attendance, sessions):
     kept_attendance, kept_sessions = p.in_period(attendance, sessions, ("1990-01-01", "1990-12-31"))
     assert len(kept_attendance) == 0 and len(kept_sessions) == 0
     assert p.in_period(attendance, sessions, None) == (attendance, sessions)
+
+
+def test_key_person_table_for_one_activity(attendance, sessions):
+    table = p.key_person_table(attendance, sessions, activity_id="energy")
+    assert table["activity_id"].tolist() == ["energy"]
+    both = p.key_person_table(attendance, sessions)
+    assert table.iloc[0].to_dict() == both[both["activity_id"] == "energy"].iloc[0].to_dict()
+
+
+def test_activity_name_per_language(activities):
+    assert p.activity_name(activities, "energy", "nl") == "Energiecoaches"
+    assert p.activity_name(activities, "energy", "en") == "Energy coaches"
+    assert p.activity_name(activities, "garden", "nl") is None
+
+
+def test_activity_names_map_ids_to_names(activities):
+    assert p.activity_names(activities, "en") == {"repair": "Repair Café", "energy": "Energy coaches"}

@@ -157,3 +157,8 @@ def test_by_kind_sums_swaps_and_points_over_categories(with_shop):
     table = ruilpunt.by_kind(with_shop)
     assert table.loc["good", "swaps"] == 4 and table.loc["good", "points"] == 10 + 3 + 4 + 6
     assert table.loc["service", "swaps"] == 1 and table.loc["service", "points"] == 5
+
+
+def test_ledger_check_counts_postings_unbalanced_swaps_and_the_shop_balance(with_shop):
+    row = ruilpunt.ledger_check(with_shop).iloc[0]
+    assert (row["postings"], row["unbalanced"], row["organisation_balance"]) == (10, 0, 2.0)

@@ -240,3 +240,12 @@ def test_a_broken_story_does_not_flood_the_check_and_the_rest_still_builds(tmp_p
     assert problems[1].startswith("consents.csv: subject S-099, subject: there is no story")
     released = set(stories.release_tables(folder)["stories"]["story_id"])
     assert "S-001" not in released and "S-002" in released
+
+
+def test_summary_counts_stories_originals_coders_and_codings():
+    tables = {
+        "stories": pd.DataFrame({"story_id": ["S-1", "S-2", "S-2-en"], "original_id": ["S-1", "S-2", "S-2"]}),
+        "story_codings": pd.DataFrame({"story_id": ["S-1", "S-1", "S-2"], "coder": ["ana", "bram", "ana"]}),
+    }
+    row = stories.summary(tables).iloc[0]
+    assert (row["stories"], row["originals"], row["coders"], row["codings"]) == (3, 2, 2, 3)

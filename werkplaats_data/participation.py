@@ -260,7 +260,8 @@ def key_person_factor(contributions, *, share: float = 0.5) -> int:
 
 def key_person_table(attendance: pd.DataFrame, sessions: pd.DataFrame, *, roles: tuple[str, ...] = VOLUNTEER_ROLES,
                      measure: str = "hours", period: str | None = None, last_days: int | None = None,
-                     share: float = 0.5, missing_hours: float | None = None) -> pd.DataFrame:
+                     share: float = 0.5, missing_hours: float | None = None,
+                     activity_id: str | None = None) -> pd.DataFrame:
     """Key-person factor per activity (and per period): activity_id, [period,] people, work, key_person_factor.
 
     Work per person is their summed session hours (``measure="hours"``) or their number of
@@ -268,9 +269,12 @@ def key_person_table(attendance: pd.DataFrame, sessions: pd.DataFrame, *, roles:
     ``roles=("coordinator",)`` for the same view over coordination. ``period`` ("M", "Q", "Y")
     gives one row per activity per period. ``last_days`` counts only the sessions in the last
     that many days up to the last session date (the risk *now*, not over all years).
+    ``activity_id`` keeps one activity.
     """
     detail = attendance_detail(attendance, sessions, missing_hours=missing_hours)
     detail = detail[detail["role"].isin(roles)]
+    if activity_id is not None:
+        detail = detail[detail["activity_id"] == activity_id]
     if last_days is not None:
         detail = detail[detail["date"] > pd.to_datetime(sessions["date"]).max() - pd.Timedelta(days=last_days)]
     detail = detail.assign(work=detail["hours"] if measure == "hours" else 1.0)
@@ -410,7 +414,7 @@ def retention_chart(table: pd.DataFrame, *, source: str, lang: str = "nl") -> al
 def volunteer_hours_chart(hours: pd.DataFrame, activities: pd.DataFrame, *, source: str,
                           lang: str = "nl") -> alt.TopLevelMixin:
     """Stacked bars of volunteer hours per month, one colour per activity; the title names the biggest."""
-    names = _activity_names(activities, lang)
+    names = activity_names(activities, lang)
     data = hours.assign(activity=hours["activity_id"].map(names).fillna(hours["activity_id"]))
     totals = data.groupby("activity")["hours"].sum()
     title = (t("participation.hours.title", lang, activity=totals.idxmax(), hours=round(totals.max()))
@@ -432,7 +436,7 @@ def key_person_chart(table: pd.DataFrame, activities: pd.DataFrame, *, source: s
 
     Activities that lean on one person (factor 1) are coloured; the title counts them.
     """
-    names = _activity_names(activities, lang)
+    names = activity_names(activities, lang)
     data = table.assign(activity=table["activity_id"].map(names).fillna(table["activity_id"]),
                         risk=table["key_person_factor"] <= 1)
     title = t("participation.keyperson.title", lang, n=int(data["risk"].sum()), total=len(data))
@@ -492,6 +496,12 @@ def continuity_chart(table: pd.DataFrame, *, activity_id: str, source: str, lang
     return with_source(chart, source)
 
 
-def _activity_names(activities: pd.DataFrame, lang: str) -> dict:
+def activity_name(activities: pd.DataFrame, activity_id: str, lang: str = "nl") -> str | None:
+    """The activity's name in Dutch (``lang="nl"``) or English (any other language); None when it is not listed."""
+    return activity_names(activities, lang).get(activity_id)
+
+
+def activity_names(activities: pd.DataFrame, lang: str = "nl") -> dict:
+    """activity_id → name, in Dutch (``lang="nl"``) or English (any other language)."""
     column = "name_nl" if lang == "nl" else "name_en"
     return dict(zip(activities["activity_id"], activities[column]))

@@ -110,6 +110,14 @@ def organisation_balance(swaps: pd.DataFrame) -> float:
     return float(row["balance"].sum())
 
 
+def ledger_check(swaps: pd.DataFrame) -> pd.DataFrame:
+    """One row to check the books: postings (two per swap), unbalanced (swaps whose postings do not add up
+    to zero; 0 is good news) and organisation_balance (the shop's own account, see ``organisation_balance``)."""
+    postings = ledger(swaps)
+    return pd.DataFrame([{"postings": len(postings), "unbalanced": len(unbalanced(postings)),
+                          "organisation_balance": organisation_balance(swaps)}])
+
+
 def active_members_per_month(swaps: pd.DataFrame) -> pd.DataFrame:
     """Per calendar month: month (first day), active_members, swaps, points.
 

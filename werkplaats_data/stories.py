@@ -318,6 +318,14 @@ def overview(stories: pd.DataFrame) -> pd.DataFrame:
     return pd.crosstab(originals["activity"], originals["language"], margins=True, margins_name="totaal")
 
 
+def summary(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """One row: stories (told stories, translations included), originals (translations not counted),
+    coders (distinct coders in story_codings) and codings (coded text spans)."""
+    told, codings = tables["stories"], tables["story_codings"]
+    return pd.DataFrame([{"stories": len(told), "originals": int((told["story_id"] == told["original_id"]).sum()),
+                          "coders": codings["coder"].nunique(), "codings": len(codings)}])
+
+
 def selections(stories_dir: str | Path, *, purpose: str, ledger=None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """MSC selection rounds and the stories they may show for ``purpose``, both redacted."""
     folder = Path(stories_dir)
