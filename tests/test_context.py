@@ -217,3 +217,8 @@ def test_wijkprofiel_table_is_wide_per_area():
     assert set(table.index.get_level_values("indicator")) == {"enough_green"}
     assert table.loc[("enough_green", 2014), "Oude Westen"] == 56
     assert "Rotterdam" in table.columns
+
+
+def test_map_source_follows_the_language():
+    assert source_of(c.buurt_map(lang="nl")).startswith("Kaart: CBS/Kadaster")
+    assert source_of(c.buurt_map(lang="en")).startswith("Map: CBS/Kadaster")

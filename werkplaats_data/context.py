@@ -41,7 +41,6 @@ KWB_TABLES = {2017: "83765NED", 2018: "84286NED", 2019: "84583NED", 2020: "84799
 
 TIDY_COLUMNS = ["year", "area_code", "area_name", "variable", "value", "unit", "source"]
 KWB_LICENCE = "CC BY 4.0"
-MAP_SOURCE = "Kaart: CBS/Kadaster buurtgrenzen 2022 (CC BY 4.0)"
 WIJKPROFIEL_SOURCE = "Gemeente Rotterdam, Wijkprofiel"
 
 
@@ -299,15 +298,16 @@ def _signed_area(ring: list) -> float:
 
 
 def buurt_map(values: pd.DataFrame | None = None, *, value: str = "value", highlight: tuple[str, ...] = (OUDE_WESTEN,),
-              source: str = MAP_SOURCE, title: str | None = None, lang: str = "nl", value_title: str | None = None,
+              source: str | None = None, title: str | None = None, lang: str = "nl", value_title: str | None = None,
               width: int = 520, height: int = 420) -> alt.TopLevelMixin:
     """A map of Rotterdam's buurten with the buurten in ``highlight`` outlined and coloured.
 
     Without ``values`` the highlighted buurten are filled and the rest is grey. With ``values``
     (a DataFrame with ``statcode`` and a column ``value``) the buurten are coloured by that value
     (a choropleth) and the highlighted ones get a thick outline. Tooltips show the buurt name.
-    Renders offline (Altair geoshape, no tiles).
+    Renders offline (Altair geoshape, no tiles). ``source`` defaults to the CBS/Kadaster boundaries in ``lang``.
     """
+    source = source or t("context.map.source", lang)
     features = buurt_boundaries()["features"]
     for feature in features:
         feature["properties"]["highlight"] = feature["properties"]["statcode"] in highlight
