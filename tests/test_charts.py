@@ -32,3 +32,16 @@ def test_source_caption_is_kept_and_rendered():
     assert charts.source_of(chart) == "Bron: voorbeelddata (synthetisch)"
     svg = charts.to_svg(chart)
     assert "voorbeelddata" in svg and "http" not in svg.replace("http://www.w3.org", "")
+
+
+def test_offline_bundle_is_cached_and_reused(tmp_path, monkeypatch):
+    monkeypatch.setenv("WERKPLAATS_CACHE", str(tmp_path))
+    monkeypatch.setattr(alt.JupyterChart, "_is_offline", False, raising=False)
+    monkeypatch.setattr(alt.JupyterChart, "_esm", alt.JupyterChart._esm)
+    charts.enable_offline()
+    [bundle] = tmp_path.glob("jupyterchart-offline-*.js")
+    assert len(bundle.read_text()) > 100_000 and "cdn.jsdelivr" not in bundle.read_text()[:2000]
+    monkeypatch.setattr(alt.JupyterChart, "_is_offline", False)
+    alt.JupyterChart._esm = ""
+    charts.enable_offline()  # second kernel: read from the cache
+    assert alt.JupyterChart._esm == bundle.read_text() and alt.JupyterChart._is_offline

@@ -100,8 +100,35 @@ def show(chart: alt.TopLevelMixin):
         from IPython.display import SVG
 
         return SVG(to_svg(chart))
-    alt.JupyterChart.enable_offline()
+    enable_offline()
     return alt.JupyterChart(chart, embed_options={"actions": False})
+
+
+def enable_offline() -> None:
+    """Make ``JupyterChart`` work without internet, fast.
+
+    Altair bundles Vega's JavaScript with vl-convert the first time a chart is shown offline, which
+    takes seconds in every new kernel. The bundle is kept in the kit's cache folder, one file per
+    Altair and vl-convert version, so later kernels read it in milliseconds. (This sets the two
+    attributes Altair's own ``enable_offline`` sets: check them when Altair moves.)
+    """
+    import vl_convert
+
+    from werkplaats_data.release import cache_dir
+
+    chart_class = alt.JupyterChart
+    if getattr(chart_class, "_is_offline", False):
+        return
+    cached = cache_dir() / f"jupyterchart-offline-altair{alt.__version__}-vlc{vl_convert.__version__}.js"
+    if cached.exists():
+        chart_class._esm = cached.read_text(encoding="utf-8")
+        chart_class._is_offline = True
+        return
+    chart_class.enable_offline()
+    cached.parent.mkdir(parents=True, exist_ok=True)
+    partial = cached.with_suffix(f".{os.getpid()}.partial")
+    partial.write_text(chart_class._esm, encoding="utf-8")
+    partial.replace(cached)
 
 
 def to_svg(chart: alt.TopLevelMixin) -> str:
