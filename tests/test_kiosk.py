@@ -13,7 +13,8 @@ from werkplaats_data.release import load_release, write_release
 
 
 def tiny_tables() -> dict[str, pd.DataFrame]:
-    """A release small enough to check by hand: 12 coached households, 4 swaps, 3 greening actions."""
+    """A release small enough to check by hand: 12 coached households, 4 swaps, 3 greening actions,
+    3 Textiel Fridays (12 different people in 2023 Q1, 3 in Q2)."""
     days = pd.to_datetime([f"2023-{m:02d}-15" for m in range(1, 13)])
     energy_visits = pd.DataFrame({
         "visit_id": [f"v{i}" for i in range(12)],
@@ -48,7 +49,14 @@ def tiny_tables() -> dict[str, pd.DataFrame]:
         "shares": pd.array([2, 1, 2, 1], dtype="Int64"),
         "kwh_allocated": [500.0, 250.0, 520.0, 260.0],
     })
-    return {"energy_visits": energy_visits, "swaps": swaps, "greening": greening, "solar": solar}
+    fridays = pd.to_datetime(["2023-01-06", "2023-01-13", "2023-04-07"])
+    sessions = pd.DataFrame({"session_id": ["t1", "t2", "t3"], "activity_id": ["textiel"] * 3, "date": fridays})
+    attendance = pd.DataFrame({"session_id": ["t1"] * 6 + ["t2"] * 6 + ["t3"] * 3,
+                               "person_id": [f"p{i}" for i in range(12)] + ["p0", "p1", "p2"],
+                               "role": ["visitor"] * 15})
+    names = pd.DataFrame({"activity_id": ["textiel"], "name_nl": ["Werkplaats Textiel"], "name_en": ["Textile workshop"]})
+    return {"energy_visits": energy_visits, "swaps": swaps, "greening": greening, "solar": solar,
+            "sessions": sessions, "attendance": attendance, "activities": names}
 
 
 @pytest.fixture
@@ -151,11 +159,22 @@ def test_energy_screen_uses_small_cell_rule_and_reuses_charts(release):
 def test_what_can_i_save_follows_the_buttons(release):
     app = expo_screens.app(release, start="energie")
     chart = app.slots._slots["energy_save"]
-    before = chart.chart.to_dict()
+    spec = chart.spec
+    assert chart._params["chosen"] == ["led_lamps", "radiator_foil", "draught_strips"]  # the shower head starts off
     measure_buttons = [w for w in _walk(app.widget) if "wp-measure" in getattr(w, "_dom_classes", ())]
     assert len(measure_buttons) == len(expo_screens.SAVING_MEASURES)
-    measure_buttons[-1].value = not measure_buttons[-1].value
-    assert chart.chart.to_dict() != before
+    measure_buttons[-1].value = True
+    measure_buttons[0].value = False
+    # only the synced parameter changes (fast in the browser); the spec stays the same
+    assert chart._params["chosen"] == ["radiator_foil", "draught_strips", "water_saving_showerhead"]
+    assert chart.spec is spec
+
+
+def test_savings_chart_filters_on_the_chosen_parameter():
+    table = expo_screens.energy.savings_for(list(expo_screens.SAVING_MEASURES))
+    spec = expo_screens.savings_chart(table, chosen=("led_lamps",)).to_dict()
+    assert {"name": "chosen", "value": ["led_lamps"]} in spec["params"]  # Altair lifts parameters to the top
+    assert {"filter": "indexof(chosen, datum.measure) >= 0"} in spec["vconcat"][0]["transform"]
 
 
 def test_missing_tables_give_friendly_sentences_not_errors(empty_release):
@@ -179,6 +198,49 @@ def test_attract_loop_and_reset(release):
     assert (app.current, app.lang) == ("home", "nl")
     app.idle.idle_seconds = 0
     assert "wp-hidden" in app.attract._dom_classes
+
+
+def test_werkplaats_screen_has_every_part_and_the_ruilpunt_filter_names_itself(release):
+    app = expo_screens.app(release, start="werkplaats")
+    text = texts(app.widget)
+    for key in ("activities_q", "repair_q", "ruilpunt_q", "textiel_q", "greening_q", "greening_map_text"):
+        assert i18n.t(f"expo.werkplaats.{key}", "nl") in text
+    assert {"activities", "ruilpunt", "textiel", "greening_map"} <= set(app.slots._slots)
+    textiel = next(iter(app.slots._slots["textiel"].spec["datasets"].values()))
+    assert [(row["sessions"], row["per_session"], row["people_text"]) for row in textiel] == [(2, 6.0, "10")]  # Q2: too few
+    ruilpunt = app.slots._slots["ruilpunt"]
+    assert ruilpunt.spec["title"]["text"] == i18n.t("expo.werkplaats.showing", "nl", kind=i18n.t("expo.werkplaats.all", "nl"))
+    kinds = next(w for w in _walk(app.widget) if "good" in [v for _, v in getattr(w, "options", ())])
+    kinds.value = "service"
+    assert ruilpunt.spec["title"]["text"] == i18n.t("expo.werkplaats.showing", "nl", kind=i18n.t("ruilpunt.kind.service", "nl"))
+    shown = [row["kind"] for rows in ruilpunt.spec["datasets"].values() for row in rows if "kind" in row]
+    assert set(shown) == {"service"}
+
+
+def test_story_wall_filters_on_themes_and_shows_photos_only_when_allowed():
+    stories = pd.DataFrame({
+        "story_id": ["S-1", "S-2"], "original_id": ["S-1", "S-2"], "title": ["Een", "Twee"], "language": ["nl", "en"],
+        "date": pd.to_datetime(["2023-01-01", "2024-01-01"]), "activity": ["ruilpunt", "textiel"],
+        "themes": ["belonging;saving_money", "learning_skills"], "quote": ["<b>Samen</b>", "Learn"], "photo": ["F-1", None],
+    })
+    wall = texts(expo_screens.story_wall(stories, "nl", theme="saving_money"))
+    assert "&lt;b&gt;Samen" in wall and "Learn" not in wall  # filtered on one of the ';' themes, quote escaped
+    assert i18n.t("expo.stories.photo", "nl", title="Een") in wall
+    other = texts(expo_screens.story_wall(stories, "nl", theme="learning_skills"))
+    assert "wp-photo" not in other  # no photo allowed: no placeholder
+    with pytest.raises(kiosk.NoData):
+        expo_screens.story_wall(stories, "nl", theme="worries")
+
+
+def test_stories_screen_has_a_theme_chart_and_buttons_from_the_data(release):
+    app = expo_screens.app(release, start="verhalen")
+    assert "story_themes" in app.slots._slots
+    buttons = next(w for w in _walk(app.widget) if "all" in [v for _, v in getattr(w, "options", ())])
+    assert len(buttons.options) > 2
+    cards = lambda: [w for w in _walk(app.widget) if "wp-story" in getattr(w, "_dom_classes", ())]  # noqa: E731
+    everything = len(cards())
+    buttons.value = buttons.options[1][1]  # the most frequent theme: some stories, not all
+    assert 0 < len(cards()) < everything
 
 
 def _walk(widget):

@@ -16,7 +16,7 @@ import altair as alt
 import ipywidgets as widgets
 import pandas as pd
 
-from werkplaats_data import charts, context, energy, greening, kiosk, privacy, repair, ruilpunt
+from werkplaats_data import activities, charts, context, energy, kiosk, privacy, repair, ruilpunt
 from werkplaats_data.i18n import format_number, t
 from werkplaats_data.kiosk import NoData, esc, html_box, section
 
@@ -24,8 +24,8 @@ from werkplaats_data.kiosk import NoData, esc, html_box, section
 EXHIBITION_PURPOSE = "exhibition_anonymous"
 #: The measures a visitor can tick in "what can I save", in this order.
 SAVING_MEASURES = ("led_lamps", "radiator_foil", "draught_strips", "water_saving_showerhead")
-#: Story themes offered as filter buttons (others still show under "all").
-STORY_THEMES = ("saving_money", "belonging", "learning", "energy", "health")
+#: How many of the most frequent story themes get a filter button (the others still show under "all").
+STORY_THEME_BUTTONS = 6
 
 
 def _require(release, table: str) -> pd.DataFrame:
@@ -63,14 +63,20 @@ HOME = kiosk.Screen("home", "expo.home.title", "expo.home.lead", "wp-tile-home",
 # ----- De energie van het Oude Westen ----------------------------------------------------------
 
 
-def savings_chart(table: pd.DataFrame, *, lang: str = "nl") -> alt.TopLevelMixin:
-    """Bars of euros saved per year for each chosen measure (``energy.savings_for`` output)."""
-    chart = alt.Chart(table).mark_bar().encode(
-        x=alt.X("eur:Q", title=t("expo.energy.eur_per_year", lang), scale=alt.Scale(domainMin=0)),
+def savings_chart(table: pd.DataFrame, *, lang: str = "nl", chosen: tuple[str, ...] = ()) -> alt.TopLevelMixin:
+    """Bars of euros saved per year for each measure in ``chosen`` (``energy.savings_for`` output for all).
+
+    ``table`` holds every measure; the parameter ``chosen`` (a list of measure codes) filters them
+    in the browser, so a tap only changes that parameter (``ChartSlots.set_param``), not the chart.
+    """
+    picked = alt.param(name="chosen", value=list(chosen))
+    chart = alt.Chart(table[["measure", "label", "kwh", "gas_m3", "eur"]]).mark_bar().encode(
+        x=alt.X("eur:Q", title=t("expo.energy.eur_per_year", lang), scale=alt.Scale(domain=[0, float(table["eur"].max() or 1)])),
         y=alt.Y("label:N", sort="-x", title=None),
         color=alt.Color("measure:N", legend=None, scale=alt.Scale(domain=list(SAVING_MEASURES), range=charts.PALETTE[:4])),
         tooltip=["label:N", alt.Tooltip("kwh:Q", format=".0f"), alt.Tooltip("gas_m3:Q", format=".0f"), alt.Tooltip("eur:Q", format=".0f")],
-    ).properties(title=t("expo.energy.save_title", lang), height=240)
+    ).add_params(picked).transform_filter("indexof(chosen, datum.measure) >= 0").properties(
+        title=t("expo.energy.save_title", lang), height=240)
     return charts.with_source(chart, t("expo.energy.save_source", lang))
 
 
@@ -83,20 +89,20 @@ def _what_can_i_save(lang: str, app) -> widgets.Widget:
     for button in buttons:
         button.add_class("wp-measure")
     total = html_box("")
-    chart_box = widgets.Box()
+    initial = [code for code, button in zip(SAVING_MEASURES, buttons) if button.value is True]
+    chart = app.slots.show("energy_save", savings_chart(energy.savings_for(list(SAVING_MEASURES), lang=lang), lang=lang,
+                                                        chosen=tuple(initial)))
 
     def update(_=None):
         chosen = [code for code, button in zip(SAVING_MEASURES, buttons) if button.value is True]
+        app.slots.set_param("energy_save", "chosen", chosen)
         if not chosen:
             total.value = f'<div class="wp-empty">{esc(t("expo.energy.choose", lang))}</div>'
-            chosen_table = energy.savings_for([], lang=lang)
-        else:
-            result = energy.what_can_i_save(chosen)
-            total.value = ('<div class="wp-figure">€ ' + esc(format_number(result["eur"], lang)) + "</div><div>"
-                           + esc(t("expo.energy.save_total", lang, kwh=format_number(result["kwh"], lang),
-                                   gas=format_number(result["gas_m3"], lang))) + "</div>")
-            chosen_table = energy.savings_for(chosen, lang=lang)
-        chart_box.children = [app.slots.show("energy_save", savings_chart(chosen_table, lang=lang))]
+            return
+        result = energy.what_can_i_save(chosen)
+        total.value = ('<div class="wp-figure">€ ' + esc(format_number(result["eur"], lang)) + "</div><div>"
+                       + esc(t("expo.energy.save_total", lang, kwh=format_number(result["kwh"], lang),
+                               gas=format_number(result["gas_m3"], lang))) + "</div>")
 
     for button in buttons:
         button.observe(update, names="value")
@@ -106,7 +112,7 @@ def _what_can_i_save(lang: str, app) -> widgets.Widget:
     price_note = "; ".join(f"{esc(row.source)}" for row in prices.itertuples())
     choice_box = widgets.Box(buttons)
     choice_box.add_class("wp-choices")
-    return widgets.VBox([choice_box, total, chart_box,
+    return widgets.VBox([choice_box, total, chart,
                          html_box(f'<details class="wp-note"><summary>{esc(t("expo.energy.assumptions", lang))}</summary>'
                                   f"<ul>{assumptions}<li>{price_note}</li></ul></details>")])
 
@@ -172,18 +178,21 @@ ENERGY = kiosk.Screen("energie", "expo.energy.title", "expo.energy.tile", "wp-ti
 
 
 def _ruilpunt(release, lang: str, app) -> widgets.Widget:
-    """Points per category; buttons choose goods, services or both."""
+    """Points per category; buttons choose goods, services or both; the chart's title says which."""
     swaps = _require(release, "swaps")
     chart_box = widgets.Box()
+    options = [(t("expo.werkplaats.all", lang), "all"), (t("ruilpunt.kind.good", lang), "good"), (t("ruilpunt.kind.service", lang), "service")]
+    labels = dict((value, label) for label, value in options)
 
     def show(kind: str):
         chosen = swaps if kind == "all" else swaps[swaps["kind"] == kind]
         if chosen.empty:
             chart_box.children = [kiosk.no_data(lang)]
             return
-        chart_box.children = [app.slots.show("ruilpunt", ruilpunt.category_chart(chosen, lang=lang, demo=_demo(release)))]
+        chart = ruilpunt.category_chart(chosen, lang=lang, demo=_demo(release)).properties(
+            title=alt.TitleParams(t("expo.werkplaats.showing", lang, kind=labels[kind]), anchor="start", fontSize=16))
+        chart_box.children = [app.slots.show("ruilpunt", chart)]
 
-    options = [(t("expo.werkplaats.all", lang), "all"), (t("ruilpunt.kind.good", lang), "good"), (t("ruilpunt.kind.service", lang), "service")]
     show("all")
     return widgets.VBox([kiosk.choices(options, "all", show), chart_box])
 
@@ -202,16 +211,43 @@ def _repair_cafe(release, lang: str, app) -> widgets.Widget:
     ])
 
 
+def _all_activities(release, lang: str, app) -> widgets.Widget:
+    """Sessions per activity and quarter; people per cell only as a small-cell-safe number."""
+    table = activities.sessions_over_time(_require(release, "sessions"), release.attendance if release.has("attendance")
+                                          else pd.DataFrame(columns=["session_id", "person_id"]))
+    names = release.activities if release.has("activities") else pd.DataFrame(columns=["activity_id", "name_nl", "name_en"])
+    return app.slots.show("activities", activities.activities_chart(table, names, lang=lang, demo=_demo(release)))
+
+
+def _textiel(release, lang: str, app) -> widgets.Widget:
+    """Average participants per Friday session, per quarter (from the attendance lists)."""
+    table = activities.textiel_sessions(_require(release, "sessions"), _require(release, "attendance"))
+    if table["per_session"].isna().all():
+        raise NoData("expo.no_data")
+    return app.slots.show("textiel", activities.textiel_chart(table, lang=lang, demo=_demo(release)))
+
+
+def _greening(release, lang: str, app) -> widgets.Widget:
+    """The greening totals as a sentence, and the map of the buurten with Oude Westen coloured."""
+    table = _require(release, "greening")
+    totals = activities.greening_sentence(activities.greening_totals(table), lang)
+    return widgets.VBox([
+        html_box(f'<p class="wp-lead">{esc(t("expo.werkplaats.greening_totals", lang, totals=totals))}</p>'),
+        app.slots.show("greening_map", activities.greening_map(table, lang=lang, demo=_demo(release))),
+    ])
+
+
 def build_werkplaats(release, lang: str, app) -> widgets.Widget:
-    """Activities over time, Repair Café, Ruilpunt, Textiel, greening."""
-    demo = _demo(release)
+    """Activities over time, Repair Café, Ruilpunt, Textiel, greening on the map."""
     safe = kiosk.safe_body
     return _page(t("expo.werkplaats.title", lang), t("expo.werkplaats.lead", lang), [
+        section(t("expo.werkplaats.activities_q", lang), safe(lambda: _all_activities(release, lang, app), lang),
+                t("expo.werkplaats.activities_text", lang)),
         section(t("expo.werkplaats.repair_q", lang), safe(lambda: _repair_cafe(release, lang, app), lang), t("expo.werkplaats.repair_text", lang)),
         section(t("expo.werkplaats.ruilpunt_q", lang), safe(lambda: _ruilpunt(release, lang, app), lang), t("expo.werkplaats.ruilpunt_text", lang)),
-        section(t("expo.werkplaats.greening_q", lang),
-                safe(lambda: app.slots.show("greening", greening.over_time_chart(_require(release, "greening"), lang=lang, demo=demo)), lang),
-                t("expo.werkplaats.greening_text", lang)),
+        section(t("expo.werkplaats.textiel_q", lang), safe(lambda: _textiel(release, lang, app), lang), t("expo.werkplaats.textiel_text", lang)),
+        section(t("expo.werkplaats.greening_q", lang), safe(lambda: _greening(release, lang, app), lang),
+                t("expo.werkplaats.greening_text", lang), note=t("expo.werkplaats.greening_map_text", lang)),
     ])
 
 
@@ -249,11 +285,16 @@ def exhibition_stories(release) -> pd.DataFrame:
 
 
 def story_wall(table: pd.DataFrame, lang: str, *, theme: str = "all", language: str = "all") -> widgets.Widget:
-    """Story cards (quote, title, language, year) for one theme and story language; ``NoData`` when none fit."""
+    """Story cards (quote, title, language, year) for one theme and story language; ``NoData`` when none fit.
+
+    A story's photo is only an id: when consent allowed the photo (``photo`` kept by
+    ``consent.for_purpose``) the card shows a neutral placeholder with a caption, otherwise nothing.
+    The theme "energy" also takes the energy coaches' stories.
+    """
     from werkplaats_data.stories import LANGUAGES as STORY_LANGUAGES
     chosen = table
     if theme != "all":
-        chosen = chosen[[theme in (themes if isinstance(themes, (list, tuple)) else [themes]) or activity == f"{theme}_coaching"
+        chosen = chosen[[theme in activities.theme_list(themes) or activity == f"{theme}_coaching"
                          for themes, activity in zip(chosen["themes"], chosen["activity"])]]
     if language != "all":
         chosen = chosen[chosen["language"] == language]
@@ -261,8 +302,12 @@ def story_wall(table: pd.DataFrame, lang: str, *, theme: str = "all", language: 
         raise NoData("expo.stories.none")
     cards = []
     for story in chosen.itertuples():
+        photo = ""
+        if isinstance(story.photo, str) and story.photo:
+            photo = (f'<figure class="wp-photo"><div class="wp-photo-placeholder" aria-hidden="true"></div>'
+                     f'<figcaption>{esc(t("expo.stories.photo", lang, title=story.title))}</figcaption></figure>')
         cards.append(html_box(
-            f'<blockquote lang="{esc(story.language)}">“{esc(story.quote)}”</blockquote>'
+            photo + f'<blockquote lang="{esc(story.language)}">“{esc(story.quote)}”</blockquote>'
             f"<div><b>{esc(story.title)}</b></div>"
             f'<div class="wp-meta">{esc(t("expo.stories.told_in", lang, language=STORY_LANGUAGES.get(story.language, story.language)))} · {esc(story.date.year if hasattr(story.date, "year") else story.date)}</div>',
             "wp-story"))
@@ -271,23 +316,27 @@ def story_wall(table: pd.DataFrame, lang: str, *, theme: str = "all", language: 
     return box
 
 
-def _stories(release, lang: str) -> widgets.Widget:
+def _stories(release, lang: str, app) -> widgets.Widget:
+    """Stories per theme (a chart), theme buttons for the most frequent themes, and the wall."""
     table = exhibition_stories(release)
+    per_theme = activities.stories_per_theme(table)
     wall = widgets.Box([])
-    state = {"theme": "all"}
 
     def show(theme: str):
-        state["theme"] = theme
         wall.children = [kiosk.safe_body(lambda: story_wall(table, lang, theme=theme), lang)]
 
-    options = [(t("expo.werkplaats.all", lang), "all")] + [(t(f"expo.stories.theme.{th}", lang), th) for th in STORY_THEMES]
+    themes = per_theme["theme"].head(STORY_THEME_BUTTONS).tolist()
+    options = [(t("expo.werkplaats.all", lang), "all")] + [(activities.theme_label(th, lang), th) for th in themes]
     show("all")
-    return widgets.VBox([kiosk.choices(options, "all", show), wall])
+    parts = [kiosk.choices(options, "all", show), wall]
+    if len(per_theme):
+        parts.insert(0, app.slots.show("story_themes", activities.stories_theme_chart(per_theme, lang=lang, demo=_demo(release))))
+    return widgets.VBox(parts)
 
 
 def build_stories(release, lang: str, app) -> widgets.Widget:
     """The story wall with a theme filter."""
-    return _page(t("expo.stories.title", lang), t("expo.stories.lead", lang), [kiosk.safe_body(lambda: _stories(release, lang), lang)])
+    return _page(t("expo.stories.title", lang), t("expo.stories.lead", lang), [kiosk.safe_body(lambda: _stories(release, lang, app), lang)])
 
 
 STORIES = kiosk.Screen("verhalen", "expo.stories.title", "expo.stories.tile", "wp-tile-stories", build_stories, lambda release, lang: [])

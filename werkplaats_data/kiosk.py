@@ -152,6 +152,13 @@ class ChartSlots:
             widget.chart = chart
         return widget
 
+    def set_param(self, name: str, param: str, value) -> None:
+        """Set a parameter of the chart in slot ``name``: the browser redraws without a new spec.
+
+        Much faster than replacing ``.chart`` (no new Vega view); the chart must declare ``param``.
+        """
+        setattr(self._slots[name].params, param, value)
+
     def __len__(self) -> int:
         return len(self._slots)
 
