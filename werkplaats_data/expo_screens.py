@@ -72,7 +72,7 @@ def savings_chart(table: pd.DataFrame, *, lang: str = "nl", chosen: tuple[str, .
     picked = alt.param(name="chosen", value=list(chosen))
     chart = alt.Chart(table[["measure", "label", "kwh", "gas_m3", "eur"]]).mark_bar().encode(
         x=alt.X("eur:Q", title=t("expo.energy.eur_per_year", lang), scale=alt.Scale(domain=[0, float(table["eur"].max() or 1)])),
-        y=alt.Y("label:N", sort="-x", title=None),
+        y=alt.Y("label:N", sort="-x", title=None, axis=alt.Axis(labelLimit=360)),
         color=alt.Color("measure:N", legend=None, scale=alt.Scale(domain=list(SAVING_MEASURES), range=charts.PALETTE[:4])),
         tooltip=["label:N", alt.Tooltip("kwh:Q", format=".0f"), alt.Tooltip("gas_m3:Q", format=".0f"), alt.Tooltip("eur:Q", format=".0f")],
     ).add_params(picked).transform_filter("indexof(chosen, datum.measure) >= 0").properties(
@@ -190,7 +190,7 @@ def _ruilpunt(release, lang: str, app) -> widgets.Widget:
             chart_box.children = [kiosk.no_data(lang)]
             return
         chart = ruilpunt.category_chart(chosen, lang=lang, demo=_demo(release)).properties(
-            title=alt.TitleParams(t("expo.werkplaats.showing", lang, kind=labels[kind]), anchor="start", fontSize=16))
+            title=alt.TitleParams(t("expo.werkplaats.showing", lang, kind=labels[kind]), anchor="start", fontSize=20, color="#0072B2"))
         chart_box.children = [app.slots.show("ruilpunt", chart)]
 
     show("all")

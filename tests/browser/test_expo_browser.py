@@ -29,17 +29,23 @@ def open_dashboard(visit, kiosk, title_key: str):
     return seen
 
 
-def chart_picture(seen, index: int = 0) -> bytes:
-    return seen.page.locator(".wp-chart").nth(index).screenshot()
+CHART_TEXTS = "() => [...document.querySelectorAll('.wp-chart')].map(c => [...c.querySelectorAll('svg text')].map(t => t.textContent).join('|'))"
 
 
-def wait_until_chart_changes(seen, before: bytes, index: int = 0, timeout: float = 20) -> None:
+def chart_texts(seen) -> list[str]:
+    """The words drawn in each chart's SVG (titles, axis labels, legends), one string per chart."""
+    return seen.page.evaluate(CHART_TEXTS)
+
+
+def wait_for_chart_text(seen, contains: str, *, timeout: float = 20) -> str:
+    """Wait until a chart draws ``contains``; returns that chart's words."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        if chart_picture(seen, index) != before:
-            return
-        time.sleep(0.3)
-    raise AssertionError("the chart did not change after the tap")
+        for words in chart_texts(seen):
+            if contains in words:
+                return words
+        time.sleep(0.2)
+    raise AssertionError(f"no chart shows {contains!r}; charts show: {chart_texts(seen)}")
 
 
 def test_home_renders_offline_with_tiles_and_banner(visit, kiosk):
@@ -71,11 +77,14 @@ def test_language_switch_and_arabic_right_to_left(visit, kiosk):
 def test_energy_dashboard(visit, kiosk):
     seen = open_dashboard(visit, kiosk, "expo.energy.title")
     seen.page.wait_for_selector(CHART, state="visible", timeout=60_000)
+    shower = seen.page.locator(".wp-measure").last
+    label = shower.inner_text().strip()[:12]
+    before = wait_for_chart_text(seen, t("expo.energy.save_title", "nl"))
+    assert label not in before  # the shower head starts switched off
     total = seen.page.locator(".wp-figure").first.inner_text()
-    before = chart_picture(seen)
-    seen.page.locator(".wp-measure").first.click()  # tap a measure: the total and the chart change
+    shower.click()  # tap a measure: the total changes and the chart gets a bar for it
     seen.page.wait_for_function(f"() => document.querySelector('.wp-figure').innerText !== {total!r}", timeout=20_000)
-    wait_until_chart_changes(seen, before)
+    wait_for_chart_text(seen, label)
     seen.screenshot("energie_nl")
     seen.page.get_by_role("button", name="English").click()
     seen.page.wait_for_selector(f"h1:has-text('{t('expo.energy.title', 'en')}')", timeout=20_000)
@@ -87,9 +96,15 @@ def test_energy_dashboard(visit, kiosk):
 def test_werkplaats_dashboard(visit, kiosk):
     seen = open_dashboard(visit, kiosk, "expo.werkplaats.title")
     seen.page.wait_for_selector(CHART, state="visible", timeout=60_000)
-    before = chart_picture(seen)
-    seen.page.get_by_role("button", name=t("ruilpunt.kind.service", "nl")).click()
-    wait_until_chart_changes(seen, before)
+    showing = lambda kind: t("expo.werkplaats.showing", "nl", kind=t(kind, "nl"))  # noqa: E731
+    before = wait_for_chart_text(seen, showing("expo.werkplaats.all"))
+    assert "kleding" in before and "klussen" in before  # goods and services
+    wait_for_chart_text(seen, t("activities.textiel.per_session", "nl"))  # Textiel per Friday
+    wait_for_chart_text(seen, "Oude Westen")  # greening on the map
+    seen.page.get_by_role("button", name=t("ruilpunt.kind.service", "nl"), exact=True).click()
+    after = wait_for_chart_text(seen, showing("ruilpunt.kind.service"))
+    assert "klussen" in after and "kleding" not in after and "boeken" not in after  # only services left
+    seen.page.locator(".wp-chart").nth(2).scroll_into_view_if_needed()
     seen.screenshot("werkplaats_nl")
     seen.page.get_by_role("button", name="English").click()
     seen.page.wait_for_selector(f"h1:has-text('{t('expo.werkplaats.title', 'en')}')", timeout=20_000)
@@ -98,7 +113,12 @@ def test_werkplaats_dashboard(visit, kiosk):
 
 def test_stories_dashboard(visit, kiosk):
     seen = open_dashboard(visit, kiosk, "expo.stories.title")
-    seen.page.wait_for_selector(".wp-story, .wp-no-data", state="visible", timeout=30_000)
+    seen.page.wait_for_selector(".wp-story", state="visible", timeout=30_000)
+    wait_for_chart_text(seen, t("activities.stories.title", "nl"))
+    everything = seen.page.locator(".wp-story").count()
+    seen.page.get_by_role("button", name=t("activities.theme.belonging", "nl"), exact=True).click()
+    seen.page.wait_for_function(f"() => document.querySelectorAll('.wp-story').length < {everything}", timeout=20_000)
+    assert seen.page.locator(".wp-story").count() > 0
     seen.screenshot("verhalen_nl")
     seen.page.get_by_role("button", name="English").click()
     seen.page.wait_for_selector(f"h1:has-text('{t('expo.stories.title', 'en')}')", timeout=20_000)
