@@ -9,6 +9,7 @@ Counts about people go through the small-cell rule (``privacy.safe_count``).
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from pathlib import Path
 
@@ -342,6 +343,15 @@ def build_stories(release, lang: str, app) -> widgets.Widget:
 STORIES = kiosk.Screen("verhalen", "expo.stories.title", "expo.stories.tile", "wp-tile-stories", build_stories, lambda release, lang: [])
 
 SCREENS = (HOME, ENERGY, WERKPLAATS, STORIES)
+
+
+#: The release tables the screens read (stories come from their folder, not from the release).
+KIOSK_TABLES = ("activities", "sessions", "attendance", "repairs", "swaps", "energy_visits", "greening", "solar")
+
+
+def kiosk_release(release):
+    """The release with only the tables the screens read: a kiosk kernel keeps less in memory."""
+    return dataclasses.replace(release, tables={name: table for name, table in release.tables.items() if name in KIOSK_TABLES})
 
 
 def app(release, *, start: str = "home", lang: str = "nl", **idle) -> kiosk.App:

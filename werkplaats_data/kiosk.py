@@ -106,30 +106,11 @@ def choices(options: list[tuple[str, str]], value: str, on_change: Callable[[str
 
 
 def prepare_charts() -> None:
-    """Make offline charts ready before the first visitor comes (call it when the kernel starts).
+    """Make offline charts ready before the first visitor comes (the kernel preheats with it).
 
-    Altair bundles Vega's JavaScript with vl-convert the first time a chart is shown offline,
-    which takes ~10 s. The bundle is kept in the kit's cache folder, one file per Altair and
-    vl-convert version, so later kernels read it in milliseconds.
+    ``charts.enable_offline`` reads the bundled Vega JavaScript from the kit's cache folder.
     """
-    import altair as alt
-    import vl_convert
-
-    from werkplaats_data.release import cache_dir
-
-    chart_class = alt.JupyterChart
-    if getattr(chart_class, "_is_offline", False):
-        return
-    cached = cache_dir() / f"jupyterchart-offline-altair{alt.__version__}-vlc{vl_convert.__version__}.js"
-    if cached.exists():
-        chart_class._esm = cached.read_text(encoding="utf-8")
-        chart_class._is_offline = True
-        return
-    chart_class.enable_offline()
-    cached.parent.mkdir(parents=True, exist_ok=True)
-    partial = cached.with_suffix(".partial")
-    partial.write_text(chart_class._esm, encoding="utf-8")
-    partial.replace(cached)
+    charts.enable_offline()
 
 
 class ChartSlots:
