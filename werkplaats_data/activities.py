@@ -208,7 +208,7 @@ def stories_theme_chart(table: pd.DataFrame, *, lang: str = "nl", demo: bool = T
     shown = table.assign(label=[theme_label(th, lang) for th in table["theme"]])
     chart = alt.Chart(shown[["label", "stories"]]).mark_bar().encode(
         x=alt.X("stories:Q", title=t("activities.stories.count", lang), axis=alt.Axis(tickMinStep=1, format="d")),
-        y=alt.Y("label:N", sort="-x", title=None),
+        y=alt.Y("label:N", sort="-x", title=None, axis=alt.Axis(labelLimit=320)),
         tooltip=[alt.Tooltip("label:N", title=t("activities.stories.theme", lang)), "stories:Q"],
     ).properties(title=t("activities.stories.title", lang), height=alt.Step(26))
     return with_source(chart, _source(lang, demo, "activities.stories.source"))
