@@ -68,7 +68,7 @@ def test_clean_dates_day_first_when_the_column_shows_no_month_first_dates():
 
 @pytest.mark.parametrize("raw, expected", [
     ("12.00 u", "12:00"), ("12:00", "12:00"), ("12u", "12:00"), ("9.30", "09:30"), ("14", "14:00"),
-    ("14.30 uur", "14:30"), (dt.time(10, 5), "10:05"), (0.5, "12:00"), ("", None), (None, None),
+    ("14.30 uur", "14:30"), (dt.time(10, 5), "10:05"), (0.5, "12:00"), (0.99999, "00:00"), ("", None), (None, None),
 ])
 def test_parse_time(raw, expected):
     assert clean.parse_time(raw) == expected

@@ -205,7 +205,7 @@ def parse_time(value: object) -> str | None:
     if isinstance(value, dt.time | dt.datetime):
         return f"{value.hour:02d}:{value.minute:02d}"
     if isinstance(value, float) and 0 <= value < 1:  # Excel stores times as a fraction of a day
-        minutes = round(value * 24 * 60)
+        minutes = round(value * 24 * 60) % (24 * 60)  # 0.9999 rounds to midnight
         return f"{minutes // 60:02d}:{minutes % 60:02d}"
     text = str(value).strip().lower()
     m = _TIME.match(text)
@@ -403,14 +403,25 @@ def _both_orders(value: object) -> bool:
 def duplicate_rows(frame: pd.DataFrame) -> pd.Series:
     """For each row, the index label of the first identical row before it, or NA when there is none.
 
-    Rows are compared cell by cell as typed (each column is turned into integer codes first,
-    which keeps this fast on a million rows).
+    Rows are compared cell by cell as typed: each column becomes integer codes, and the codes are
+    folded into one integer row key (re-numbered only when it would grow too large).
     """
-    codes = pd.DataFrame({c: pd.factorize(frame[c], use_na_sentinel=True)[0] for c in frame.columns}, index=frame.index)
-    dup = codes.duplicated(keep="first").to_numpy()
+    key, size = np.zeros(len(frame), dtype=np.int64), 1
+    for column in frame.columns:
+        codes, uniques = pd.factorize(frame[column], use_na_sentinel=True)
+        if size * (len(uniques) + 1) >= 2**62:
+            key, size = _renumber(key)
+        key, size = key * (len(uniques) + 1) + codes + 1, size * (len(uniques) + 1)
+    dup = pd.Series(key).duplicated(keep="first").to_numpy()
     if not dup.any():
         return pd.Series(np.nan, index=frame.index)
-    group = codes.groupby(list(codes.columns), sort=False).ngroup().to_numpy()
-    _, first_position = np.unique(group, return_index=True)
-    first_label = frame.index.to_numpy()[first_position][group]
+    key, _ = _renumber(key)
+    first_position = np.flatnonzero(~dup)  # keys are numbered in order of first appearance
+    first_label = frame.index.to_numpy()[first_position][key]
     return pd.Series(np.where(dup, first_label, np.nan), index=frame.index)
+
+
+def _renumber(key: np.ndarray) -> tuple[np.ndarray, int]:
+    """Keys as 0, 1, 2, … in order of first appearance, and how many there are."""
+    codes, uniques = pd.factorize(key)
+    return codes.astype(np.int64), len(uniques)
