@@ -227,6 +227,18 @@ def test_cli_kind_override(tmp_path):
     assert len(load_release(tmp_path / "rel").people) == 1
 
 
+def test_two_registers_of_one_activity_get_distinct_ids(tmp_path):
+    """Ids are numbered over the whole table, so a second Repair Café list on the same day is kept."""
+    for name in ("reparaties_zaal.csv", "reparaties_tuin.csv"):
+        (tmp_path / name).write_text("Datum;Naam bezoeker;Apparaat;Wat is er kapot?;Resultaat\n"
+                                     "3-2-2024;Ria Demo;Lamp;snoer;gerepareerd\n"
+                                     "3-2-2024;Kees Proef;Radio;ruis;advies gegeven\n",
+                                     encoding="utf-8")
+    result = pipeline.clean_registers(tmp_path, key=KEY)
+    assert result.quarantine.empty
+    assert sorted(result.tables["repairs"]["repair_id"]) == [f"rc_20240203_0{n}" for n in (1, 2, 3, 4)]
+
+
 # --- property: whatever volunteers type, no row is lost ----------------------------------------------
 
 CELL = st.one_of(st.just(""), st.sampled_from(["3-2-2024", "31-2-2024", "03/02/24", "Gerepareerd", "x", "????",

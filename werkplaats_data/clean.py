@@ -3,7 +3,7 @@
 Each ``parse_*`` function takes one raw value and returns the clean value, ``None`` for an empty
 cell, or raises ``CleanError`` with a reason in Dutch and English. ``clean_column`` applies a
 cleaner to a whole column, once per distinct value (registers repeat values a lot, so this is fast),
-and returns the clean values and the errors per row.
+and returns the clean values and the errors of the rows that failed.
 """
 
 from __future__ import annotations
@@ -351,9 +351,7 @@ def take(distinct: list, codes: np.ndarray, index: pd.Index, dtype: str = "objec
     codes = np.where(codes < 0, len(distinct) - 1, codes)
     if dtype == "str":
         arrow = pa.array([None if v is None else str(v) for v in distinct], pa.string())
-        taken = pc.take(arrow, pa.array(codes))
-        strings = taken.to_pandas(types_mapper={pa.string(): pd.StringDtype("pyarrow", na_value=np.nan)}.get)
-        return pd.Series(strings.array, index=index)
+        return arrow_strings(pc.take(arrow, pa.array(codes)), index)
     if dtype == "datetime64[ns]":
         typed = pd.to_datetime(pd.Series(distinct, dtype=object)).to_numpy(dtype="datetime64[ns]")
     elif dtype == "float64":
@@ -364,16 +362,30 @@ def take(distinct: list, codes: np.ndarray, index: pd.Index, dtype: str = "objec
     return pd.Series(typed[codes], index=index, dtype=dtype)
 
 
+def arrow_strings(strings: pa.Array | pa.ChunkedArray, index: pd.Index) -> pd.Series:
+    """A pandas string column ("str") around an Arrow string array, without a copy per value."""
+    converted = strings.to_pandas(types_mapper={pa.string(): pd.StringDtype("pyarrow", na_value=np.nan)}.get)
+    return pd.Series(converted.array, index=index)
+
+
+def failed_rows(errors: list, codes: np.ndarray, index: pd.Index) -> pd.Series:
+    """The ``CleanError`` of each row whose distinct value failed, indexed by those rows only."""
+    failed = np.array([e is not None for e in errors], dtype=bool)
+    codes = np.where(codes < 0, len(errors) - 1, codes)
+    rows = np.flatnonzero(failed[codes])
+    return pd.Series([errors[c] for c in codes[rows]], index=index[rows], dtype=object)
+
+
 def clean_column(values: pd.Series, cleaner: Callable[[object], object], *,
                  dtype: str = "object") -> tuple[pd.Series, pd.Series]:
-    """Apply ``cleaner`` to every value; returns (clean values, error per row or None).
+    """Apply ``cleaner`` to every value; returns (clean values, errors of the rows that failed).
 
     The cleaner runs once per distinct value, so a million-row register with a few thousand
     distinct dates costs a few thousand calls. ``dtype`` is the type of the clean column (see
     ``take``); empty and bad cells become missing.
     """
     codes, _, clean, errors = _clean_distinct(values, cleaner)
-    return take(clean, codes, values.index, dtype), take(errors, codes, values.index)
+    return take(clean, codes, values.index, dtype), failed_rows(errors, codes, values.index)
 
 
 def clean_dates(values: pd.Series, **kwargs) -> tuple[pd.Series, pd.Series]:
@@ -392,7 +404,7 @@ def clean_dates(values: pd.Series, **kwargs) -> tuple[pd.Series, pd.Series]:
                 errors[i] = CleanError(
                     f"datum '{raw}' kan dag-maand of maand-dag zijn (dit register heeft beide): schrijf de maand in letters",
                     f"date '{raw}' could be day-month or month-day (this register has both): write the month as a word")
-    return take(clean, codes, values.index, "datetime64[ns]"), take(errors, codes, values.index)
+    return take(clean, codes, values.index, "datetime64[ns]"), failed_rows(errors, codes, values.index)
 
 
 def _both_orders(value: object) -> bool:

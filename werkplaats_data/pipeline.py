@@ -21,7 +21,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pandera.errors
-import pandera.pandas as pa
+from pandera.pandas import DataFrameSchema
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from werkplaats_data import clean, privacy, schemas
 from werkplaats_data.read import RawSheet, ReadError, read_register
@@ -39,6 +41,11 @@ PRIMARY_TABLE = {
     "repairs": "repairs", "swaps": "swaps", "energy_visits": "energy_visits", "greening": "greening",
     "solar": "solar", "survey": "survey_responses", "consents": "consents", "people": "people",
 }
+
+#: Ids the kit numbers itself (date + running number over the whole table): unique by construction,
+#: so validation does not hash a million of them again.
+RUNNING_IDS = {"repairs": ("repair_id", "rc"), "swaps": ("swap_id", "sw"), "energy_visits": ("visit_id", "ev"),
+               "greening": ("action_id", "gr")}
 
 
 @dataclass
@@ -105,24 +112,21 @@ def clean_fields(sheet: RawSheet, key: bytes) -> tuple[pd.DataFrame, list[dict]]
             continue
         raw = sheet.frame[col]
         if ftype in ("name", "contact"):
-            prefix = "h" if col == "address" else "p"
-            values = privacy.pseudonymise(raw, key, prefix=prefix)
-            if col != "address":
-                organisation, _ = clean.clean_column(raw, _is_organisation)
-                values = values.where(~organisation.astype(bool), schemas.ORGANISATION_ACCOUNT)
-            problems = pd.Series(None, index=raw.index, dtype=object)
+            account = None if col == "address" else _organisation_account
+            values = privacy.pseudonymise(raw, key, prefix="h" if col == "address" else "p", account=account)
+            problems = pd.Series(dtype=object)
         elif ftype == "date":
             values, problems = clean.clean_dates(raw)
         else:
             dtype = {"number": "float64", "int": "float64", "bool": "object"}.get(ftype, "str")
             values, problems = clean.clean_column(raw, _cleaner(ftype), dtype=dtype)
         if col in required:
-            empty = values.isna() & problems.isna()
-            problems = problems.where(~empty, clean.CleanError(
-                f"'{_label(kind, col)}' is leeg: vul het in", f"'{_label(kind, col)}' is empty: fill it in"))
-        bad = problems.notna()
-        for row in problems.index[bad]:
-            err = problems[row]
+            empty = values.index[values.isna() & ~values.index.isin(problems.index)]
+            if len(empty):
+                problems = pd.concat([problems, pd.Series(clean.CleanError(
+                    f"'{_label(kind, col)}' is leeg: vul het in", f"'{_label(kind, col)}' is empty: fill it in"),
+                    index=empty, dtype=object)]).sort_index()
+        for row, err in problems.items():
             errors.append(_qrow(sheet, row, _label(kind, col), _original(raw[row], ftype), err.reason_nl, err.reason_en))
         out[col] = values
     if sheet.kind == "survey":
@@ -159,8 +163,9 @@ def _survey_problems(sheet: RawSheet, typed: pd.DataFrame) -> list[dict]:
     return errors
 
 
-def _is_organisation(name: object) -> bool:
-    return clean.normalise_name(name) in ORGANISATION_NAMES
+def _organisation_account(name: object) -> str | None:
+    """The Ruilpunt's own account for names like 'Ruilpunt' or 'voorraad', else None (a person)."""
+    return schemas.ORGANISATION_ACCOUNT if clean.normalise_name(name) in ORGANISATION_NAMES else None
 
 
 def _label(kind, col: str) -> str:
@@ -191,13 +196,15 @@ def _with_provenance(frame: pd.DataFrame, sheet: RawSheet) -> pd.DataFrame:
     return frame.assign(_file=sheet.file.name, _sheet=sheet.sheet or "", _row=frame.index.to_numpy())
 
 
-def _running_id(prefix: str, dates: pd.Series, frame: pd.DataFrame) -> pd.Series:
-    """Stable ids like 'rc_20240203_01': date plus running number in register order."""
+def _running_id(prefix: str, dates: pd.Series) -> pd.Series:
+    """Ids like 'rc_20240203_01': the date plus a running number over the whole table, in register
+    order (file, sheet, row) — unique by construction."""
     codes, days = pd.factorize(pd.to_datetime(dates))
-    day_text = np.array([f"{prefix}_{d:%Y%m%d}_" for d in days] + [f"{prefix}_x_"], dtype=object)
-    n = pd.Series(codes, index=frame.index).groupby(codes).cumcount() + 1
-    ids = pd.Series(day_text[codes], index=frame.index, dtype="str") + n.astype("str").str.zfill(2)
-    return ids.astype(object)
+    codes = np.where(codes < 0, len(days), codes)  # no date: 'rc_x_01'
+    day_text = pa.array([f"{prefix}_{d:%Y%m%d}_" for d in days] + [f"{prefix}_x_"])
+    number = pd.Series(codes).groupby(codes).cumcount().to_numpy() + 1
+    padded = pc.utf8_lpad(pc.cast(pa.array(number), pa.string()), 2, "0")
+    return clean.arrow_strings(pc.binary_join_element_wise(day_text.take(codes), padded, ""), dates.index)
 
 
 def _dates(values: pd.Series) -> pd.Series:
@@ -234,25 +241,25 @@ def _build(kind: str, typed: pd.DataFrame, sheet: RawSheet) -> pd.DataFrame:
         stated = categorise_categories(t["product_category"])  # the category the volunteer chose, if any
         category = stated.where(stated.notna(), categorise_items(t["item"].astype(object)))
         barrier = t["repair_barrier"].where(t["repair_status"] == "End of life")
-        return pd.DataFrame({"repair_id": _running_id("rc", date, t), "date": date, "product_category": category,
+        return pd.DataFrame({"date": date, "product_category": category,
                              "partner_product_category": t["item"], "brand": t["brand"],
                              "year_of_manufacture": pd.array(t["year_of_manufacture"], dtype="Int64"),
                              "problem": t["problem"], "repair_status": t["repair_status"], "repair_barrier": barrier},
                             index=t.index)
     if kind == "swaps":
         date = _dates(t["date"])
-        return pd.DataFrame({"swap_id": _running_id("sw", date, t), "date": date, "giver_id": t["giver"],
+        return pd.DataFrame({"date": date, "giver_id": t["giver"],
                              "receiver_id": t["receiver"], "kind": t["kind"], "category": t["category"],
                              "points": pd.to_numeric(t["points"])}, index=t.index)
     if kind == "energy_visits":
         date = _dates(t["date"])
-        return pd.DataFrame({"visit_id": _running_id("ev", date, t), "date": date, "household_id": t["address"],
+        return pd.DataFrame({"date": date, "household_id": t["address"],
                              "coach_id": t["coach"], "measures": t["measures"],
                              "est_kwh_saved": pd.to_numeric(t["est_kwh_saved"]),
                              "est_gas_m3_saved": pd.to_numeric(t["est_gas_m3_saved"])}, index=t.index)
     if kind == "greening":
         date = _dates(t["date"])
-        return pd.DataFrame({"action_id": _running_id("gr", date, t), "date": date, "kind": t["kind"],
+        return pd.DataFrame({"date": date, "kind": t["kind"],
                              "street": t["street"], "quantity": pd.to_numeric(t["quantity"]), "unit": t["unit"]},
                             index=t.index)
     if kind == "solar":
@@ -293,8 +300,9 @@ def _survey_long(t: pd.DataFrame, sheet: RawSheet) -> pd.DataFrame:
 
 def _quarantine_rows(frame: pd.DataFrame, mask: pd.Series, column: str, value: pd.Series | str,
                      reason_nl: str, reason_en: str) -> list[dict]:
-    rows = frame[mask]
-    values = value[mask] if isinstance(value, pd.Series) else pd.Series(value, index=rows.index)
+    positions = np.flatnonzero(np.asarray(mask, dtype=bool))  # by position: filtering a million rows is slow
+    rows = frame.iloc[positions]
+    values = value.iloc[positions] if isinstance(value, pd.Series) else pd.Series(value, index=rows.index)
     return [{"file": f, "sheet": s, "row": int(r), "column": column, "value": str(v),
              "reason_nl": reason_nl, "reason_en": reason_en}
             for (f, s, r), v in zip(rows[PROVENANCE].to_numpy(), values)]
@@ -319,7 +327,8 @@ def _validate(name: str, frame: pd.DataFrame) -> tuple[pd.DataFrame, list[dict]]
     """Rows that pass the table's pandera schema, and quarantine records for those that don't.
 
     Checks on single values (type, allowed values, range, empty) run on each column's distinct
-    values, then point back at the rows that hold a bad value; uniqueness runs on whole columns.
+    values, then point back at the rows that hold a bad value; free text only has to be filled in
+    (when required); uniqueness runs on whole columns.
     """
     spec = schemas.TABLES[name]
     table_schema = schemas.schema(name)
@@ -327,22 +336,15 @@ def _validate(name: str, frame: pd.DataFrame) -> tuple[pd.DataFrame, list[dict]]
     records: list[dict] = []
     for column in spec.columns:
         values = frame[column.name]
-        distinct = pd.DataFrame({column.name: values.drop_duplicates()})
         single = table_schema.columns[column.name]
         single.unique = False  # uniqueness is checked on the whole column below
-        column_schema = pa.DataFrameSchema({column.name: single})
-        try:
-            column_schema.validate(distinct, lazy=True)
-            continue
-        except pandera.errors.SchemaErrors as exc:
-            cases = exc.failure_cases
-        for case in cases.itertuples(index=False):
-            reason_nl, reason_en = plain_check(str(case.check))
-            rows = values.isna() if pd.isna(case.failure_case) else values.astype(object).eq(case.failure_case)
+        for check, rows in _failing_values(values, single):
+            reason_nl, reason_en = plain_check(check)
             records += _quarantine_rows(frame, rows & ~bad, column.name, values,
                                         f"'{column.name}': {reason_nl}", f"'{column.name}': {reason_en}")
             bad |= rows
-    keys = [c.name for c in spec.columns if c.unique] + ([list(spec.key)] if len(spec.key) > 1 else [])
+    numbered = RUNNING_IDS.get(name, ("",))[0]
+    keys = [c.name for c in spec.columns if c.unique and c.name != numbered] + ([list(spec.key)] if len(spec.key) > 1 else [])
     for key in keys:
         dup = frame.duplicated(key, keep="first") & ~bad
         label = key if isinstance(key, str) else " + ".join(key)
@@ -350,7 +352,26 @@ def _validate(name: str, frame: pd.DataFrame) -> tuple[pd.DataFrame, list[dict]]
                                     f"'{label}' komt twee keer voor; het moet uniek zijn",
                                     f"'{label}' appears twice; it must be unique")
         bad |= dup
-    return frame[~bad], records
+    return (frame[~bad] if bad.any() else frame), records
+
+
+def _failing_values(values: pd.Series, column_schema) -> list[tuple[str, pd.Series]]:
+    """(pandera check name, rows that fail it) for one column, checked once per distinct value."""
+    if column_schema.dtype is None and not column_schema.checks:  # free text: a million ids cost nothing
+        empty = values.isna()
+        return [] if column_schema.nullable or not empty.any() else [("not_nullable", empty)]
+    codes, uniques = pd.factorize(values, use_na_sentinel=False)
+    distinct = pd.Series(uniques, dtype=values.dtype, name=values.name)
+    try:
+        DataFrameSchema({values.name: column_schema}).validate(distinct.to_frame(), lazy=True)
+        return []
+    except pandera.errors.SchemaErrors as exc:
+        cases = exc.failure_cases
+    failing = []
+    for case in cases.itertuples(index=False):
+        hit = distinct.isna() if pd.isna(case.failure_case) else distinct.astype(object).eq(case.failure_case)
+        failing.append((str(case.check), pd.Series(np.isin(codes, distinct.index[hit]), index=values.index)))
+    return failing
 
 
 def _reference_check(tables: dict[str, pd.DataFrame]) -> list[dict]:
@@ -405,13 +426,14 @@ def clean_registers(raw_dir: Path, *, key: bytes, kinds: dict[str, str] | None =
         errors = [e for e in errors if e["row"] not in total_rows]  # a totals row has one reason: it is one
         errors += [_qrow(sheet, r, "", "", "totaalregel: geen gegevens, niets te doen",
                          "totals row: not a record, nothing to do") for r in typed.index[totals]]
-        bad_rows = {e["row"] for e in errors}
-        good = typed[~typed.index.isin(list(bad_rows))]
-        dup_of = clean.duplicate_rows(sheet.frame.loc[good.index])
-        for row in good.index[dup_of.notna()]:
+        keep = ~typed.index.isin(list({e["row"] for e in errors}))
+        dup_of = clean.duplicate_rows(sheet.frame)  # a twin of a bad row is bad for the same reason
+        duplicate = dup_of.notna().to_numpy() & keep
+        for row in typed.index[duplicate]:
             errors.append(_qrow(sheet, row, "", "", f"dubbele regel: hetzelfde als regel {int(dup_of[row])}; haal er één weg",
                                 f"duplicate row: same as row {int(dup_of[row])}; remove one"))
-        good = good[dup_of.isna()]
+        keep &= ~duplicate
+        good = typed if keep.all() else typed[keep]
         quarantine += errors
         built = _with_provenance(_build(sheet.kind, good, sheet), sheet)
         pieces.setdefault(sheet.kind, []).append(built)
@@ -476,7 +498,7 @@ def _concat(pieces: dict[str, list[pd.DataFrame]], kind: str) -> pd.DataFrame:
     frames = [f for f in pieces.get(kind, []) if len(f)]
     if not frames:
         return pd.DataFrame()
-    return pd.concat(frames, ignore_index=True)
+    return frames[0].reset_index(drop=True) if len(frames) == 1 else pd.concat(frames, ignore_index=True)
 
 
 def _assemble(pieces: dict[str, list[pd.DataFrame]]) -> tuple[dict[str, pd.DataFrame], list[dict]]:
@@ -487,6 +509,9 @@ def _assemble(pieces: dict[str, list[pd.DataFrame]]) -> tuple[dict[str, pd.DataF
         if kind in ("attendance", "people"):
             continue
         frame = _concat(pieces, kind)
+        if table in RUNNING_IDS and len(frame):
+            column, prefix = RUNNING_IDS[table]
+            frame.insert(0, column, _running_id(prefix, frame["date"]))
         tables[table] = frame if len(frame) else _empty_with_provenance(table)
     if len(tables["sessions"]):
         dup = tables["sessions"].duplicated("session_id", keep="first")

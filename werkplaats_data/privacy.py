@@ -17,6 +17,7 @@ import hmac
 import os
 import secrets
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
@@ -73,12 +74,17 @@ def pseudonym(name: object, key: bytes, *, prefix: str = "p") -> str | None:
     return f"{prefix}_{hmac_sha256(key, normal.encode('utf-8'))[:16]}"
 
 
-def pseudonymise(names: pd.Series, key: bytes, *, prefix: str = "p") -> pd.Series:
-    """Pseudonyms for a column of names (computed once per distinct name)."""
+def pseudonymise(names: pd.Series, key: bytes, *, prefix: str = "p",
+                 account: Callable[[object], str | None] | None = None) -> pd.Series:
+    """Pseudonyms for a column of names (computed once per distinct name).
+
+    ``account(name)`` may give a fixed id for a name that is no person (the Ruilpunt's own account).
+    """
     from werkplaats_data.clean import take
 
     codes, uniques = pd.factorize(names, use_na_sentinel=True)
-    return take([pseudonym(n, key, prefix=prefix) for n in uniques] + [None], codes, names.index, "str")
+    ids = [(account and account(n)) or pseudonym(n, key, prefix=prefix) for n in uniques]
+    return take(ids + [None], codes, names.index, "str")
 
 
 # --- small cells ---------------------------------------------------------------------------------

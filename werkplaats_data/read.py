@@ -188,6 +188,9 @@ def _csv_grid(path: Path) -> list[tuple[str | None, pd.DataFrame]]:
     text_sample = sample.decode(encoding, errors="replace")
     head_lines = text_sample.splitlines()[:HEADER_SCAN_ROWS]
     delimiter = sniff_delimiter("\n".join(head_lines))
+    fast = _csv_grid_arrow(path, encoding, delimiter, head_lines)
+    if fast is not None:
+        return [(None, fast)]
     width = max((len(r) for r in csv.reader(head_lines, delimiter=delimiter)), default=1)
     options = dict(sep=delimiter, header=None, names=range(width), dtype=str, keep_default_na=False,
                    na_values=[""], skip_blank_lines=False, engine="c", index_col=False,
@@ -203,6 +206,40 @@ def _csv_grid(path: Path) -> list[tuple[str | None, pd.DataFrame]]:
         raise ReadError(f"{path.name}: het bestand is leeg. / the file is empty.") from None
     frame.index = frame.index + 1  # spreadsheet row numbers
     return [(None, frame)]
+
+
+def _csv_grid_arrow(path: Path, encoding: str, delimiter: str, head_lines: list[str]) -> pd.DataFrame | None:
+    """The common CSV read fast with pyarrow, from the header row down, each column as a Categorical.
+
+    Returns None when the file needs the careful reader above: a line break inside a quoted cell
+    near the top, rows wider or narrower than the header, or text pyarrow cannot decode.
+    Empty lines stay as empty rows, so row numbers match what the volunteer sees.
+    """
+    import pyarrow as pa
+    import pyarrow.csv as pv
+
+    rows = list(csv.reader(head_lines, delimiter=delimiter))
+    header_pos = find_header_row([[c or None for c in r] for r in rows])
+    if header_pos is None or len(rows) != len(head_lines):
+        return None
+    names = [str(i) for i in range(len(rows[header_pos]))]
+    categorical = pa.dictionary(pa.int32(), pa.string())
+    uneven: list[object] = []
+    try:
+        table = pv.read_csv(
+            path,
+            read_options=pv.ReadOptions(skip_rows=header_pos, column_names=names, encoding=encoding),
+            parse_options=pv.ParseOptions(delimiter=delimiter, ignore_empty_lines=False,
+                                          invalid_row_handler=lambda row: uneven.append(row) or "skip"),
+            convert_options=pv.ConvertOptions(column_types=dict.fromkeys(names, categorical), null_values=[""],
+                                              strings_can_be_null=True, quoted_strings_can_be_null=True))
+    except (pa.ArrowInvalid, UnicodeDecodeError, LookupError):
+        return None
+    if uneven:
+        return None
+    frame = pd.DataFrame({i: table.column(name).to_pandas() for i, name in enumerate(names)})
+    frame.index = header_pos + 1 + np.arange(len(frame))
+    return frame
 
 
 def _xlsx_grids(path: Path) -> list[tuple[str | None, pd.DataFrame]]:
@@ -243,7 +280,7 @@ def _ods_grids(path: Path) -> list[tuple[str | None, pd.DataFrame]]:
 
 def _blank_column(column: pd.Series) -> np.ndarray:
     """True where a cell is empty (None, NaN or only spaces); checked once per distinct value."""
-    if pd.api.types.is_string_dtype(column) and column.dtype != object:
+    if isinstance(column.dtype, pd.StringDtype):
         return (column.isna() | column.str.strip().eq("")).to_numpy(dtype=bool, na_value=True)
     codes, uniques = pd.factorize(column, use_na_sentinel=True)
     flags = np.array([str(u).strip() == "" for u in uniques] + [True], dtype=bool)
@@ -292,8 +329,13 @@ def _totals(body: pd.DataFrame) -> pd.Series:
     if body.empty:
         return pd.Series(False, index=body.index, dtype=bool)
     first = body.iloc[:, 0]
+    flags = _says_total(first)
     if body.shape[1] > 1:
-        first = first.where(~_blank_column(first), body.iloc[:, 1])
-    codes, uniques = pd.factorize(first, use_na_sentinel=True)
+        flags = np.where(_blank_column(first), _says_total(body.iloc[:, 1]), flags)
+    return pd.Series(flags, index=body.index, dtype=bool)
+
+
+def _says_total(column: pd.Series) -> np.ndarray:
+    codes, uniques = pd.factorize(column, use_na_sentinel=True)
     flags = np.array([bool(_TOTALS.match(str(u).strip())) for u in uniques] + [False], dtype=bool)
-    return pd.Series(flags[codes], index=body.index, dtype=bool)
+    return flags[codes]
