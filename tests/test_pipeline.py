@@ -111,6 +111,14 @@ def test_release_round_trip(release, tmp_path):
         pd.testing.assert_frame_equal(again.tables[name], frame, check_dtype=False)
 
 
+def test_release_csv_copies_hold_every_row_with_plain_dates(release):
+    for name in ("repairs", "swaps", "people"):
+        copy = pd.read_csv(release.path / f"{name}.csv", dtype=str)
+        assert len(copy) == len(release.tables[name]) and list(copy.columns) == list(release.tables[name].columns)
+    dates = pd.read_csv(release.path / "repairs.csv", dtype=str)["date"]
+    assert dates.str.fullmatch(r"\d{4}-\d{2}-\d{2}").all()
+
+
 # --- calibration to the report (facts.csv) -----------------------------------------------------------
 
 def _sessions(release, activity):

@@ -39,7 +39,17 @@ def test_categorise_keeps_every_row_and_index_unknown_is_missing():
     out = repair.categorise_items(items)
     assert list(out.index) == [10, 11, 12, 13]
     assert out.isna().tolist() == [True, True, False, True]
-    assert out.dtype == object
+    assert pd.api.types.is_string_dtype(out)
+
+
+def test_a_category_chosen_in_the_register_wins_over_the_item_name():
+    items = pd.Series(["lamp", "lamp", "xyzzy", None], index=[1, 2, 3, 4])
+    chosen = pd.Series(["Naaimachine", None, "Sewing machine", "onzin"], index=[1, 2, 3, 4])
+    out = repair.categorise_items(items, chosen)
+    assert out[1] == repair.categorise_item("naaimachine")  # the Dutch label chosen from the drop-down
+    assert out[2] == repair.categorise_item("lamp")          # nothing chosen: the item decides
+    assert out[3] == "Sewing machine"                        # the ORDS name chosen, item unknown
+    assert pd.isna(out[4])                                  # an unknown choice and no item: missing
 
 
 def test_every_category_is_ords_or_named_unpowered():

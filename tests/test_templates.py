@@ -313,3 +313,9 @@ def test_dutch_category_from_the_drop_down_is_released_as_the_ords_category(tmp_
     fill_xlsx(templates.write_xlsx("activities", tmp_path / "activiteiten.xlsx"), FILLED["activities"])
     result = clean_registers(tmp_path, key=KEY)
     assert list(result.tables["repairs"]["product_category"]) == ["Kettle", "Vacuum", "Unpowered - Textile", "Hair dryer"]
+
+
+def test_the_command_offers_the_formats_the_module_writes():
+    from werkplaats_data.commands import templates as command
+
+    assert command.FORMATS == templates.FORMATS

@@ -193,7 +193,10 @@ def _qrow(sheet: RawSheet, row, column: str, value: str, reason_nl: str, reason_
 # --- step 3: canonical rows ------------------------------------------------------------------------
 
 def _with_provenance(frame: pd.DataFrame, sheet: RawSheet) -> pd.DataFrame:
-    return frame.assign(_file=sheet.file.name, _sheet=sheet.sheet or "", _row=frame.index.to_numpy())
+    """File, sheet and row of each row; file and sheet as one-value Categoricals (cheap to group)."""
+    same = np.zeros(len(frame), dtype=np.int8)
+    return frame.assign(_file=pd.Categorical.from_codes(same, [sheet.file.name]),
+                        _sheet=pd.Categorical.from_codes(same, [sheet.sheet or ""]), _row=frame.index.to_numpy())
 
 
 def _running_id(prefix: str, dates: pd.Series) -> pd.Series:
@@ -235,13 +238,13 @@ def _build(kind: str, typed: pd.DataFrame, sheet: RawSheet) -> pd.DataFrame:
                              "person_id": t["name"], "role": t["role"], "birth_year": t["birth_year"],
                              "postcode": t["postcode"]}, index=t.index)
     if kind == "repairs":
-        from werkplaats_data.repair import categorise_categories, categorise_items
+        from werkplaats_data.repair import categorise_items
 
         date = _dates(t["date"])
-        stated = categorise_categories(t["product_category"])  # the category the volunteer chose, if any
-        category = stated.where(stated.notna(), categorise_items(t["item"].astype(object)))
-        barrier = t["repair_barrier"].where(t["repair_status"] == "End of life")
-        return pd.DataFrame({"date": date, "product_category": category,
+        barrier = t["repair_barrier"]
+        if barrier.notna().any():  # only an item at its end of life has a barrier to repair
+            barrier = barrier.where(t["repair_status"] == "End of life")
+        return pd.DataFrame({"date": date, "product_category": categorise_items(t["item"], t["product_category"]),
                              "partner_product_category": t["item"], "brand": t["brand"],
                              "year_of_manufacture": pd.array(t["year_of_manufacture"], dtype="Int64"),
                              "problem": t["problem"], "repair_status": t["repair_status"], "repair_barrier": barrier},
@@ -430,8 +433,9 @@ def clean_registers(raw_dir: Path, *, key: bytes, kinds: dict[str, str] | None =
         dup_of = clean.duplicate_rows(sheet.frame)  # a twin of a bad row is bad for the same reason
         duplicate = dup_of.notna().to_numpy() & keep
         for row in typed.index[duplicate]:
-            errors.append(_qrow(sheet, row, "", "", f"dubbele regel: hetzelfde als regel {int(dup_of[row])}; haal er één weg",
-                                f"duplicate row: same as row {int(dup_of[row])}; remove one"))
+            errors.append(_qrow(sheet, row, "", f"= regel / row {int(dup_of[row])}",  # one reason, so the report groups them
+                                "dubbele regel: hetzelfde als de regel in kolom waarde; haal er één weg",
+                                "duplicate row: same as the row in column value; remove one"))
         keep &= ~duplicate
         good = typed if keep.all() else typed[keep]
         quarantine += errors

@@ -71,6 +71,16 @@ def _generic_field(name: str, series: pd.Series) -> dict:
     return {"name": name, "type": kind}
 
 
+def _write_csv(df: pd.DataFrame, path: Path) -> None:
+    """The CSV copy of a table, dates as YYYY-MM-DD; written by pyarrow (seconds faster on a million rows)."""
+    import pyarrow as pa
+    import pyarrow.csv as pv
+
+    table = pa.Table.from_pandas(df, preserve_index=False)
+    as_dates = pa.schema([pa.field(f.name, pa.date32()) if pa.types.is_timestamp(f.type) else f for f in table.schema])
+    pv.write_csv(table.cast(as_dates, safe=False), path)
+
+
 def write_release(tables: dict[str, pd.DataFrame], out: Path, *, sources: dict[str, list[dict]] | None = None,
                   demo: bool = False, extra: dict | None = None) -> Path:
     """Write tables as Parquet + CSV and a Frictionless ``datapackage.json``; returns ``out``."""
@@ -80,11 +90,7 @@ def write_release(tables: dict[str, pd.DataFrame], out: Path, *, sources: dict[s
     resources = []
     for name, df in tables.items():
         df.to_parquet(out / f"{name}.parquet", index=False)
-        csv_df = df.copy()
-        for col in csv_df.columns:
-            if pd.api.types.is_datetime64_any_dtype(csv_df[col]):
-                csv_df[col] = csv_df[col].dt.strftime("%Y-%m-%d")
-        csv_df.to_csv(out / f"{name}.csv", index=False)
+        _write_csv(df, out / f"{name}.csv")
         spec = schemas.TABLES.get(name)
         fields = [_field(c) for c in spec.columns] if spec else [_generic_field(c, df[c]) for c in df.columns]
         resource = {

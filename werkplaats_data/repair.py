@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 from werkplaats_data.charts import PALETTE, with_source
+from werkplaats_data.clean import take
 from werkplaats_data.i18n import t
 from werkplaats_data.registers import SYNONYMS, header_key
 from werkplaats_data.schemas import REPAIR_STATUSES, TABLES
@@ -126,24 +127,27 @@ def category_names() -> dict[str, str]:
     return names
 
 
-def categorise_categories(categories: pd.Series) -> pd.Series:
-    """The ORDS category for what a register's 'Categorie' column says (an ORDS name or its Dutch or
-    English label, as offered by the register template); anything else becomes missing."""
-    lookup = category_names()
-    codes, values = pd.factorize(categories, use_na_sentinel=True)
-    mapped = np.array([lookup.get(normalise_name(v)) for v in values] + [None], dtype=object)
-    return pd.Series(mapped[codes], index=categories.index, dtype=object)
-
-
-def categorise_items(items: pd.Series) -> pd.Series:
+def categorise_items(items: pd.Series, chosen: pd.Series | None = None) -> pd.Series:
     """ORDS product category for each item name (same index); unknown names become missing, never dropped.
 
+    ``chosen`` is what a register's 'Categorie' column says (an ORDS name or its Dutch or English
+    label, as offered by the register template): where it names a known category, it wins.
     Textile and other unpowered items get a non-ORDS category named as in the ORDS unpowered summary
     ("Unpowered - Textile", "Unpowered - Bicycle", ...). See ``categorise_item`` for the matching rule.
+    Each distinct (item, chosen) pair is looked up once.
     """
-    codes, names = pd.factorize(items, use_na_sentinel=True)
-    categories = np.array([categorise_item(name) for name in names] + [None], dtype=object)
-    return pd.Series(categories[codes], index=items.index, dtype=object)
+    chosen = pd.Series(None, index=items.index, dtype=object) if chosen is None else chosen
+    item_codes, item_names = pd.factorize(items, use_na_sentinel=True)
+    chosen_codes, chosen_names = pd.factorize(chosen, use_na_sentinel=True)
+    width = len(chosen_names) + 1
+    codes, pairs = pd.factorize((item_codes.astype(np.int64) + 1) * width + chosen_codes + 1)
+    known = category_names()
+    categories = []
+    for pair in pairs:
+        item, choice = divmod(int(pair), width)
+        stated = known.get(normalise_name(chosen_names[choice - 1])) if choice else None
+        categories.append(stated or (categorise_item(item_names[item - 1]) if item else None))
+    return take(categories + [None], codes, items.index, "str")
 
 
 # --- reading ORDS files -----------------------------------------------------------------------

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from werkplaats_data import templates
 from werkplaats_data.errors import UserError
 from werkplaats_data.registers import KINDS
+
+FORMATS = ("xlsx", "ods")  # the templates module (openpyxl, odfpy, altair) is imported only when run
 
 
 def register(subparsers) -> None:
@@ -20,18 +21,20 @@ def register(subparsers) -> None:
     parser.add_argument("--out", required=True, metavar="DIR", help="folder to write into (made if missing)")
     parser.add_argument("--kind", action="append", choices=list(KINDS), metavar="KIND",
                         help=f"only this register kind (may be repeated): {', '.join(KINDS)}")
-    parser.add_argument("--format", action="append", choices=templates.FORMATS, dest="formats",
+    parser.add_argument("--format", action="append", choices=FORMATS, dest="formats",
                         help="only this format: xlsx or ods (default both)")
     parser.set_defaults(func=run)
 
 
 def run(args) -> int:
+    from werkplaats_data import templates
+
     out = Path(args.out)
     if out.exists() and not out.is_dir():
         raise UserError(f"{out} is een bestand, geen map; kies met --out een (nieuwe) map. / "
                         f"{out} is a file, not a folder; give a (new) folder with --out.")
     kinds = tuple(args.kind or KINDS)
-    formats = tuple(args.formats or templates.FORMATS)
+    formats = tuple(args.formats or FORMATS)
     for path in templates.write_templates(out, kinds=kinds, formats=formats):
         print(path)
     return 0
