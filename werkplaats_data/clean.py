@@ -425,12 +425,13 @@ def duplicate_rows(frame: pd.DataFrame) -> pd.Series:
             key, size = _renumber(key)
         key, size = key * (len(uniques) + 1) + codes + 1, size * (len(uniques) + 1)
     dup = pd.Series(key).duplicated(keep="first").to_numpy()
-    if not dup.any():
-        return pd.Series(np.nan, index=frame.index)
-    key, _ = _renumber(key)
-    first_position = np.flatnonzero(~dup)  # keys are numbered in order of first appearance
-    first_label = frame.index.to_numpy()[first_position][key]
-    return pd.Series(np.where(dup, first_label, np.nan), index=frame.index)
+    first_label = np.full(len(frame), np.nan)
+    if dup.any():  # look only at the rows involved in a duplicate (usually a handful)
+        involved = np.flatnonzero(pd.Series(key).isin(np.unique(key[dup])).to_numpy())
+        labels = pd.Series(frame.index.to_numpy()[involved], dtype="float64")
+        first_label[involved] = labels.groupby(key[involved]).transform("first").to_numpy()
+        first_label[~dup] = np.nan
+    return pd.Series(first_label, index=frame.index)
 
 
 def _renumber(key: np.ndarray) -> tuple[np.ndarray, int]:

@@ -333,6 +333,8 @@ def _validate(name: str, frame: pd.DataFrame) -> tuple[pd.DataFrame, list[dict]]
     values, then point back at the rows that hold a bad value; free text only has to be filled in
     (when required); uniqueness runs on whole columns.
     """
+    if frame.empty:
+        return frame, []
     spec = schemas.TABLES[name]
     table_schema = schemas.schema(name)
     bad = pd.Series(False, index=frame.index)

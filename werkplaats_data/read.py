@@ -315,10 +315,11 @@ def _sheet(path: Path, sheet_name: str | None, grid: pd.DataFrame, kind: str | N
     body = grid.iloc[header_pos + 1:]
     data = body.iloc[:, list(mapping)].copy()
     data.columns = list(mapping.values())
-    blank = _blank(data)
-    data = data[~blank.all(axis=1)]
+    empty_row = _blank(data).all(axis=1).to_numpy()
+    if empty_row.any():
+        data, body = data[~empty_row], body[~empty_row]
     ignored = [h for pos, h in enumerate(headers) if pos not in mapping and h]
-    return RawSheet(path, sheet_name, kind, data, ignored, _totals(body.loc[data.index]))
+    return RawSheet(path, sheet_name, kind, data, ignored, _totals(body))
 
 
 _TOTALS = re.compile(r"^(sub|eind)?(totaal|totalen|total|totals|som|sum)\b", re.IGNORECASE)
