@@ -4,6 +4,7 @@ import openpyxl
 import pandas as pd
 import pytest
 
+from werkplaats_data import read
 from werkplaats_data.read import ReadError, detect_kind, find_header_row, read_register, sniff_delimiter, sniff_encoding
 
 REPAIR_HEADER = ["Datum", "Naam bezoeker", "Apparaat", "Merk", "Wat is er kapot?", "Resultaat"]
@@ -30,6 +31,16 @@ def test_header_found_below_title_rows_and_row_numbers_match_the_spreadsheet(tmp
     rows = [["Registratie Repair Café 2024"], [""], REPAIR_HEADER, ROWS[0], [""] * 6, ROWS[1]]
     [sheet] = read_register(_csv(tmp_path / "rc.csv", rows))
     assert sheet.frame.index.tolist() == [4, 6]  # line 5 is empty and dropped; numbers are the file's lines
+
+
+def test_the_fast_csv_reader_takes_a_plain_file_and_gives_way_on_uneven_rows(tmp_path):
+    plain = _csv(tmp_path / "rc.csv", [["Registratie 2024"], REPAIR_HEADER, ROWS[0], [""] * 6, ROWS[1]])
+    fast = read._csv_grid_arrow(plain, "utf-8-sig", ",", plain.read_text().splitlines())
+    assert fast is not None and fast.index.tolist() == [2, 3, 4, 5]  # from the header row down, file lines
+    uneven = _csv(tmp_path / "rc2.csv", [REPAIR_HEADER, ROWS[0], ROWS[1][:4]])  # a short last row
+    assert read._csv_grid_arrow(uneven, "utf-8-sig", ",", uneven.read_text().splitlines()) is None
+    [sheet] = read_register(uneven)  # the careful reader pads it: nothing is lost
+    assert sheet.frame.index.tolist() == [2, 3] and sheet.frame["item"].tolist() == ["Föhn", "Lamp"]
 
 
 def test_totals_row_is_marked(tmp_path):
