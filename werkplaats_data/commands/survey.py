@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
-from werkplaats_data.errors import UserError
+from werkplaats_data.commands import output_folder
 
 
 def register(subparsers) -> None:
@@ -21,10 +19,7 @@ def register(subparsers) -> None:
 
 
 def run(args) -> int:
-    out = Path(args.out)
-    if out.exists() and not out.is_dir():
-        raise UserError(f"{out} is een bestand, geen map; kies met --out een (nieuwe) map. / "
-                        f"{out} is a file, not a folder; give a (new) folder with --out.")
+    out = output_folder(args.out)
     from werkplaats_data import questionnaire
 
     langs = (args.lang,) if args.lang else questionnaire.FORM_LANGUAGES

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
-from werkplaats_data.errors import UserError
+from werkplaats_data.commands import output_folder
 from werkplaats_data.registers import KINDS
 
 FORMATS = ("xlsx", "ods")  # the templates module (openpyxl, odfpy, altair) is imported only when run
@@ -29,10 +27,7 @@ def register(subparsers) -> None:
 def run(args) -> int:
     from werkplaats_data import templates
 
-    out = Path(args.out)
-    if out.exists() and not out.is_dir():
-        raise UserError(f"{out} is een bestand, geen map; kies met --out een (nieuwe) map. / "
-                        f"{out} is a file, not a folder; give a (new) folder with --out.")
+    out = output_folder(args.out)
     kinds = tuple(args.kind or KINDS)
     formats = tuple(args.formats or FORMATS)
     for path in templates.write_templates(out, kinds=kinds, formats=formats):
