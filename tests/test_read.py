@@ -43,6 +43,15 @@ def test_the_fast_csv_reader_takes_a_plain_file_and_gives_way_on_uneven_rows(tmp
     assert sheet.frame.index.tolist() == [2, 3] and sheet.frame["item"].tolist() == ["Föhn", "Lamp"]
 
 
+def test_windows_1252_cells_after_the_sniffed_utf8_part_are_still_read(tmp_path):
+    path = tmp_path / "reparaties.csv"
+    utf8_part = "\n".join([",".join(REPAIR_HEADER)] + [",".join(ROWS[0])] * 20_000) + "\n"  # > the 256 kB sniffed
+    late = ",".join(ROWS[1]).replace("Lamp", "Lamp Ü") + "\n"
+    path.write_bytes(utf8_part.encode("utf-8") + late.encode("cp1252"))
+    [sheet] = read_register(path)
+    assert sheet.frame["item"].iloc[0] == "Föhn" and sheet.frame["item"].iloc[-1] == "Lamp Ü"
+
+
 def test_totals_row_is_marked(tmp_path):
     rows = [REPAIR_HEADER] + ROWS + [["Totaal", "", "2 apparaten", "", "", ""]]
     [sheet] = read_register(_csv(tmp_path / "rc.csv", rows))

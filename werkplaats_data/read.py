@@ -211,8 +211,9 @@ def _csv_grid(path: Path) -> list[tuple[str | None, pd.DataFrame]]:
 def _csv_grid_arrow(path: Path, encoding: str, delimiter: str, head_lines: list[str]) -> pd.DataFrame | None:
     """The common CSV read fast with pyarrow, from the header row down, each column as a Categorical.
 
-    Returns None when the file needs the careful reader above: a line break inside a quoted cell
-    near the top, rows wider or narrower than the header, or text pyarrow cannot decode.
+    Cells are read as bytes and each distinct value is decoded once (``_decoded``), which is much
+    faster than decoding the whole file. Returns None when the file needs the careful reader above:
+    a line break inside a quoted cell near the top, or rows wider or narrower than the header.
     Empty lines stay as empty rows, so row numbers match what the volunteer sees.
     """
     import pyarrow as pa
@@ -223,23 +224,46 @@ def _csv_grid_arrow(path: Path, encoding: str, delimiter: str, head_lines: list[
     if header_pos is None or len(rows) != len(head_lines):
         return None
     names = [str(i) for i in range(len(rows[header_pos]))]
-    categorical = pa.dictionary(pa.int32(), pa.string())
     uneven: list[object] = []
     try:
         table = pv.read_csv(
             path,
-            read_options=pv.ReadOptions(skip_rows=header_pos, column_names=names, encoding=encoding),
+            read_options=pv.ReadOptions(skip_rows=header_pos, column_names=names),
             parse_options=pv.ParseOptions(delimiter=delimiter, ignore_empty_lines=False,
                                           invalid_row_handler=lambda row: uneven.append(row) or "skip"),
-            convert_options=pv.ConvertOptions(column_types=dict.fromkeys(names, categorical), null_values=[""],
-                                              strings_can_be_null=True, quoted_strings_can_be_null=True))
-    except (pa.ArrowInvalid, UnicodeDecodeError, LookupError):
+            convert_options=pv.ConvertOptions(column_types=dict.fromkeys(names, pa.dictionary(pa.int32(), pa.binary())),
+                                              null_values=[""], strings_can_be_null=True,
+                                              quoted_strings_can_be_null=True))
+    except pa.ArrowInvalid:
         return None
     if uneven:
         return None
-    frame = pd.DataFrame({i: table.column(name).to_pandas() for i, name in enumerate(names)})
+    table = table.unify_dictionaries()
+    frame = pd.DataFrame({i: _decoded(table.column(name), encoding) for i, name in enumerate(names)})
     frame.index = header_pos + 1 + np.arange(len(frame))
     return frame
+
+
+def _decoded(column, encoding: str) -> pd.Categorical:
+    """A pyarrow column of bytes (one shared dictionary) as a Categorical of text.
+
+    Each distinct value is decoded once; text that is not valid UTF-8 is read as Windows-1252, as
+    for a whole file. Two byte strings that decode alike become one category.
+    """
+    import pyarrow.compute as pc
+
+    raw = column.chunk(0).dictionary.to_pylist() if column.num_chunks else []
+    remap, categories = pd.factorize(pd.Index([_decode(v, encoding) for v in raw], dtype=object))
+    indices = np.concatenate([pc.fill_null(c.indices, -1).to_numpy() for c in column.chunks] or [np.array([], int)])
+    codes = np.where(indices >= 0, remap[np.maximum(indices, 0)] if len(remap) else -1, -1)
+    return pd.Categorical.from_codes(codes, categories=categories)
+
+
+def _decode(value: bytes, encoding: str) -> str:
+    try:
+        return value.decode(encoding)
+    except UnicodeDecodeError:
+        return value.decode("cp1252", errors="replace")
 
 
 def _xlsx_grids(path: Path) -> list[tuple[str | None, pd.DataFrame]]:
