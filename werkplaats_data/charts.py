@@ -112,14 +112,15 @@ def enable_offline() -> None:
     Altair and vl-convert version, so later kernels read it in milliseconds. (This sets the two
     attributes Altair's own ``enable_offline`` sets: check them when Altair moves.)
     """
-    import vl_convert
+    from importlib.metadata import version
 
     from werkplaats_data.release import cache_dir
 
     chart_class = alt.JupyterChart
     if getattr(chart_class, "_is_offline", False):
         return
-    cached = cache_dir() / f"jupyterchart-offline-altair{alt.__version__}-vlc{vl_convert.__version__}.js"
+    # the version from the package metadata: importing vl-convert costs a kernel ~9 MB it may not need
+    cached = cache_dir() / f"jupyterchart-offline-altair{alt.__version__}-vlc{version('vl-convert-python')}.js"
     if cached.exists():
         chart_class._esm = cached.read_text(encoding="utf-8")
         chart_class._is_offline = True
