@@ -58,8 +58,13 @@ def energy_tax_rates() -> pd.DataFrame:
 
 def parameter(name: str) -> float:
     """A named parameter from ``parameters.csv`` (e.g. ``vat_rate``)."""
-    table = _read("parameters.csv").set_index("name")
-    return float(table.loc[name, "value"])
+    return float(_indexed("parameters.csv", "name", "value")[name])
+
+
+@cache
+def _indexed(file: str, key: str, column: str) -> pd.Series:
+    """One column of a parameter table by its key (built once: the kiosk looks values up often)."""
+    return _read_once(file).set_index(key)[column]
 
 
 def prices() -> pd.DataFrame:
@@ -273,7 +278,7 @@ def what_can_i_save(codes, *, price_kwh: float | None = None, price_m3: float | 
 
 def tax_rate(year: int) -> float:
     """The verified energy-tax rate (€ per kWh, ex VAT) for ``year``; ``UserError`` for other years."""
-    rates = energy_tax_rates().set_index("year")["rate_eur_per_kwh_ex_vat"]
+    rates = _indexed("energy_tax.csv", "year", "rate_eur_per_kwh_ex_vat")
     if year not in rates.index:
         raise UserError(
             f"No verified energy-tax rate for {year}; known years: {', '.join(map(str, rates.index))}. "

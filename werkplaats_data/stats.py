@@ -14,7 +14,6 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from scipy.special import fdtri  # F quantile; scipy.special imports in a fraction of scipy.stats' time
 
 KAPPA_WEIGHTS = (None, "linear", "quadratic")
 KRIPPENDORFF_LEVELS = ("nominal", "ordinal", "interval", "ratio")
@@ -47,6 +46,8 @@ def cronbach_alpha(items: pd.DataFrame | np.ndarray, *, confidence: float = 0.95
         return Alpha(np.nan, np.nan, np.nan, n, k)
     total_var = x.sum(axis=1).var(ddof=1)
     alpha = k / (k - 1) * (1 - x.var(axis=0, ddof=1).sum() / total_var) if total_var > 0 else np.nan
+    from scipy.special import fdtri  # the F quantile; imported here, as a kiosk kernel never needs it
+
     df1, df2 = n - 1, (n - 1) * (k - 1)
     tail = (1 - confidence) / 2
     low = 1 - (1 - alpha) * fdtri(df1, df2, 1 - tail)
