@@ -2,12 +2,17 @@
 
 Baseline in the same run: a bare one-cell Voila notebook that shows one offline Altair chart,
 served with the same kiosk settings and template. Every dashboard is measured cold (no
-preheated kernel) and preheated. Targets: ≤ 1.5× the bare notebook, update < 200 ms,
-< 300 MB per kernel. Needs Debian's chromium. Run: .venv/bin/python benchmarks/bench_expo.py
+preheated kernel) and preheated, ``--repeat`` times (default 3, each on a fresh Voila): the fastest
+counts, the slowest is printed beside it. Requests off this machine are refused by Chromium itself
+(``--host-resolver-rules``) and any attempt is reported; intercepting every request in Python, as
+the browser tests do, would add about a second to a page with many widgets.
+Targets: ≤ 1.5× the bare notebook, update < 200 ms, < 300 MB per kernel. Needs Debian's chromium.
+Run: .venv/bin/python benchmarks/bench_expo.py [--repeat N]
 """
 
 from __future__ import annotations
 
+import argparse
 import shutil
 import socket
 import subprocess
@@ -25,7 +30,9 @@ from werkplaats_data import expo
 CHART = ".wp-chart svg.marks, .wp-chart canvas, .vega-embed svg.marks"
 FIRST_VISIBLE = {"energie": CHART, "werkplaats": CHART, "verhalen": ".wp-story, .wp-no-data", "bare": CHART}
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+        "--disable-background-networking", "--disable-component-update", "--disable-sync",
+        "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1"]
+LOCAL = ("http://127.0.0.1", "ws://127.0.0.1", "blob:", "data:")
 BARE_CELL = """import altair as alt, pandas as pd
 from werkplaats_data import charts
 charts.use_theme()
@@ -56,12 +63,15 @@ def serve(notebook: Path, *, preheat: bool, release: Path) -> tuple[subprocess.P
 
 def first_chart_seconds(browser, url: str, selector: str) -> float:
     page = browser.new_page(viewport={"width": 1280, "height": 900})
-    page.route("**/*", lambda r: r.continue_() if r.request.url.startswith(("http://127.0.0.1", "ws://127.0.0.1")) else r.abort())
+    outside: list[str] = []
+    page.on("request", lambda request: None if request.url.startswith(LOCAL) else outside.append(request.url))
     start = time.perf_counter()
     page.goto(url, wait_until="commit", timeout=180_000)
     page.wait_for_selector(selector, state="visible", timeout=180_000)
     seconds = time.perf_counter() - start
     page.close()
+    if outside:
+        raise SystemExit(f"bench_expo: the page tried to reach outside this machine: {outside[:3]}")
     return seconds
 
 
@@ -97,6 +107,9 @@ def stop(process: subprocess.Popen) -> None:
 
 
 def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--repeat", type=int, default=3, help="page loads per dashboard and mode; the fastest counts")
+    args = parser.parse_args()
     chromium = shutil.which("chromium")
     if chromium is None:
         print("bench_expo: chromium not found; install it with 'apt-get install chromium'.")
@@ -108,28 +121,31 @@ def main() -> int:
     notebook.cells = [nbformat.v4.new_code_cell(BARE_CELL)]
     nbformat.write(notebook, bare)
     notebooks = {"bare": bare, **{name: expo.notebook_path(name) for name in ("energie", "werkplaats", "verhalen")}}
-    results: dict[tuple[str, str], float] = {}
+    runs: dict[tuple[str, str], list[float]] = {}
     memory: list[float] = []
     updates: list[float] = []
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=chromium, args=ARGS)
         for mode, preheat in (("cold", False), ("preheated", True)):
             for name, path in notebooks.items():
-                process, url, _ = serve(path, preheat=preheat, release=release)
-                try:
-                    results[(name, mode)] = first_chart_seconds(browser, url, FIRST_VISIBLE[name])
-                    if name == "energie" and preheat:
-                        updates = update_milliseconds(browser, url)
-                    if name != "bare":
-                        memory.extend(kernel_megabytes(process))
-                finally:
-                    stop(process)
+                for attempt in range(args.repeat):
+                    process, url, _ = serve(path, preheat=preheat, release=release)
+                    try:
+                        runs.setdefault((name, mode), []).append(first_chart_seconds(browser, url, FIRST_VISIBLE[name]))
+                        if name == "energie" and preheat and attempt == 0:
+                            updates = update_milliseconds(browser, url)
+                        if name != "bare":
+                            memory.extend(kernel_megabytes(process))
+                    finally:
+                        stop(process)
         browser.close()
+    results = {key: min(seconds) for key, seconds in runs.items()}
     print(f"release: {release}")
-    print(f"{'dashboard':<12}{'mode':<11}{'first chart (s)':>16}{'× bare':>9}   target ≤ 1.5×")
+    print(f"{'dashboard':<12}{'mode':<11}{'first chart (s)':>16}{'slowest':>9}{'× bare':>9}   target ≤ 1.5×")
     for (name, mode), seconds in results.items():
         ratio = seconds / results[("bare", mode)]
-        print(f"{name:<12}{mode:<11}{seconds:>16.2f}{ratio:>9.2f}   {'ok' if ratio <= 1.5 else 'SLOWER'}")
+        print(f"{name:<12}{mode:<11}{seconds:>16.2f}{max(runs[(name, mode)]):>9.2f}{ratio:>9.2f}   "
+              f"{'ok' if ratio <= 1.5 else 'SLOWER'}")
     good = [u for u in updates if u >= 0]
     if good:
         print(f"chart update after a tap: median {sorted(good)[len(good) // 2]:.0f} ms, max {max(good):.0f} ms "

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from werkplaats_data import expo
+from werkplaats_data import charts, expo
 from werkplaats_data.cli import build_parser
 from werkplaats_data.errors import UserError
 
@@ -28,9 +28,19 @@ def test_template_has_no_cdn_link():
 
 def test_environment_carries_release_template_and_idle_times(tmp_path):
     env = expo.kiosk_environment(tmp_path, expo.KioskSettings(attract_after=30, reset_after=90), base={"JUPYTER_PATH": "/x"})
-    assert env["JUPYTER_PATH"].split(":") == [str(expo.PACKAGE_DIR), "/x"]
+    static_root, bundle = expo.chart_javascript()
+    assert env["JUPYTER_PATH"].split(":") == [str(expo.PACKAGE_DIR), str(static_root), "/x"]
     assert env["WERKPLAATS_DATA"] == str(tmp_path)
     assert expo.idle_timings(env) == (30, 90)
+    assert env[charts.CHART_JS_ENV] == f"http://127.0.0.1:{expo.KioskSettings.port}/voila/templates/kiosk/static/{bundle}"
+
+
+def test_the_chart_javascript_folder_holds_only_the_bundle():
+    static_root, bundle = expo.chart_javascript()
+    served = static_root / "voila" / "templates" / "kiosk" / "static"
+    files = [p for p in static_root.rglob("*") if p.is_file()]
+    assert files and all(p.parent == served and p.name.startswith("jupyterchart-offline-") for p in files)
+    assert (served / bundle).read_bytes() == charts.offline_bundle().read_bytes()
 
 
 def test_idle_timings_fall_back_on_nonsense():

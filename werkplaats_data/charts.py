@@ -12,6 +12,7 @@ to show them.
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 import altair as alt
 
@@ -88,6 +89,8 @@ def source_of(chart: alt.TopLevelMixin) -> str | None:
 
 #: Set to "1" (as ``werkplaats report`` does) to make ``show`` give static SVG for printed reports.
 STATIC_ENV = "WERKPLAATS_STATIC"
+#: The kiosk's local address of ``offline_bundle()`` (set by ``expo.kiosk_environment``).
+CHART_JS_ENV = "WERKPLAATS_CHART_JS"
 
 
 def show(chart: alt.TopLevelMixin):
@@ -104,32 +107,41 @@ def show(chart: alt.TopLevelMixin):
     return alt.JupyterChart(chart, embed_options={"actions": False})
 
 
-def enable_offline() -> None:
+def enable_offline(url: str | None = None) -> None:
     """Make ``JupyterChart`` work without internet, fast.
 
     Altair bundles Vega's JavaScript with vl-convert the first time a chart is shown offline, which
-    takes seconds in every new kernel. The bundle is kept in the kit's cache folder, one file per
-    Altair and vl-convert version, so later kernels read it in milliseconds. (This sets the two
-    attributes Altair's own ``enable_offline`` sets: check them when Altair moves.)
+    takes seconds in every new kernel. The bundle is kept in the kit's cache folder (``offline_bundle``),
+    so later kernels read it in milliseconds. Each chart then carries the ~0.9 MB bundle to the
+    browser; with ``url`` (a local address serving that file, as the kiosk has) each chart carries only
+    the address and the browser loads the bundle once. (This sets the two attributes Altair's own
+    ``enable_offline`` sets: check them when Altair moves.)
     """
+    chart_class = alt.JupyterChart
+    if getattr(chart_class, "_is_offline", False):
+        return
+    chart_class._esm = url or offline_bundle().read_text(encoding="utf-8")
+    chart_class._is_offline = True
+
+
+def offline_bundle() -> Path:
+    """The file with the JavaScript offline charts need (Vega, Vega-Lite, anywidget glue), made once."""
     from importlib.metadata import version
 
     from werkplaats_data.release import cache_dir
 
-    chart_class = alt.JupyterChart
-    if getattr(chart_class, "_is_offline", False):
-        return
     # the version from the package metadata: importing vl-convert costs a kernel ~9 MB it may not need
     cached = cache_dir() / f"jupyterchart-offline-altair{alt.__version__}-vlc{version('vl-convert-python')}.js"
-    if cached.exists():
-        chart_class._esm = cached.read_text(encoding="utf-8")
-        chart_class._is_offline = True
-        return
-    chart_class.enable_offline()
-    cached.parent.mkdir(parents=True, exist_ok=True)
-    partial = cached.with_suffix(f".{os.getpid()}.partial")
-    partial.write_text(chart_class._esm, encoding="utf-8")
-    partial.replace(cached)
+    if not cached.exists():
+        chart_class = alt.JupyterChart
+        online = (chart_class._esm, getattr(chart_class, "_is_offline", False))
+        chart_class.enable_offline()
+        cached.parent.mkdir(parents=True, exist_ok=True)
+        partial = cached.with_suffix(f".{os.getpid()}.partial")
+        partial.write_text(chart_class._esm, encoding="utf-8")
+        partial.replace(cached)
+        chart_class._esm, chart_class._is_offline = online  # enable_offline decides what charts carry
+    return cached
 
 
 def to_svg(chart: alt.TopLevelMixin) -> str:

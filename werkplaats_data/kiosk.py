@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import html
 import logging
+import os
 from dataclasses import dataclass
 from typing import Callable
 
@@ -108,9 +109,10 @@ def choices(options: list[tuple[str, str]], value: str, on_change: Callable[[str
 def prepare_charts() -> None:
     """Make offline charts ready before the first visitor comes (the kernel preheats with it).
 
-    ``charts.enable_offline`` reads the bundled Vega JavaScript from the kit's cache folder.
+    In the kiosk, charts load the Vega JavaScript from the kiosk's own address (``charts.CHART_JS_ENV``);
+    elsewhere (a notebook, a test) each chart carries the bundle from the kit's cache folder.
     """
-    charts.enable_offline()
+    charts.enable_offline(os.environ.get(charts.CHART_JS_ENV))
 
 
 class ChartSlots:
