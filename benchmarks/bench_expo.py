@@ -33,9 +33,10 @@ ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-f
         "--disable-background-networking", "--disable-component-update", "--disable-sync",
         "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1"]
 LOCAL = ("http://127.0.0.1", "ws://127.0.0.1", "blob:", "data:")
-BARE_CELL = """import altair as alt, pandas as pd
+BARE_CELL = """import os, altair as alt, pandas as pd
 from werkplaats_data import charts
 charts.use_theme()
+charts.enable_offline(os.environ.get(charts.CHART_JS_ENV))  # the bundle from the kiosk's address, as dashboards do
 charts.show(alt.Chart(pd.DataFrame({"x": ["a", "b", "c"], "y": [3, 1, 2]})).mark_bar().encode(x="x", y="y"))"""
 
 
