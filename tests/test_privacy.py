@@ -70,3 +70,13 @@ def test_small_cell_table():
 def test_safe_share_needs_a_base_of_ten():
     assert privacy.safe_share(3, 9) is None
     assert privacy.safe_share(5, 10) == 0.5
+
+
+def test_public_mode_follows_the_argument_then_the_environment(monkeypatch):
+    monkeypatch.delenv(privacy.PUBLIC_ENV, raising=False)
+    assert privacy.public_mode() is False
+    monkeypatch.setenv(privacy.PUBLIC_ENV, "1")
+    assert privacy.public_mode() is True
+    assert privacy.public_mode(False) is False
+    monkeypatch.setenv(privacy.PUBLIC_ENV, "0")
+    assert privacy.public_mode() is False

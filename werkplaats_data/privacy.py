@@ -28,6 +28,8 @@ from werkplaats_data.errors import UserError
 KEY_BYTES = 32
 MIN_CELL = 10
 ROUND_TO = 5
+#: Set to "1" by ``werkplaats report`` when it executes the research notebooks for a public report.
+PUBLIC_ENV = "WERKPLAATS_PUBLIC"
 
 
 def key_path() -> Path:
@@ -88,6 +90,18 @@ def pseudonymise(names: pd.Series, key: bytes, *, prefix: str = "p",
 
 
 # --- small cells ---------------------------------------------------------------------------------
+
+def public_mode(value: bool | None = None) -> bool:
+    """Whether output is public (small-cell rule, no pseudonyms, public story consent only).
+
+    ``value`` wins when given; otherwise ``WERKPLAATS_PUBLIC=1`` in the environment means public.
+    A notebook's ``parameters`` cell holds ``public = None``, so a student sees everything the
+    research release allows and ``werkplaats report`` turns the same notebook into a public page.
+    """
+    if value is not None:
+        return bool(value)
+    return os.environ.get(PUBLIC_ENV, "") == "1"
+
 
 def safe_count(count: float | int | None, *, min_cell: int = MIN_CELL, round_to: int = ROUND_TO) -> int | None:
     """A count fit to publish: None (suppressed) below ``min_cell``, else rounded to ``round_to``."""
