@@ -98,15 +98,15 @@ def test_read_and_check_name_the_problem(tmp_path):
     book.write_text("code,parent,label_nl,label_en\na,,A,A\nb,zz,B,B\na,,A,A\n", encoding="utf-8")
     codebook, problems = coding.read_codebook(book)
     assert list(codebook["code"]) == ["a"]
-    assert "line 3, parent" in problems[0] and "line 4, code" in problems[1]
+    assert "regel 3, parent" in problems[0] and "regel 4, code" in problems[1]
     path = tmp_path / "codings.csv"
     path.write_text("story_id,coder,code,start,end\ns1,X,a,0,5\ns1,X,a,7,3\ns9,X,a,0,1\ns1,X,q,0,99\n", encoding="utf-8")
     found, problems = coding.read_codings(path)
-    assert len(found) == 3 and "line 3, start/end" in problems[0]
+    assert len(found) == 3 and "regel 3, start/end" in problems[0]
     stories = pd.DataFrame({"story_id": ["s1"], "text": ["twaalf tekens"]})
     problems = coding.check_codings(found, codebook, stories)
     assert any("s9" in p and "story_id" in p for p in problems)
-    assert any("end: 99 lies past the end" in p for p in problems)
+    assert any("end: 99 ligt voorbij het einde" in p for p in problems)
     assert any("'q' is not in the codebook" in p for p in problems)
 
 

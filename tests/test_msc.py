@@ -30,7 +30,7 @@ def test_read_rounds_names_line_and_field(tmp_path):
     found, problems = msc.read_rounds(path)
     assert len(found) == 1 and found["round"].iloc[0] == 1
     for field in ("round", "date", "domain", "panel", "reasons"):
-        assert any(f"line 3, {field}" in p for p in problems), field
+        assert any(f"regel 3, {field}" in p for p in problems), field
 
 
 def test_check_rounds():
@@ -38,9 +38,10 @@ def test_check_rounds():
                                              "panel": "x", "domain": ["money_and_household", "contact_and_belonging"],
                                              "story_id": ["S-9", "S-1"], "reasons": "r"})])
     problems = msc.check_rounds(bad, STORIES)
-    assert any("story_id: there is no story S-9" in p for p in problems)
-    assert any("round 3, contact_and_belonging, domain: story S-1 belongs to money_and_household" in p for p in problems)
-    assert any("round 1, money_and_household: 2 stories chosen" in p for p in problems)
+    assert any("story_id: er is geen verhaal S-9" in p and "there is no story S-9" in p for p in problems)
+    assert any(p.startswith("msc_rounds.csv, ronde 3, contact_and_belonging, domain: verhaal S-1 hoort bij money_and_household")
+               and "story S-1 belongs to money_and_household" in p for p in problems)
+    assert any(p.startswith("msc_rounds.csv, ronde 1, money_and_household: 2 verhalen gekozen") for p in problems)
     assert msc.check_rounds(rounds(), STORIES) == []
 
 

@@ -44,8 +44,8 @@ def test_read_list_names_bad_lines(tmp_path):
     assert list(terms["term"]) == ["Karel"]
     assert terms["replacement"].iloc[0] == "[naam]"
     assert len(problems) == 2
-    assert "line 3, term" in problems[0]
-    assert "line 4, kind" in problems[1] and "village" in problems[1]
+    assert "regel 3, term" in problems[0]
+    assert "regel 4, kind" in problems[1] and "village" in problems[1]
 
 
 def test_redact_frame_touches_only_text_columns():

@@ -42,6 +42,11 @@ def test_demo_stories_are_labelled_varied_and_clean():
     assert df["teller"].str.match(stories.PSEUDONYM).all()
 
 
+def said(problems, start: str, english: str) -> bool:
+    """Some problem starts with ``start`` (file and field), in Dutch, and says ``english`` on its English line."""
+    return any(p.startswith(start) and "\n   EN: " in p and english in p.split("\n   EN: ")[1] for p in problems)
+
+
 def test_bad_files_are_named_by_file_and_field_and_the_others_still_load(tmp_path):
     write(tmp_path, "S-1.md", GOOD.format(id="S-1", language="nl"))
     write(tmp_path, "S-2.md", GOOD.format(id="S-2", language="xx"))
@@ -54,15 +59,60 @@ def test_bad_files_are_named_by_file_and_field_and_the_others_still_load(tmp_pat
     write(tmp_path, "README.md", "Dit is geen verhaal.\n")
     df, problems = stories.load_stories(tmp_path)
     assert list(df["story_id"]) == ["S-1"]
-    text = "\n".join(problems)
-    assert "S-2.md, language: 'xx' is not a known language code" in text
-    assert "S-3.md: front matter: the front matter is not closed" in text
-    assert "S-4.md: front matter: not readable" in text
-    assert "S-5.md, teller: 'Fatima' is not a pseudonym" in text
-    assert "S-6.md, date" in text
-    assert "S-7.md, quote: missing" in text and "S-7.md, qoute: unknown field" in text
-    assert "S-8.md: front matter: the file must start with a line '---'" in text
-    assert "README.md:" not in text
+    assert said(problems, "S-2.md, language: 'xx' is geen bekende taalcode", "'xx' is not a known language code")
+    assert said(problems, "S-3.md, front matter: ", "the fields at the top are not closed")
+    assert said(problems, "S-4.md, title: niet leesbaar (regel 3 van het bestand)", "not readable (line 3 of the file)")
+    assert said(problems, "S-5.md, teller: 'Fatima'", "is not a pseudonym")
+    assert said(problems, "S-6.md, date: 'vorige week'", "is not a real date")
+    assert said(problems, "S-7.md, quote: ", "missing") and said(problems, "S-7.md, qoute: ", "unknown field")
+    assert said(problems, "S-8.md, front matter: ", "the file must start with a line '---'")
+    assert not any(p.startswith("README.md") for p in problems)
+    assert len(problems) == 8
+
+
+@pytest.mark.parametrize("date", ["2024-13-01", "2024-02-30", "2023-00-10"])
+def test_an_impossible_date_is_a_plain_problem_and_the_other_stories_still_build(tmp_path, date, capsys):
+    shutil.copytree(DEMO, tmp_path / "s")
+    folder = tmp_path / "s"
+    path = folder / "S-002.md"
+    path.write_text(path.read_text(encoding="utf-8").replace("date: 2023-06-10", f"date: {date}"), encoding="utf-8")
+    df, problems = stories.load_stories(folder)
+    assert "S-002" not in set(df["story_id"]) and len(df) == len(list(DEMO.glob("S-*.md"))) - 1
+    assert said(problems, f"S-002.md, date: '{date}'", "is not a real date; write it as YYYY-MM-DD")
+    assert cli.main(["stories", "check", str(folder)]) == 1  # a problem for the volunteer, not exit 3
+    assert f"S-002.md, date: '{date}'" in capsys.readouterr().out
+    released = set(stories.release_tables(folder)["stories"]["story_id"])
+    assert "S-002" not in released and "S-001" in released
+    assert "S-001" in set(stories.shareable(folder, "exhibition_anonymous")["story_id"])
+
+
+def test_a_field_written_twice_text_fields_that_are_no_text_and_a_bad_first_name(tmp_path):
+    write(tmp_path, "S-1.md", GOOD.format(id="S-1", language="nl").replace("teller: T-001", "id: S-9\nteller: T-001"))
+    write(tmp_path, "S-2.md", GOOD.format(id="S-2", language="nl").replace('quote: "Het scheelde geld."', "quote: 42"))
+    write(tmp_path, "S-3.md", GOOD.format(id="S-3", language="nl").replace("title: Een verhaal", "title: yes"))
+    write(tmp_path, "S-4.md", GOOD.format(id="S-4", language="nl").replace("teller: T-001", "teller: T-001\nfirst_name: Mina Kanarie"))
+    write(tmp_path, "S-5.md", GOOD.format(id="S-5", language="nl").replace("teller: T-001", "teller: T-001\nfirst_name: Mina"))
+    df, problems = stories.load_stories(tmp_path)
+    assert list(df["story_id"]) == ["S-5"] and df["first_name"].iloc[0] == "Mina"
+    assert said(problems, "S-1.md, id: dit veld staat er twee keer (weer op regel 4)", "this field is written twice")
+    assert said(problems, "S-2.md, quote: '42' is geen tekst", "'42' is not text; put the text between quotes")
+    assert said(problems, "S-3.md, title: 'True' is geen tekst", "is not text")
+    assert said(problems, "S-4.md, first_name: 'Mina Kanarie'", "never a surname")
+    assert "first_name" not in stories.RELEASE_COLUMNS
+
+
+def test_a_translation_keeps_the_originals_activity_domain_and_date(tmp_path):
+    write(tmp_path, "S-1.md", GOOD.format(id="S-1", language="nl"))
+    translation = GOOD.format(id="S-1-en", language="en").replace("---\nHet", "translation_of: S-1\n---\nHet")
+    write(tmp_path, "S-1-en.md", translation)
+    assert stories.load_stories(tmp_path)[1] == []
+    write(tmp_path, "S-1-en.md", translation.replace("activity: repair_cafe", "activity: textiel")
+          .replace("domain: money_and_household", "domain: contact_and_belonging").replace("2024-01-05", "2024-01-06"))
+    df, problems = stories.load_stories(tmp_path)
+    assert list(df["story_id"]) == ["S-1"]
+    assert said(problems, "S-1-en.md, activity: 'textiel' verschilt van het origineel S-1.md ('repair_cafe')", "differs from the original")
+    assert said(problems, "S-1-en.md, domain: 'contact_and_belonging'", "differs from the original S-1.md")
+    assert said(problems, "S-1-en.md, date: '2024-01-06'", "('2024-01-05')")
 
 
 def test_file_name_must_match_id_and_translations_need_their_original(tmp_path):
@@ -72,8 +122,8 @@ def test_file_name_must_match_id_and_translations_need_their_original(tmp_path):
     write(tmp_path, "S-3.md", translation)
     df, problems = stories.load_stories(tmp_path)
     assert list(df["story_id"]) == ["S-1"]
-    assert any("S-2.md, id: the id is S-1 but the file is called S-2.md" in p for p in problems)
-    assert any("S-3.md, translation_of: there is no story S-9" in p for p in problems)
+    assert said(problems, "S-2.md, id: ", "the id is S-1 but the file is called S-2.md")
+    assert said(problems, "S-3.md, translation_of: ", "there is no story S-9")
 
 
 def test_check_folder_names_a_consent_for_a_story_that_does_not_exist(tmp_path):
@@ -81,7 +131,7 @@ def test_check_folder_names_a_consent_for_a_story_that_does_not_exist(tmp_path):
     write(tmp_path, "consents.csv", "person_id,subject,purpose,granted,date,method\n"
                                     "T-001,S-1,research,yes,2024-01-05,paper\nT-001,S-7,research,yes,2024-01-05,paper\n")
     problems = stories.check_folder(tmp_path)
-    assert len(problems) == 1 and "consents.csv: subject S-7" in problems[0]
+    assert len(problems) == 1 and said(problems, "consents.csv, S-7, subject: ", "there is no story or photo with the id S-7")
 
 
 def test_cli_check_exit_codes(tmp_path, capsys):
@@ -90,7 +140,7 @@ def test_cli_check_exit_codes(tmp_path, capsys):
     write(tmp_path, "S-2.md", GOOD.format(id="S-2", language="klingon"))
     assert cli.main(["stories", "check", str(tmp_path)]) == 1
     out = capsys.readouterr().out
-    assert "S-2.md, language" in out and "1 stories read" in out
+    assert "S-2.md, language" in out and "1 stories read" in out and "1 verhalen gelezen" in out
     assert cli.main(["stories", "check", str(tmp_path / "nowhere")]) == 2
 
 
@@ -223,23 +273,26 @@ def test_empty_folder_builds_empty_tables_and_a_missing_ledger_is_named(tmp_path
     write(tmp_path, "S-1.md", GOOD.format(id="S-1", language="nl").replace("date: 2024-01-05", 'date: "2024-01-05"'))
     df, problems = stories.load_stories(tmp_path)
     assert problems == [] and df["date"].iloc[0] == pd.Timestamp("2024-01-05")  # a quoted date is read too
-    assert any(p.startswith("consents.csv: file: missing") for p in stories.check_folder(tmp_path))
+    assert said(stories.check_folder(tmp_path), "consents.csv, file: ontbreekt", "missing, so no story can be released")
     assert stories.release_tables(tmp_path)["stories"].empty
 
 
 def test_a_broken_story_does_not_flood_the_check_and_the_rest_still_builds(tmp_path):
     folder = tmp_path / "s"
     shutil.copytree(DEMO, folder)
-    path = folder / "S-001.md"
+    path = folder / "S-005.md"  # S-005 has a photo (F-005) with its own consent lines
     path.write_text(path.read_text(encoding="utf-8").replace("language: nl", "language: nederlands"), encoding="utf-8")
     with open(folder / "consents.csv", "a", encoding="utf-8") as fh:
         fh.write("T-099,S-099,research,yes,2024-01-01,paper\n")
     problems = stories.check_folder(folder)
-    assert len(problems) == 2
-    assert problems[0].startswith("S-001.md, language: 'nederlands'")
-    assert problems[1].startswith("consents.csv: subject S-099, subject: there is no story")
+    assert len(problems) == 3, problems
+    assert problems[0].startswith("S-005.md, language: 'nederlands'")
+    assert said(problems[1:2], "consents.csv, subject: ", "the consent lines for F-005, S-005 belong to S-005.md, "
+                                                         "and that story file has a problem")
+    assert said(problems[2:], "consents.csv, S-099, subject: ", "there is no story or photo with the id S-099")
+    assert not any("F-005" in p and "no story or photo" in p for p in problems)
     released = set(stories.release_tables(folder)["stories"]["story_id"])
-    assert "S-001" not in released and "S-002" in released
+    assert "S-005" not in released and "S-002" in released
 
 
 def test_summary_counts_stories_originals_coders_and_codings():

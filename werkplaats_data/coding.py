@@ -22,6 +22,7 @@ import pandas as pd
 
 from werkplaats_data import charts, stats
 from werkplaats_data.i18n import t
+from werkplaats_data.problems import line, problem
 from werkplaats_data.redaction import map_span, redact_with_edits
 
 CODEBOOK_COLUMNS = ("code", "parent", "label_nl", "label_en", "description_nl", "description_en", "survey_items")
@@ -44,7 +45,7 @@ def _read(path: Path, columns: tuple[str, ...], optional: tuple[str, ...] = ()) 
     raw = pd.read_csv(path, dtype=str, keep_default_na=False)
     missing = [c for c in columns if c not in raw.columns and c not in optional]
     if missing:
-        return None, [f"{path.name}: columns: {', '.join(missing)} missing; the first line must be '{','.join(columns)}'."]
+        return None, [problem(path.name, "columns", "ledger_columns", missing=", ".join(missing), header=",".join(columns))]
     for column in optional:
         if column not in raw:
             raw[column] = ""
@@ -60,13 +61,13 @@ def read_codebook(path: str | Path) -> tuple[pd.DataFrame, list[str]]:
     codes = set(raw["code"])
     keep = []
     for number, row in enumerate(raw.to_dict("records"), start=2):
-        where = f"{path.name}: line {number}"
+        where = line(path.name, number)
         if not row["code"]:
-            problems.append(f"{where}, code: empty; every line needs a code.")
+            problems.append(problem(where, "code", "empty_code"))
         elif row["code"] in {k["code"] for k in keep}:
-            problems.append(f"{where}, code: '{row['code']}' appears twice; keep one line per code.")
+            problems.append(problem(where, "code", "code_twice", value=row["code"]))
         elif row["parent"] and row["parent"] not in codes:
-            problems.append(f"{where}, parent: '{row['parent']}' is not a code in the codebook.")
+            problems.append(problem(where, "parent", "unknown_parent", value=row["parent"]))
         else:
             keep.append(row)
     return (pd.DataFrame(keep, columns=list(CODEBOOK_COLUMNS)) if keep else empty_codebook()), problems
@@ -80,14 +81,13 @@ def read_codings(path: str | Path) -> tuple[pd.DataFrame, list[str]]:
         return empty_codings(), problems
     keep = []
     for number, row in enumerate(raw.to_dict("records"), start=2):
-        where = f"{path.name}: line {number}"
+        where = line(path.name, number)
         empty = [c for c in ("story_id", "coder", "code") if not row[c]]
         start, end = pd.to_numeric(row["start"], errors="coerce"), pd.to_numeric(row["end"], errors="coerce")
         if empty:
-            problems.append(f"{where}, {empty[0]}: empty; fill it in or delete the line.")
+            problems.append(problem(where, empty[0], "empty_cell"))
         elif pd.isna(start) or pd.isna(end) or not 0 <= start < end or start % 1 or end % 1:
-            problems.append(f"{where}, start/end: '{row['start']}'–'{row['end']}' is not a span; "
-                            "use whole numbers with 0 ≤ start < end.")
+            problems.append(problem(where, "start/end", "not_a_span", start=row["start"], end=row["end"]))
         else:
             keep.append({**row, "start": int(start), "end": int(end)})
     out = pd.DataFrame(keep, columns=list(CODING_COLUMNS)) if keep else empty_codings()
@@ -101,13 +101,13 @@ def check_codings(codings: pd.DataFrame, codebook: pd.DataFrame, stories: pd.Dat
     codes = set(codebook["code"])
     problems = []
     for row in codings.itertuples():
-        where = f"{file}: {row.story_id} by {row.coder}"
+        where = f"{file}, {row.story_id} ({row.coder})"
         if row.story_id not in lengths:
-            problems.append(f"{where}, story_id: there is no story {row.story_id}; check the id.")
+            problems.append(problem(where, "story_id", "no_story", value=row.story_id))
         elif row.end > lengths[row.story_id]:
-            problems.append(f"{where}, end: {row.end} lies past the end of the text ({lengths[row.story_id]} characters).")
+            problems.append(problem(where, "end", "past_the_text", value=row.end, length=lengths[row.story_id]))
         if codes and row.code not in codes:
-            problems.append(f"{where}, code: '{row.code}' is not in the codebook.")
+            problems.append(problem(where, "code", "code_not_in_codebook", value=row.code))
     return problems
 
 

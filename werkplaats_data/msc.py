@@ -14,6 +14,7 @@ from pathlib import Path
 import pandas as pd
 
 from werkplaats_data import i18n
+from werkplaats_data.problems import line, listed, problem
 
 #: Domains of change for the Werkplaats (the "what changed?" questions the panels ask).
 DOMAINS = ("money_and_household", "contact_and_belonging", "skills_and_confidence", "neighbourhood_and_nature")
@@ -33,22 +34,21 @@ def read_rounds(path: str | Path) -> tuple[pd.DataFrame, list[str]]:
     raw = pd.read_csv(path, dtype=str, keep_default_na=False)
     missing = [c for c in COLUMNS if c not in raw.columns]
     if missing:
-        return empty_rounds(), [f"{path.name}: columns: {', '.join(missing)} missing; the first line must be "
-                                f"'{','.join(COLUMNS)}'."]
+        return empty_rounds(), [problem(path.name, "columns", "ledger_columns", missing=listed(missing), header=",".join(COLUMNS))]
     keep, problems = [], []
     for number, row in enumerate(raw.to_dict("records"), start=2):
-        where = f"{path.name}: line {number}"
+        where = line(path.name, number)
         found = []
         if not row["round"].strip().isdigit() or int(row["round"]) < 1:
-            found.append(f"{where}, round: '{row['round']}' is not a round number (1, 2, 3 …).")
+            found.append(problem(where, "round", "not_a_round", value=row["round"]))
         date = pd.to_datetime(row["date"], format="%Y-%m-%d", errors="coerce")
         if pd.isna(date):
-            found.append(f"{where}, date: '{row['date']}' is not a date; write it as YYYY-MM-DD.")
+            found.append(problem(where, "date", "bad_date", value=row["date"]))
         if row["domain"] not in DOMAINS:
-            found.append(f"{where}, domain: '{row['domain']}' is unknown; use one of {', '.join(DOMAINS)}.")
-        for column, advice in (("panel", "who chose"), ("story_id", "which story was chosen"), ("reasons", "why the panel chose it")):
+            found.append(problem(where, "domain", "unknown_domain", value=row["domain"], allowed=listed(DOMAINS)))
+        for column in ("panel", "story_id", "reasons"):
             if not row[column].strip():
-                found.append(f"{where}, {column}: empty; write {advice}.")
+                found.append(problem(where, column, f"empty_{column}"))
         if found:
             problems += found
         else:
@@ -63,15 +63,14 @@ def check_rounds(rounds: pd.DataFrame, stories: pd.DataFrame, *, file: str = "ms
     domain_of = dict(zip(stories["story_id"], stories["domain"]))
     problems = []
     for row in rounds.itertuples():
-        where = f"{file}: round {row.round}, {row.domain}"
+        where = f"{file}, ronde {row.round}, {row.domain}"
         if row.story_id not in domain_of:
-            problems.append(f"{where}, story_id: there is no story {row.story_id}; check the id.")
+            problems.append(problem(where, "story_id", "no_story", value=row.story_id))
         elif domain_of[row.story_id] != row.domain:
-            problems.append(f"{where}, domain: story {row.story_id} belongs to {domain_of[row.story_id]}; "
-                            "fix the domain here or in the story.")
+            problems.append(problem(where, "domain", "other_domain", value=row.story_id, domain=domain_of[row.story_id]))
     twice = rounds.groupby(["round", "domain"]).size()
     for (round_no, domain), n in twice[twice > 1].items():
-        problems.append(f"{file}: round {round_no}, {domain}: {n} stories chosen; a panel chooses one per domain.")
+        problems.append(problem(f"{file}, ronde {round_no}", domain, "chosen_twice", n=n))
     return problems
 
 

@@ -16,6 +16,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from werkplaats_data.problems import line, listed, problem
+
 #: What a term of each kind becomes; Dutch, because the kit's stories are read in Dutch first.
 REPLACEMENTS = {"person": "[naam]", "address": "[adres]", "school": "[school]", "place": "[plek]"}
 KINDS = tuple(REPLACEMENTS)
@@ -42,16 +44,16 @@ def read_list(path: str | Path) -> tuple[pd.DataFrame, list[str]]:
     raw = pd.read_csv(path, dtype=str, keep_default_na=False)
     missing = {"term", "kind"} - set(raw.columns)
     if missing:
-        return empty_list(), [f"{path.name}: columns: the columns {', '.join(sorted(missing))} are missing; "
-                              "the first line must be 'term,kind,replacement'."]
+        return empty_list(), [problem(path.name, "columns", "ledger_columns", missing=listed(sorted(missing)),
+                                      header="term,kind,replacement")]
     if "replacement" not in raw:
         raw["replacement"] = ""
     problems, keep = [], []
     for number, row in enumerate(raw.itertuples(index=False), start=2):
         if not row.term.strip():
-            problems.append(f"{path.name}: line {number}, term: the term is empty; fill it in or delete the line.")
+            problems.append(problem(line(path.name, number), "term", "empty_term"))
         elif row.kind not in KINDS:
-            problems.append(f"{path.name}: line {number}, kind: '{row.kind}' is not a kind; use one of {', '.join(KINDS)}.")
+            problems.append(problem(line(path.name, number), "kind", "unknown_kind", value=row.kind, allowed=listed(KINDS)))
         else:
             keep.append({"term": row.term.strip(), "kind": row.kind,
                          "replacement": row.replacement.strip() or REPLACEMENTS[row.kind]})

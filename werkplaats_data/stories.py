@@ -15,6 +15,7 @@ A story file looks like this (``stories/README.md`` explains every field)::
     quote: "Ik hoefde geen nieuwe te kopen."
     photo: F-001             # optional: a photo id; photo_shows lists who is in it
     photo_shows: [B-101]
+    first_name: Mina         # optional: the teller's first name, shown only with exhibition_first_name consent
     translation_of: S-013    # optional, only in a translation: the id of the original
     demo: true               # demo stories only
     ---
@@ -37,6 +38,7 @@ import yaml
 
 from werkplaats_data import coding, consent, msc, redaction
 from werkplaats_data.errors import UserError
+from werkplaats_data.problems import listed, problem
 
 #: The shipped fictional demo stories (labelled demo in front matter and in their text).
 DEMO_STORIES_DIR = Path(__file__).resolve().parent.parent / "stories" / "demo"
@@ -60,24 +62,82 @@ PSEUDONYM = re.compile(r"^[A-Z]{1,3}-\d{2,4}$")
 STORY_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
 THEME = re.compile(r"^[a-z][a-z0-9_]*$")
 REQUIRED = ("id", "title", "teller", "collector", "language", "date", "activity", "domain", "themes", "quote")
-OPTIONAL = ("photo", "photo_shows", "translation_of", "demo")
+OPTIONAL = ("photo", "photo_shows", "first_name", "translation_of", "demo")
 COLUMNS = ("story_id", "original_id", "title", "teller", "collector", "language", "date", "activity", "domain",
-           "themes", "quote", "photo", "photo_shows", "demo", "text", "file")
+           "themes", "quote", "photo", "photo_shows", "first_name", "demo", "text", "file")
 #: The tables ``release_tables`` gives.
 TABLE_NAMES = ("stories", "story_codings", "story_selections", "story_codebook")
-#: The columns of the release's ``stories`` table (no file names, no pseudonyms of people in photos).
-RELEASE_COLUMNS = tuple(c for c in COLUMNS if c not in ("file", "photo_shows"))
+#: The columns of the release's ``stories`` table (no file names, no pseudonyms of people in photos, no first names).
+RELEASE_COLUMNS = tuple(c for c in COLUMNS if c not in ("file", "photo_shows", "first_name"))
 
 
 def _split(text: str) -> tuple[str, str]:
-    """Front matter and body of a story file; ValueError with a plain message when broken."""
+    """Front matter and body of a story file; ValueError naming the message key when broken."""
     lines = text.lstrip("\ufeff").splitlines()
     if not lines or lines[0].strip() != "---":
-        raise ValueError("the file must start with a line '---', then the fields, then another '---'.")
+        raise ValueError("no_start")
     for number, line in enumerate(lines[1:], start=1):
         if line.strip() == "---":
             return "\n".join(lines[1:number]), "\n".join(lines[number + 1:]).strip()
-    raise ValueError("the front matter is not closed: add a line '---' after the last field.")
+    raise ValueError("not_closed")
+
+
+class _RepeatedField(Exception):
+    """A field written twice in one front matter."""
+
+    def __init__(self, name: str, line: int):
+        super().__init__(name)
+        self.name, self.line = name, line
+
+
+class _Loader(yaml.SafeLoader):
+    """YAML as story files need it: dates stay text (the kit reads them itself, so an impossible
+    date is a plain problem), and a field written twice is an error instead of silently the last."""
+
+
+def _mapping(loader: _Loader, node: yaml.MappingNode, deep: bool = False) -> dict:
+    seen = set()
+    for key_node, _ in node.value:
+        key = loader.construct_object(key_node, deep=deep)
+        if key in seen:
+            raise _RepeatedField(str(key), key_node.start_mark.line)
+        seen.add(key)
+    return yaml.SafeLoader.construct_mapping(loader, node, deep=deep)
+
+
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", lambda loader, node: loader.construct_scalar(node))
+_Loader.add_constructor("tag:yaml.org,2002:map", _mapping)
+_FIELD_LINE = re.compile(r"^([A-Za-z_][\w-]*)\s*:")
+ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+#: A first name for the story wall: one word of letters (with ' or -), never a surname.
+FIRST_NAME = re.compile(r"^[^\W\d_][^\W\d_'’-]*(?:['’-][^\W\d_]+)*$")
+
+
+def _field_at(front: str, line: int) -> str:
+    """The field whose value is on ``line`` of the front matter (the nearest 'name:' at or above it)."""
+    lines = front.splitlines()
+    for text in reversed(lines[:line + 1]):
+        match = _FIELD_LINE.match(text)
+        if match:
+            return match.group(1)
+    return "front matter"
+
+
+def _read_front(front: str, where: str) -> tuple[dict | None, list[str]]:
+    """The front matter's fields, or the problem that stops reading them (naming field and line)."""
+    try:
+        meta = yaml.load(front, Loader=_Loader) or {}
+    except _RepeatedField as err:
+        return None, [problem(where, err.name, "repeated_field", line=err.line + 2)]
+    except yaml.MarkedYAMLError as err:
+        mark = err.context_mark or err.problem_mark
+        line = mark.line if mark else 0
+        return None, [problem(where, _field_at(front, line), "unreadable", line=line + 2)]
+    except (yaml.YAMLError, ValueError, TypeError, RecursionError):
+        return None, [problem(where, "front matter", "unreadable_somewhere")]
+    if not isinstance(meta, dict):
+        return None, [problem(where, "front matter", "not_fields")]
+    return meta, []
 
 
 def _as_list(value) -> list[str]:
@@ -88,93 +148,109 @@ def _as_list(value) -> list[str]:
     return [str(item).strip() for item in items if str(item).strip()]
 
 
-def _check_fields(meta: dict, where: str) -> list[str]:
+def _date(value) -> dt.date | None:
+    """A date written YYYY-MM-DD (quoted or not); None when it is no real date."""
+    if isinstance(value, dt.date):
+        return value
+    text = str(value).strip()
+    if not ISO_DATE.match(text):
+        return None
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        return None
+
+
+def _check_fields(meta: dict, where: str, *, today: dt.date) -> list[str]:
     """Problems with the fields of one story's front matter, each naming the field."""
     problems = []
     for name in REQUIRED:
         if meta.get(name) in (None, "", []):
-            problems.append(f"{where}, {name}: missing; every story needs it (see stories/README.md).")
-    for name in sorted(set(meta) - set(REQUIRED) - set(OPTIONAL)):
-        problems.append(f"{where}, {name}: unknown field; check the spelling (allowed: {', '.join(REQUIRED + OPTIONAL)}).")
+            problems.append(problem(where, name, "missing"))
+    for name in sorted(set(map(str, meta)) - set(REQUIRED) - set(OPTIONAL)):
+        problems.append(problem(where, name, "unknown_field", allowed=listed(REQUIRED + OPTIONAL)))
     if problems:
         return problems
+    for name in ("title", "quote", "first_name"):
+        if name in meta and not isinstance(meta[name], str):
+            problems.append(problem(where, name, "not_text", value=meta[name]))
     if not STORY_ID.match(str(meta["id"])):
-        problems.append(f"{where}, id: '{meta['id']}' may only hold letters, digits, '-' and '_'.")
+        problems.append(problem(where, "id", "bad_id", value=meta["id"]))
     for name in ("teller", "collector"):
         if not PSEUDONYM.match(str(meta[name])):
-            problems.append(f"{where}, {name}: '{meta[name]}' is not a pseudonym like T-017; never write a name here.")
+            problems.append(problem(where, name, "not_pseudonym", value=meta[name]))
     if meta["language"] not in LANGUAGES:
-        problems.append(f"{where}, language: '{meta['language']}' is not a known language code; use one of "
-                        f"{', '.join(LANGUAGES)} (or ask to add yours to stories.LANGUAGES).")
-    if not isinstance(meta["date"], dt.date):
-        problems.append(f"{where}, date: '{meta['date']}' is not a date; write it as YYYY-MM-DD.")
-    elif meta["date"] > dt.date.today():
-        problems.append(f"{where}, date: {meta['date']} lies in the future; check the year.")
+        problems.append(problem(where, "language", "unknown_language", value=meta["language"], allowed=listed(LANGUAGES)))
+    date = _date(meta["date"])
+    if date is None:
+        problems.append(problem(where, "date", "bad_date", value=meta["date"]))
+    elif date > today:
+        problems.append(problem(where, "date", "future_date", value=date))
     if meta["activity"] not in ACTIVITIES:
-        problems.append(f"{where}, activity: '{meta['activity']}' is unknown; use one of {', '.join(ACTIVITIES)}.")
+        problems.append(problem(where, "activity", "unknown_activity", value=meta["activity"], allowed=listed(ACTIVITIES)))
     if meta["domain"] not in DOMAINS:
-        problems.append(f"{where}, domain: '{meta['domain']}' is unknown; use one of {', '.join(DOMAINS)}.")
-    for theme in _as_list(meta["themes"]):
-        if not THEME.match(theme):
-            problems.append(f"{where}, themes: '{theme}' is not a code; use lower-case codes from the codebook.")
+        problems.append(problem(where, "domain", "unknown_domain", value=meta["domain"], allowed=listed(DOMAINS)))
+    if not isinstance(meta["themes"], (list, str)):
+        problems.append(problem(where, "themes", "themes_list", value=meta["themes"]))
+    else:
+        for theme in _as_list(meta["themes"]):
+            if not THEME.match(theme):
+                problems.append(problem(where, "themes", "bad_theme", value=theme))
     if meta.get("photo") and not STORY_ID.match(str(meta["photo"])):
-        problems.append(f"{where}, photo: '{meta['photo']}' is not an id like F-001.")
+        problems.append(problem(where, "photo", "bad_photo", value=meta["photo"]))
     for person in _as_list(meta.get("photo_shows")):
         if not PSEUDONYM.match(person):
-            problems.append(f"{where}, photo_shows: '{person}' is not a pseudonym like B-101; never write a name here.")
+            problems.append(problem(where, "photo_shows", "not_pseudonym", value=person))
     if meta.get("photo_shows") and not meta.get("photo"):
-        problems.append(f"{where}, photo_shows: people are listed but there is no photo; add the photo id or remove them.")
+        problems.append(problem(where, "photo_shows", "shows_without_photo"))
+    if meta.get("translation_of") is not None and not STORY_ID.match(str(meta["translation_of"])):
+        problems.append(problem(where, "translation_of", "bad_id", value=meta["translation_of"]))
+    if isinstance(meta.get("first_name"), str) and not FIRST_NAME.match(meta["first_name"].strip()):
+        problems.append(problem(where, "first_name", "bad_first_name", value=meta["first_name"]))
     if "demo" in meta and not isinstance(meta["demo"], bool):
-        problems.append(f"{where}, demo: write true or false.")
+        problems.append(problem(where, "demo", "true_or_false"))
     return problems
 
 
-def parse_story(path: str | Path) -> tuple[dict | None, list[str]]:
-    """One story file as a record (None when it has problems) and its problems in plain words."""
+def parse_story(path: str | Path, *, today: dt.date | None = None) -> tuple[dict | None, list[str]]:
+    """One story file as a record (None when it has problems) and its problems in plain words.
+
+    ``today`` (default: the real today) is the build date: a story told after it is a typo.
+    """
     path = Path(path)
     where = path.name
     try:
         front, body = _split(path.read_text(encoding="utf-8"))
     except UnicodeDecodeError:
-        return None, [f"{where}: file: not UTF-8 text; save it again as UTF-8."]
+        return None, [problem(where, "file", "not_utf8")]
     except ValueError as err:
-        return None, [f"{where}: front matter: {err}"]
-    try:
-        meta = yaml.safe_load(front) or {}
-    except yaml.YAMLError as err:
-        mark = getattr(err, "problem_mark", None)
-        line = f" near line {mark.line + 2}" if mark else ""
-        return None, [f"{where}: front matter: not readable{line}; check colons, quotes and indentation."]
-    if not isinstance(meta, dict):
-        return None, [f"{where}: front matter: expected lines 'field: value'."]
-    if isinstance(meta.get("date"), str):  # a quoted date such as "2024-01-05" is a date too
-        try:
-            meta["date"] = dt.date.fromisoformat(meta["date"].strip())
-        except ValueError:
-            pass  # _check_fields names it
-    problems = _check_fields(meta, where)
+        return None, [problem(where, "front matter", str(err))]
+    meta, problems = _read_front(front, where)
+    if meta is None:
+        return None, problems
+    problems = _check_fields(meta, where, today=today or dt.date.today())
     if not body:
-        problems.append(f"{where}, text: the story text is empty; write it below the second '---'.")
+        problems.append(problem(where, "text", "empty_text"))
     if problems:
         return None, problems
     story_id = str(meta["id"])
     if path.stem != story_id:
-        problems.append(f"{where}, id: the id is {story_id} but the file is called {path.name}; name it {story_id}.md.")
-        return None, problems
+        return None, [problem(where, "id", "id_not_file", value=story_id, file=path.name)]
     record = {
         "story_id": story_id,
         "original_id": str(meta.get("translation_of") or story_id),
-        "title": str(meta["title"]).strip(),
+        "title": meta["title"].strip(),
         "teller": meta["teller"],
         "collector": meta["collector"],
         "language": meta["language"],
-        "date": pd.Timestamp(meta["date"]),
+        "date": pd.Timestamp(_date(meta["date"])),
         "activity": meta["activity"],
         "domain": meta["domain"],
         "themes": ";".join(_as_list(meta["themes"])),
-        "quote": str(meta["quote"]).strip(),
+        "quote": meta["quote"].strip(),
         "photo": str(meta["photo"]) if meta.get("photo") else None,
         "photo_shows": ";".join(_as_list(meta.get("photo_shows"))) or None,
+        "first_name": meta["first_name"].strip() if meta.get("first_name") else None,
         "demo": bool(meta.get("demo", False)),
         "text": body,
         "file": path.name,
@@ -189,7 +265,8 @@ def empty_stories() -> pd.DataFrame:
 
 
 def _check_translations(records: list[dict]) -> tuple[list[dict], list[str]]:
-    """Keep translations whose original is there, in another language, from the same teller."""
+    """Keep translations whose original is there, in another language, from the same teller, told
+    at the same activity, in the same domain and on the same date (a translation is the same story)."""
     by_id = {r["story_id"]: r for r in records}
     keep, problems = [], []
     for r in records:
@@ -197,15 +274,21 @@ def _check_translations(records: list[dict]) -> tuple[list[dict], list[str]]:
             keep.append(r)
             continue
         original = by_id.get(r["original_id"])
-        where = f"{r['file']}, translation_of"
+        found = []
         if original is None:
-            problems.append(f"{where}: there is no story {r['original_id']} (or it has problems); fix the id.")
+            found.append(problem(r["file"], "translation_of", "no_original", value=r["original_id"]))
         elif original["original_id"] != original["story_id"]:
-            problems.append(f"{where}: {r['original_id']} is itself a translation; point to the original story.")
+            found.append(problem(r["file"], "translation_of", "original_is_translation", value=r["original_id"]))
         elif original["language"] == r["language"]:
-            problems.append(f"{where}: the translation has the same language as the original ({r['language']}).")
-        elif original["teller"] != r["teller"]:
-            problems.append(f"{where}: the teller {r['teller']} differs from the original's teller {original['teller']}.")
+            found.append(problem(r["file"], "language", "same_language", value=r["language"], original=original["file"]))
+        else:
+            for field in ("teller", "activity", "domain", "date"):
+                if original[field] != r[field]:
+                    value, expected = (f"{v:%Y-%m-%d}" if field == "date" else v for v in (r[field], original[field]))
+                    found.append(problem(r["file"], field, "translation_differs", value=value, expected=expected,
+                                         original=original["file"]))
+        if found:
+            problems += found
         else:
             keep.append(r)
     return keep, problems
@@ -220,7 +303,8 @@ def load_stories(folder: str | Path) -> tuple[pd.DataFrame, list[str]]:
     """
     folder = Path(folder)
     if not folder.is_dir():
-        raise UserError(f"The stories folder {folder} does not exist; give the folder that holds the story files.")
+        raise UserError(f"De map met verhalen {folder} bestaat niet; geef de map met de verhaalbestanden. / "
+                        f"The stories folder {folder} does not exist; give the folder that holds the story files.")
     records, problems = [], []
     for path in sorted(folder.glob("*.md")):
         if path.name.lower() == "readme.md":
@@ -334,25 +418,45 @@ def selections(stories_dir: str | Path, *, purpose: str, ledger=None) -> tuple[p
     return rounds, shareable(folder, purpose, ledger=ledger)
 
 
+_LOOSE_ID = re.compile(r"^(id|photo)\s*:\s*[\"']?([A-Za-z0-9][A-Za-z0-9_-]*)", re.MULTILINE)
+
+
+def _loose_ids(path: Path) -> set[str]:
+    """The story id (the file name) and any id or photo id a broken story file seems to name,
+    read line by line without YAML, so that their consent lines can point at the file."""
+    try:
+        text = path.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        text = ""
+    return {path.stem} | {match.group(2) for match in _LOOSE_ID.finditer(text)}
+
+
 def check_folder(folder: str | Path) -> list[str]:
-    """Every problem in a stories folder, by file and field, in plain words.
+    """Every problem in a stories folder, by file and field, in plain words (Dutch, then English).
 
     Story files (front matter, fields, translations); the consent ledger (missing; consent for a
-    story that does not exist); when present beside them: the redaction list, the codebook and
-    codings (also: a coding beyond the end of the text) and the MSC rounds. Lines about a story
-    whose own file has problems are not checked again (fix the story file first); a problem
-    repeated on many lines is named once.
+    story that does not exist; dates in the future; no way of giving; earlier lines changed since
+    the last check, see ``consent.check_seal``); when present beside them: the redaction list,
+    the codebook and codings (also: a coding beyond the end of the text) and the MSC rounds.
+    Lines about a story whose own file has problems are not checked one by one: one problem says
+    they wait for that file to be fixed. A problem repeated on many lines is named once.
     """
     folder = Path(folder)
     stories, problems = load_stories(folder)
-    unreadable = {p.stem for p in folder.glob("*.md")} - set(stories["story_id"])
+    broken = {path.name: _loose_ids(path) for path in sorted(folder.glob("*.md"))
+              if path.name.lower() != "readme.md" and path.stem not in set(stories["story_id"])}
+    unreadable = set().union(*broken.values()) if broken else set()
     if (folder / LEDGER_FILE).exists():
         ledger, found = consent.read_ledger(folder / LEDGER_FILE)
+        problems += found + consent.check_seal(folder / LEDGER_FILE)
+        for file, ids in broken.items():
+            subjects = sorted(set(ledger["subject"]) & ids)
+            if subjects:
+                problems.append(problem(LEDGER_FILE, "subject", "waits_for_story", subjects=listed(subjects), file=file))
         ledger = ledger[~ledger["subject"].isin(unreadable)]
-        problems += found + consent.check_references(ledger, stories, file=LEDGER_FILE)
+        problems += consent.check_references(ledger, stories, file=LEDGER_FILE)
     elif len(stories):
-        problems.append(f"{LEDGER_FILE}: file: missing, so no story can be released or shown; create it with the "
-                        f"line '{','.join(consent.COLUMNS)}' and one line per consent decision.")
+        problems.append(problem(LEDGER_FILE, "file", "no_ledger", header=",".join(consent.COLUMNS)))
     if (folder / REDACTION_FILE).exists():
         problems += redaction.read_list(folder / REDACTION_FILE)[1]
     codebook = coding.empty_codebook()
@@ -363,7 +467,7 @@ def check_folder(folder: str | Path) -> list[str]:
         for row in stories.itertuples():
             for theme in row.themes.split(";"):
                 if theme and theme not in known:
-                    problems.append(f"{row.file}, themes: '{theme}' is not in {CODEBOOK_FILE}; add it there or fix the spelling.")
+                    problems.append(problem(row.file, "themes", "theme_not_in_codebook", value=theme, codebook=CODEBOOK_FILE))
     if (folder / CODINGS_FILE).exists():
         codings, found = coding.read_codings(folder / CODINGS_FILE)
         codings = codings[~codings["story_id"].isin(unreadable)]

@@ -19,6 +19,8 @@ def register(sub) -> None:
 
     check = actions.add_parser("check", help="name every problem in a stories folder, by file and field")
     check.add_argument("folder", type=Path, nargs="?", metavar="FOLDER", help="stories folder (default: the demo stories)")
+    check.add_argument("--reseal", action="store_true",
+                       help="accept the consent ledger as it is now (after a reviewed correction of earlier lines)")
     check.set_defaults(func=run_check)
 
     export = actions.add_parser("export", help="REFI-QDA project (.qdpx) of the research-consented, redacted stories")
@@ -52,14 +54,20 @@ def _folder(path: Path | None) -> Path:
 
 
 def run_check(args) -> int:
-    from werkplaats_data import stories
+    from werkplaats_data import consent, stories
 
     folder = _folder(args.folder)
+    ledger = folder / stories.LEDGER_FILE
+    if args.reseal and ledger.exists():
+        consent.write_seal(ledger)
     problems = stories.check_folder(folder)
     loaded, _ = stories.load_stories(folder)
     for line in problems:
         print(line)
-    print(f"{len(loaded)} stories read from {folder}; {len(problems)} problem(s).")
+    if ledger.exists() and not consent.check_seal(ledger):  # the ledger only grew: remember it as it is now
+        consent.write_seal(ledger)
+    print(f"{len(loaded)} verhalen gelezen uit {folder}; {len(problems)} probleem/problemen. / "
+          f"{len(loaded)} stories read from {folder}; {len(problems)} problem(s).")
     return 1 if problems else 0
 
 
