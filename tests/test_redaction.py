@@ -1,6 +1,7 @@
 """Redaction: terms, the address rule, and spans that follow the replaced text."""
 
 import pandas as pd
+import pytest
 
 from werkplaats_data import redaction
 
@@ -10,8 +11,24 @@ TERMS = pd.DataFrame({"term": ["Karel Kanarie", "كارل كناري", "OBS De K
 
 
 def test_terms_are_replaced_whatever_the_case_but_only_as_whole_words():
-    text = "karel kanarie hielp. KAREL KANARIE ook. Karel Kanariesen niet."
-    assert redaction.redact(text, TERMS) == "[naam] hielp. [naam] ook. Karel Kanariesen niet."
+    text = "karel kanarie hielp. KAREL KANARIE ook. Karelsen Kanariesen niet."
+    assert redaction.redact(text, TERMS) == "[naam] hielp. [naam] ook. Karelsen Kanariesen niet."
+
+
+def test_a_first_name_or_surname_alone_is_replaced_but_particles_are_no_names():
+    terms = pd.DataFrame({"term": ["Karel Kanarie", "Jan van der Vink"], "kind": "person", "replacement": "[naam]"})
+    assert redaction.redact("Karel hielp me, en meneer Kanarie ook.", terms) == "[naam] hielp me, en meneer [naam] ook."
+    assert redaction.redact("Jan kwam van de markt. Vink ook.", terms) == "[naam] kwam van de markt. [naam] ook."
+    assert {"Karel", "Kanarie", "Jan", "Vink"} <= set(redaction.with_name_parts(terms)["term"])
+    assert not {"van", "der"} & set(redaction.with_name_parts(terms)["term"])
+
+
+def test_arabic_names_with_a_prefix_written_onto_them():
+    terms = pd.DataFrame({"term": ["كارل كناري"], "kind": "person", "replacement": "[اسم]"})
+    for prefix in ("و", "ب", "ل", "ف", "ال", "وال"):
+        assert redaction.redact(f"شكرا {prefix}كارل كناري اليوم", terms) == f"شكرا {prefix}[اسم] اليوم", prefix
+    assert redaction.redact("ساعدني كارل وحده", terms) == "ساعدني [اسم] وحده"  # the first name alone
+    assert redaction.redact("جاء وكارل", terms) == "جاء و[اسم]"
 
 
 def test_arabic_names_and_schools_are_replaced():
@@ -22,6 +39,24 @@ def test_arabic_names_and_schools_are_replaced():
 def test_street_with_house_number_is_always_replaced_but_not_ordinary_words():
     text = "Ik woon op de Gaffelstraat 12a, onderweg 2 uur, de Gaffelstraat zelf mag."
     assert redaction.redact(text, redaction.empty_list()) == "Ik woon op de [adres], onderweg 2 uur, de Gaffelstraat zelf mag."
+
+
+@pytest.mark.parametrize("address", ["'s-Gravendijkwal 12", "Hooidrift 5", "West-Kruiskade 7", "Kruisplein 3",
+                                     "Kanarievogelstraat nr. 12", "Kanarievogelstraat nr 12", "Kanarievogelstraat no. 3b",
+                                     "kanarievogelstraat 14", "Nieuwe Binnenweg 120", "Aert van Nesstraat 4",
+                                     "1e Middellandstraat 8", "Burgemeester van Walsumweg 3", "Henegouwerlaan 2-4",
+                                     "Mathenesserdijk 11", "Westersingel 2", "Oudedijk 9", "Kleiweg 4", "Eendrachtsplein 1",
+                                     "Hof 3", "Coolsingel 40", "Oude Binnenweg 5", "Bajonetpad 6",
+                                     "Noordplein 2", "Grotekerkplein 3", "Schiedamse Vest 12"])
+def test_street_forms_are_all_replaced_as_a_whole(address):
+    out = redaction.redact(f"Zij woont aan de {address}, vlakbij.", redaction.empty_list())
+    assert out == "Zij woont aan de [adres], vlakbij.", out
+
+
+@pytest.mark.parametrize("text", ["Ik was onderweg 2 uur.", "Bij de Werkplaats 3 keer per week.", "in de supermarkt 2 keer",
+                                  "op het fietspad 3 kinderen", "Op de parkeerplaats 4 auto's", "Het park 2 keer rond"])
+def test_ordinary_words_with_a_number_stay(text):
+    assert redaction.redact(text, redaction.empty_list()) == text
 
 
 def test_spans_move_with_the_replacement():
@@ -35,6 +70,24 @@ def test_spans_move_with_the_replacement():
     # a span that ends inside the name is widened to cover the whole replacement
     assert redaction.map_span(3, 10, edits) == (3, 13)
     assert new[3:13] == "zag [naam]"
+
+
+def test_spans_map_back_from_the_redacted_text_to_the_original():
+    text = "وكارل كناري hielp. Karel Kanarie woont Gaffelstraat 12, naast OBS De Kanariepiet."
+    new, edits = redaction.redact_with_edits(text, TERMS)
+    assert new == "و[naam] hielp. [naam] woont [adres], naast [school]."
+    for word in ("hielp", "woont", "naast", "."):
+        start = new.index(word)
+        back = redaction.unmap_span(start, start + len(word), edits)
+        assert text[back[0]:back[1]] == word
+        assert redaction.map_span(*back, edits) == (start, start + len(word))
+    # a span over a replacement maps back to the whole original name or address
+    start = new.index("[naam] woont [adres]")
+    back = redaction.unmap_span(start, start + len("[naam] woont [adres]"), edits)
+    assert text[back[0]:back[1]] == "Karel Kanarie woont Gaffelstraat 12"
+    inside = new.index("[adres]") + 2
+    assert text[slice(*redaction.unmap_span(inside, inside + 2, edits))] == "Gaffelstraat 12"
+    assert redaction.unmap_span(0, len(new), edits) == (0, len(text))
 
 
 def test_read_list_names_bad_lines(tmp_path):

@@ -2,11 +2,20 @@
 
 The redaction list is a CSV kept beside the stories (``redaction.csv``, columns ``term, kind``
 and optionally ``replacement``). Every term is replaced wherever it stands as a whole word,
-whatever its letter case: "Karel Kanarie" and "karel kanarie" both become "[naam]". Besides the
-list, a street name with a house number ("Gaffelstraat 12") is always replaced by "[adres]".
+whatever its letter case: "Karel Kanarie" and "karel kanarie" both become "[naam]". Each part of
+a person's name counts on its own too ("Karel hielp me" → "[naam] hielp me"), particles such as
+'van' and 'de' excepted. An Arabic term is also found with a prefix written onto it (و، ف، ب، ل،
+ك، ال: "وكارل كناري" → "و[اسم]").
+
+Besides the list, a street name with a house number is always replaced by "[adres]": any
+capitalised street word ending in a street suffix (straat, laan, weg, wal, drift, dijk, kade …),
+with the capitalised words and particles before it ("Nieuwe Binnenweg 12", "Aert van Nesstraat 3",
+"'s-Gravendijkwal 12") and "nr." forms ("Gaffelstraat nr. 12"); in lower case only the suffixes
+that do not end ordinary words ("gaffelstraat 14", but not "onderweg 2 uur" or "werkplaats 3").
 
 Replacing text changes its length, so character spans (codings) move. ``redact_with_edits``
-returns the edits, and ``map_span`` moves a span through them.
+returns the edits — the offset map — and ``map_span`` moves a span into the redacted text,
+``unmap_span`` back into the original.
 """
 
 from __future__ import annotations
@@ -21,11 +30,35 @@ from werkplaats_data.problems import line, listed, problem
 #: What a term of each kind becomes; Dutch, because the kit's stories are read in Dutch first.
 REPLACEMENTS = {"person": "[naam]", "address": "[adres]", "school": "[school]", "place": "[plek]"}
 KINDS = tuple(REPLACEMENTS)
-#: A Dutch street name followed by a house number, e.g. "Kanarievogelstraat 12a" or "Gaffelweg 3-5".
+#: Street suffixes of Dutch street names (Rotterdam has all of them).
+STREET_SUFFIXES = ("straat", "laan", "weg", "plein", "kade", "singel", "dijk", "wal", "drift", "hof", "steeg",
+                   "gracht", "dreef", "pad", "park", "plaats", "markt", "haven", "baan", "boulevard", "plantsoen",
+                   "hoven", "kanaal", "vest", "dwarsstraat", "poort", "rijweg")
+#: The suffixes that also count in lower case: no ordinary word ends in them ("onderweg", "werkplaats" do).
+LOWER_CASE_SUFFIXES = ("straat", "laan", "plein", "kade", "singel", "dijk", "wal", "drift", "steeg", "gracht",
+                       "dreef", "boulevard", "plantsoen")
+#: Capitalised words that start a sentence rather than a street name.
+_NOT_STREET_WORDS = ("Ik", "Je", "Jij", "U", "Hij", "Zij", "Ze", "We", "Wij", "Jullie", "De", "Het", "Een", "In", "Op",
+                     "Aan", "Bij", "Naar", "Van", "Uit", "Om", "Via", "Langs", "Vanaf", "Tot", "Met", "Voor", "Achter",
+                     "Over", "En", "Of", "Maar", "Toen", "Nu", "Dan", "Daar", "Hier", "Mijn", "Onze", "Ons", "Haar",
+                     "Zijn", "Hun", "Naast", "Tegenover", "I", "We", "My", "Our", "The", "At", "On", "From", "To", "Near")
+_PARTICLES = ("van", "de", "der", "den", "het", "ter", "ten", "te", "'t", "'s", "la", "le", "du", "da", "di", "del",
+              "von", "zu", "al", "el", "bin", "ben", "ibn", "abu", "بن", "بنت", "ابن", "أبو", "ال")
+#: Words after a number that make it an amount, not a house number ("de Werkplaats 3 keer per week").
+_AMOUNT_WORDS = ("keer", "uur", "uren", "jaar", "jaren", "maand", "maanden", "week", "weken", "dag", "dagen", "minuten",
+                 "mensen", "kinderen", "personen", "euro", "km", "meter", "kilo", "procent", "times", "hours", "years",
+                 "months", "weeks", "days", "minutes", "people", "children")
+_NUMBER = (r"\s+(?:(?:nr|no|nummer|huisnummer)\.?\s*)?\d+(?:\s*[-–]\s*\d+)?[a-zA-Z]?"
+           rf"(?!\w)(?!\s+(?:{'|'.join(_AMOUNT_WORDS)})\b)")
+_CAPITAL_WORD = rf"(?:(?!(?:{'|'.join(_NOT_STREET_WORDS)})\b)[A-Z][\w'’.-]*|\d+e)"
+_STREET_PREFIX = rf"(?:{_CAPITAL_WORD}\s+(?:(?:van|de|der|den|het|ter|ten|te|'t|’t)\s+)*)*"
 ADDRESS_PATTERN = (
-    r"[A-Z][\w'-]*(?:straat|weg|laan|plein|kade|singel|dijk|hof|steeg|gracht|pad|dreef|park)"
-    r"\s+\d+(?:\s*[-–]\s*\d+)?[a-zA-Z]?"
+    rf"{_STREET_PREFIX}(?:(?:['’]s-|['’]t\s)?[A-Z][\w'’-]*(?:{'|'.join(STREET_SUFFIXES)})"
+    rf"|(?<=\s)(?:{'|'.join(s.capitalize() for s in STREET_SUFFIXES)})"  # "Schiedamse Vest": after a word
+    rf"|[a-z][\w'’-]*(?:{'|'.join(LOWER_CASE_SUFFIXES)})){_NUMBER}"
 )
+#: Prefixes written onto an Arabic word: wa-, fa-, bi-, li-, ka-, al- and their combinations.
+ARABIC_PREFIX = "وال|فال|بال|كال|لل|وب|ول|وك|فب|فل|فك|و|ف|ب|ل|ك|ال"
 
 
 def empty_list() -> pd.DataFrame:
@@ -60,12 +93,25 @@ def read_list(path: str | Path) -> tuple[pd.DataFrame, list[str]]:
     return (pd.DataFrame(keep) if keep else empty_list()), problems
 
 
+def with_name_parts(terms: pd.DataFrame) -> pd.DataFrame:
+    """The list plus each part of a person's name on its own ("Karel Kanarie" → "Karel", "Kanarie"),
+    so a first name or surname alone is replaced too. Particles ('van', 'de', 'bin' …) are no parts."""
+    known = {term.casefold() for term in terms["term"]}
+    parts = []
+    for row in terms[terms["kind"] == "person"].itertuples():
+        for word in row.term.split():
+            if len(word) > 1 and word.casefold() not in _PARTICLES and word.casefold() not in known:
+                known.add(word.casefold())
+                parts.append({"term": word, "kind": "person", "replacement": row.replacement})
+    return pd.concat([terms, pd.DataFrame(parts, columns=terms.columns)], ignore_index=True) if parts else terms
+
+
 def _pattern(terms: pd.DataFrame) -> re.Pattern:
-    """One regular expression for all terms (longest first) plus the address rule."""
+    """One regular expression for all terms (longest first, Arabic prefixes allowed) plus the address rule."""
     alternatives = [re.escape(term) for term in sorted(terms["term"], key=len, reverse=True)]
-    words = rf"(?<!\w)(?:{'|'.join(alternatives)})(?!\w)" if alternatives else None
+    words = rf"(?<!\w)(?P<pre>{ARABIC_PREFIX})?(?P<term>{'|'.join(alternatives)})(?!\w)" if alternatives else None
     address = rf"(?<!\w)(?-i:{ADDRESS_PATTERN})(?!\w)"  # case matters: "onderweg 2" is no address
-    return re.compile(f"(?P<term>{words})|(?P<address>{address})" if words else f"(?P<address>{address})",
+    return re.compile(f"(?P<words>{words})|(?P<address>{address})" if words else f"(?P<address>{address})",
                       re.IGNORECASE)
 
 
@@ -73,12 +119,16 @@ def redact_with_edits(text: str, terms: pd.DataFrame) -> tuple[str, list[tuple[i
     """The redacted text and its edits as (start, end, new length) in the original text's positions."""
     if not isinstance(text, str) or not text:
         return text, []
+    terms = with_name_parts(terms)
     lookup = {term.casefold(): replacement for term, replacement in zip(terms["term"], terms["replacement"])}
     pieces, edits, last = [], [], 0
     for match in _pattern(terms).finditer(text):
-        new = lookup[match.group().casefold()] if match.lastgroup == "term" else REPLACEMENTS["address"]
-        pieces += [text[last:match.start()], new]
-        edits.append((match.start(), match.end(), len(new)))
+        if match.group("address") is not None:
+            start, new = match.start(), REPLACEMENTS["address"]
+        else:  # an Arabic prefix stays: it is a word like "and" or "with", not part of the name
+            start, new = match.start("term"), lookup[match.group("term").casefold()]
+        pieces += [text[last:start], new]
+        edits.append((start, match.end(), len(new)))
         last = match.end()
     pieces.append(text[last:])
     return "".join(pieces), edits
@@ -102,6 +152,27 @@ def map_span(start: int, end: int, edits: list[tuple[int, int, int]]) -> tuple[i
                 shift += new_length - (e_end - e_start)
             elif e_start < position:  # inside a replaced term
                 return e_start + shift + (new_length if is_end else 0)
+        return position + shift
+
+    return move(start, is_end=False), move(end, is_end=True)
+
+
+def unmap_span(start: int, end: int, edits: list[tuple[int, int, int]]) -> tuple[int, int]:
+    """Move a character span of the redacted text back to the original text (``map_span`` reversed).
+
+    A span edge inside a replacement ("[naam]") moves to the edge of the original term, so the
+    span still covers the whole name.
+    """
+    def move(position: int, *, is_end: bool) -> int:
+        shift = 0  # original position − redacted position, so far
+        for e_start, e_end, new_length in edits:
+            r_start = e_start - shift  # where this replacement starts in the redacted text
+            if r_start + new_length <= position:
+                shift += (e_end - e_start) - new_length
+            elif r_start < position:  # inside a replacement
+                return e_end if is_end else e_start
+            else:
+                break
         return position + shift
 
     return move(start, is_end=False), move(end, is_end=True)
