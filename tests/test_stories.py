@@ -228,13 +228,50 @@ def test_missing_folder_is_a_user_error(tmp_path):
         stories.load_stories(tmp_path / "nope")
 
 
-def test_refi_export_of_the_demo_validates(tmp_path):
-    tables = stories.release_tables(DEMO)
-    codebook = stories.coding.read_codebook(DEMO / "codebook.csv")[0]
-    path = refiqda.export_qdpx(tables["stories"], codebook, tables["story_codings"], tmp_path / "p.qdpx")
-    _, _, codings, problems = refiqda.import_qdpx(path)
-    assert problems == []
-    assert len(codings) == len(tables["story_codings"])
+def test_refi_round_trip_of_the_demo_keeps_the_coded_text_of_every_coding(tmp_path, capsys):
+    """export → another tool → import: every coding of a research-consented story comes back on the same words."""
+    qdpx, out = tmp_path / "p.qdpx", tmp_path / "imported"
+    assert cli.main(["stories", "export", str(DEMO), "--out", str(qdpx)]) == 0
+    exported, _, exported_codings, problems = refiqda.import_qdpx(qdpx)
+    assert problems == []  # the published schema and the checks beyond it
+    # in the export, every selection points at the redacted words of the original coding
+    original, _ = stories.load_stories(DEMO)
+    terms = redaction.read_list(DEMO / "redaction.csv")[0]
+    before = original.set_index("story_id")["text"]
+    after = exported.set_index("story_id")["text"]
+    kit = pd.read_csv(DEMO / "codings.csv")
+    research = set(stories.release_tables(DEMO)["stories"]["story_id"])
+    assert {"S-012", "S-016"}.isdisjoint(set(exported["story_id"]))  # research withdrawn / refused: not exported
+    expected = kit[kit["story_id"].isin(research)]
+    assert len(expected) < len(kit)  # the withdrawn stories' codings are left out, on purpose
+    spans = expected.merge(exported_codings, on=["story_id", "coder", "code"], suffixes=("_kit", "_qda"))
+    assert len(spans) == len(expected) == len(exported_codings)
+    for row in spans.itertuples():
+        assert after[row.story_id][row.start_qda:row.end_qda] == redaction.redact(before[row.story_id][row.start_kit:row.end_kit], terms)
+    # import maps them back to the kit's own texts: the same words as before, for every coding
+    assert cli.main(["stories", "import", str(qdpx), "--out", str(out), "--stories", str(DEMO)]) == 0
+    back = pd.read_csv(out / "codings.csv")
+    text = lambda df: sorted((r.story_id, r.coder, r.code, before[r.story_id][r.start:r.end]) for r in df.itertuples())  # noqa: E731
+    assert text(back) == text(expected)
+    # without --force the import does not overwrite what is there
+    assert cli.main(["stories", "import", str(qdpx), "--out", str(out), "--stories", str(DEMO)]) == 2
+    assert "already exists" in capsys.readouterr().err
+    assert cli.main(["stories", "import", str(qdpx), "--out", str(out), "--force"]) == 0
+
+
+def test_import_names_a_story_whose_text_another_tool_changed(tmp_path, capsys):
+    qdpx, changed = tmp_path / "p.qdpx", tmp_path / "changed.qdpx"
+    assert cli.main(["stories", "export", str(DEMO), "--out", str(qdpx)]) == 0
+    source = f"sources/{refiqda.guid('source', 'S-001')}.txt"
+    with zipfile.ZipFile(qdpx) as old, zipfile.ZipFile(changed, "w") as new:
+        for member in old.namelist():
+            data = old.read(member)
+            new.writestr(member, data.replace("koffiezetapparaat".encode(), "waterkoker".encode()) if member == source else data)
+    assert cli.main(["stories", "import", str(changed), "--out", str(tmp_path / "in"), "--stories", str(DEMO)]) == 1
+    out = capsys.readouterr().out
+    assert "S-001: the text in the project differs from the kit's story text" in out
+    back = pd.read_csv(tmp_path / "in" / "codings.csv")
+    assert "S-001" not in set(back["story_id"]) and "S-002" in set(back["story_id"])
 
 
 class FakeRelease:

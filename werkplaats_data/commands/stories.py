@@ -3,11 +3,13 @@
 - ``werkplaats stories check [FOLDER]`` names every problem by file and field (exit 1 when any).
 - ``werkplaats stories export FOLDER --out PROJECT.qdpx`` writes the research-consented,
   redacted stories with their codings (and ``--codebook BOOK.qdc``) for a QDA program.
-- ``werkplaats stories import PROJECT.qdpx --out DIR`` reads another tool's project into
-  ``codebook.csv`` and ``codings.csv``.
+- ``werkplaats stories import PROJECT.qdpx --out DIR [--stories FOLDER] [--force]`` reads another
+  tool's project into ``DIR/codebook.csv`` and ``DIR/codings.csv`` (never over existing files
+  without ``--force``); with ``--stories`` the positions are mapped to that folder's story texts.
 - ``werkplaats stories feedback FOLDER --round N --out SHEET.html`` writes the round's feedback.
 """
 
+import zipfile
 from pathlib import Path
 
 from werkplaats_data.errors import UserError
@@ -31,7 +33,10 @@ def register(sub) -> None:
 
     imp = actions.add_parser("import", help="read a .qdpx from another tool into codebook.csv and codings.csv")
     imp.add_argument("project", type=Path, metavar="PROJECT.qdpx")
-    imp.add_argument("--out", type=Path, required=True, metavar="DIR")
+    imp.add_argument("--out", type=Path, required=True, metavar="DIR", help="folder for codebook.csv and codings.csv")
+    imp.add_argument("--stories", type=Path, metavar="FOLDER",
+                     help="the kit's stories folder the project was exported from: positions are mapped to its texts")
+    imp.add_argument("--force", action="store_true", help="overwrite codebook.csv and codings.csv in --out")
     imp.set_defaults(func=run_import)
 
     feedback = actions.add_parser("feedback", help="MSC feedback sheet of one round, as a self-contained HTML page")
@@ -88,20 +93,36 @@ def run_export(args) -> int:
 
 
 def run_import(args) -> int:
-    from werkplaats_data import refiqda
+    from werkplaats_data import redaction, refiqda, stories
 
     if not args.project.is_file():
-        raise UserError(f"{args.project} does not exist: give the .qdpx file your QDA program exported.")
+        raise UserError(f"{args.project} bestaat niet: geef het .qdpx-bestand dat je QDA-programma maakte. / "
+                        f"{args.project} does not exist: give the .qdpx file your QDA program exported.")
+    targets = [args.out / "codebook.csv", args.out / "codings.csv"]
+    existing = [str(path) for path in targets if path.exists()]
+    if existing and not args.force:
+        raise UserError(f"{', '.join(existing)} bestaat al; kies een andere --out of gebruik --force om te overschrijven. / "
+                        f"{', '.join(existing)} already exists; choose another --out or add --force to overwrite.")
     try:
-        _, codebook, codings, problems = refiqda.import_qdpx(args.project)
-    except (ValueError, OSError) as err:
-        raise UserError(f"{args.project} could not be read as a REFI-QDA project ({err}).") from None
+        texts, codebook, codings, problems = refiqda.import_qdpx(args.project)
+    except (ValueError, OSError, zipfile.BadZipFile) as err:
+        raise UserError(f"{args.project} is geen leesbaar REFI-QDA-project ({err}). / "
+                        f"{args.project} could not be read as a REFI-QDA project ({err}).") from None
+    if args.stories:
+        folder = _folder(args.stories)
+        originals, _ = stories.load_stories(folder)
+        terms = redaction.read_list(folder / stories.REDACTION_FILE)[0] if (folder / stories.REDACTION_FILE).exists() \
+            else redaction.empty_list()
+        codings, found = refiqda.kit_positions(codings, texts, originals, terms)
+        problems += found
     args.out.mkdir(parents=True, exist_ok=True)
-    codebook.to_csv(args.out / "codebook.csv", index=False)
-    codings.to_csv(args.out / "codings.csv", index=False)
+    codebook.to_csv(targets[0], index=False)
+    codings.to_csv(targets[1], index=False)
     for line in problems:
         print(line)
-    print(f"{args.out}: {len(codebook)} codes, {len(codings)} codings from {args.project.name}.")
+    where = (f"positions in the story texts of {args.stories}" if args.stories
+             else "positions in the project's own texts (give --stories to map them to the kit's)")
+    print(f"{args.out}: {len(codebook)} codes, {len(codings)} codings from {args.project.name}; {where}.")
     return 1 if problems else 0
 
 
