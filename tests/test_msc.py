@@ -68,7 +68,17 @@ def test_feedback_sheet_withholds_a_story_that_may_not_be_shared():
     page = msc.feedback_html(rounds(), STORIES[STORIES["story_id"] != "S-2"], round_no=1, lang="en")
     assert "Quote two" not in page and "Twee" not in page
     assert "did not agree to share it" in page
-    assert "Omdat het eerlijk is." in page  # the panel's reasons are still fed back
+    assert "Omdat het eerlijk is." not in page  # nor the panel's reasons about it: they tell the story too
+    assert "Omdat het klopt." in page  # the reasons for a story that may be shared are fed back
+
+
+def test_for_reader_picks_the_translation_into_the_readers_language():
+    told = pd.DataFrame({"story_id": ["S-1", "S-1-nl", "S-1-en", "S-2"], "original_id": ["S-1", "S-1", "S-1", "S-2"],
+                         "language": ["ar", "nl", "en", "nl"], "title": ["أ", "Een", "One", "Twee"]})
+    assert list(msc.for_reader(told, "nl")["story_id"]) == ["S-1-nl", "S-2"]
+    assert list(msc.for_reader(told, "en")["story_id"]) == ["S-1-en", "S-2"]
+    assert list(msc.for_reader(told, "tr")["story_id"]) == ["S-1", "S-2"]  # no Turkish: the original
+    assert list(msc.for_reader(told, "nl")["is_translation"]) == [True, False]
 
 
 def test_arabic_sheet_is_right_to_left_and_unknown_round_fails():

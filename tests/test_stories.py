@@ -37,7 +37,8 @@ def test_demo_stories_are_labelled_varied_and_clean():
     assert df["demo"].all()
     assert all("demo" in text.lower() for text in df["text"])  # visible in the text, not only in front matter
     assert {"nl", "en"} < set(df["language"]) and set(df["language"]) - {"nl", "en"}
-    assert set(df["activity"]) >= set(stories.ACTIVITIES) - {"lectures", "excursions"}
+    assert set(df["activity"]) == set(stories.ACTIVITIES)  # every activity of the Werkplaats has a story
+    assert len(list((DEMO / "photos").glob("*.svg"))) >= 3
     assert (df["story_id"] != df["original_id"]).any()  # at least one translation
     assert df["teller"].str.match(stories.PSEUDONYM).all()
 
@@ -169,7 +170,12 @@ def test_coding_spans_point_at_the_same_words_after_redaction():
         assert after[row.story_id][row.start_r:row.end_r] == redaction.redact(words, terms)
 
 
-CANARIES = ["Karel", "Kanarie", "كارل", "كناري", "Vinkenslag", "Sijsjesmit", "Kanariepiet", "Kanarievogelstraat"]
+#: Canary names and places in the demo stories and rounds: each must be gone from every output. They
+#: cover every redaction rule: full names, a first name alone ("Karel hielp me"), Arabic names with a
+#: prefix written onto them (لكارل، وكارل), a school, streets with a number in every form: listed,
+#: lower case, "nr.", a multi-word name ("Putter van Vinkstraat 8"), "'s-…dijkwal", "…drift".
+CANARIES = ["Karel", "Kanarie", "كارل", "كناري", "Vinkenslag", "Sijsjesmit", "Kanariepiet", "Kanarievogelstraat",
+            "Putter", "Vinkstraat", "Kneutersdijkwal", "Sijsjesdrift", "nr. 30"]
 
 
 def assert_no_canary(text: str, where: str):
@@ -203,13 +209,61 @@ def test_canary_names_appear_in_no_output(tmp_path):
     assert_no_canary(msc.feedback_html(rounds, shared, round_no=2), "feedback_html")
 
 
-def test_feedback_leaves_out_a_story_whose_exhibition_consent_was_withdrawn(tmp_path):
+def test_feedback_leaves_out_a_story_whose_exhibition_consent_was_withdrawn_and_its_reasons(tmp_path):
     sheet = tmp_path / "r1.html"
     assert cli.main(["stories", "feedback", str(DEMO), "--round", "1", "--out", str(sheet)]) == 0
     page = sheet.read_text(encoding="utf-8")
-    assert "Niet meer in mijn jas" not in page  # S-004 withdrew exhibition consent
+    assert "Niet meer in mijn jas" not in page  # S-004 withdrew exhibition consent …
+    assert "Een klein bezoek thuis" not in page  # … so the panel's reasons about it are not shown either
     assert "geen toestemming" in page
     assert "The children named the tree" in page
+    rounds, _ = stories.selections(DEMO, purpose="exhibition_anonymous")
+    s004 = rounds[rounds["story_id"] == "S-004"]
+    assert len(s004) == 1 and s004["reasons"].isna().all()  # the choice stays, its reasons go
+    rounds, _ = stories.selections(DEMO, purpose="research")
+    assert rounds.loc[rounds["story_id"] == "S-004", "reasons"].str.startswith("Een klein bezoek").all()
+
+
+def test_feedback_shows_the_story_in_the_readers_language_when_there_is_a_translation(tmp_path):
+    pages = {}
+    for lang in ("nl", "en", "ar"):
+        sheet = tmp_path / f"r2{lang}.html"
+        assert cli.main(["stories", "feedback", str(DEMO), "--round", "2", "--out", str(sheet), "--lang", lang]) == 0
+        pages[lang] = sheet.read_text(encoding="utf-8")
+    assert "Ik ruil zoals iedereen" in pages["nl"] and "أتبادل مثل الجميع" not in pages["nl"]  # S-013-nl
+    assert "أتبادل مثل الجميع" in pages["en"]  # no English translation: the Arabic original
+    assert "أتبادل مثل الجميع" in pages["ar"]
+
+
+def test_wall_entries_for_the_kiosk():
+    assert list(stories.wall_entries(DEMO, lang="nl").columns) == list(stories.WALL_COLUMNS)
+    wall = stories.wall_entries(DEMO, lang="nl").set_index("original_id")
+    assert wall.index.is_unique  # one row per original
+    assert "S-004" not in wall.index and "S-012" in wall.index  # exhibition withdrawn; research withdrawn only
+    assert wall.loc["S-013", "story_id"] == "S-013-nl" and wall.loc["S-013", "language"] == "nl"
+    assert bool(wall.loc["S-013", "is_translation"]) and not bool(wall.loc["S-001", "is_translation"])
+    assert wall.loc["S-013", "title"] == "Ik ruil zoals iedereen"
+    english = stories.wall_entries(DEMO, lang="en").set_index("original_id")
+    assert english.loc["S-013", "story_id"] == "S-013" and english.loc["S-013", "language"] == "ar"
+    # photos: only with everyone's consent and an existing file
+    assert wall.loc["S-002", "photo_file"] == str((DEMO / "photos" / "F-002.svg").resolve())
+    assert wall.loc["S-018", "photo_file"].endswith("F-018.svg")  # the teller and B-118 agreed
+    assert wall.loc["S-005", "photo_file"] is None  # B-101, in the photo, said no
+    assert wall.loc["S-001", "photo_file"] is None  # no photo
+    # first names only with exhibition_first_name consent
+    assert wall.loc["S-003", "first_name"] == "Mina" and wall.loc["S-017", "first_name"] == "Ria"
+    assert wall.loc["S-001", "first_name"] is None  # the file has one, the teller did not agree to show it
+    assert wall.loc["S-017", "title"] == "[naam] legde het uit"  # redacted like shareable
+    assert stories.wall_entries(DEMO, lang="nl", purpose="online")["first_name"].isna().all()
+    assert stories.wall_entries(DEMO, lang="nl", ledger=consent.empty_ledger()).empty
+
+
+def test_wall_entries_leave_out_a_photo_whose_file_is_missing(tmp_path):
+    folder = tmp_path / "s"
+    shutil.copytree(DEMO, folder)
+    (folder / "photos" / "F-002.svg").unlink()
+    wall = stories.wall_entries(folder, lang="nl").set_index("story_id")
+    assert wall.loc["S-002", "photo_file"] is None and wall.loc["S-008", "photo_file"].endswith("F-008.svg")
 
 
 def test_shareable_respects_the_ledger_given(tmp_path):

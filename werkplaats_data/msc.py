@@ -82,6 +82,18 @@ def selections(rounds: pd.DataFrame, stories: pd.DataFrame, *, lang: str = "nl")
     return out.assign(domain_label=out["domain"].map(lambda d: i18n.t(f"stories.domain.{d}", lang)))
 
 
+def for_reader(stories: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """One row per original story: its translation into ``lang`` when there is one among
+    ``stories``, else the original. Adds ``is_translation``. Without ``original_id`` every row
+    counts as an original."""
+    told = stories.assign(original_id=stories["original_id"] if "original_id" in stories else stories["story_id"])
+    told = told.assign(is_translation=told["story_id"] != told["original_id"])
+    preferred = told.assign(_rank=[0 if (language == lang and translated) else 1 if not translated else 2
+                                   for language, translated in zip(told["language"], told["is_translation"])])
+    best = preferred.sort_values(["original_id", "_rank"], kind="stable").drop_duplicates("original_id")
+    return best.drop(columns="_rank").sort_values("original_id", ignore_index=True)
+
+
 def chosen_per_activity(rounds: pd.DataFrame, stories: pd.DataFrame) -> pd.DataFrame:
     """How often panels chose a story from each activity: activity, chosen."""
     info = stories[["story_id", "activity"]]
@@ -103,13 +115,15 @@ def feedback_html(rounds: pd.DataFrame, stories: pd.DataFrame, *, round_no: int,
     """The feedback sheet of one round as a self-contained HTML page (inline style, no links, no scripts).
 
     ``stories`` must already be the ones that may be shared, redacted (``stories.shareable``);
-    a chosen story that is not among them is named by domain only, without title or quote.
-    ``rounds`` reasons must already be redacted (``stories.selections`` does both).
+    a chosen story that is not among them is named by domain only, without title, quote or the
+    panel's reasons (they tell the story too). A story is shown in the reader's language when a
+    translation into it is among ``stories`` (``for_reader``). ``rounds`` reasons must already be
+    redacted (``stories.selections`` does both).
     """
     chosen = rounds[rounds["round"] == round_no].sort_values("domain", key=lambda s: s.map(DOMAINS.index))
     if chosen.empty:
         raise ValueError(f"round {round_no} has no choices")
-    by_id = {row["story_id"]: row for row in stories.to_dict("records")}
+    by_id = {row["original_id"]: row for row in for_reader(stories, lang).to_dict("records")}
     esc = html.escape
     panel, date = chosen["panel"].iloc[0], i18n.format_date(chosen["date"].iloc[0], lang)
     parts = [f'<!DOCTYPE html>\n<html lang="{lang}" dir="{i18n.direction(lang)}">\n<head>\n<meta charset="utf-8">',
@@ -124,11 +138,12 @@ def feedback_html(rounds: pd.DataFrame, stories: pd.DataFrame, *, round_no: int,
         story = by_id.get(row.story_id)
         if story is None:
             parts.append(f'<p class="note">{esc(i18n.t("stories.feedback.not_shared", lang))}</p>')
-        else:
-            story_lang = story["language"]
-            direction = "rtl" if story_lang in RTL else "ltr"
-            parts += [f'<h3 lang="{story_lang}" dir="{direction}">{esc(story["title"])}</h3>',
-                      f'<blockquote lang="{story_lang}" dir="{direction}">{esc(story["quote"])}</blockquote>']
-        parts += [f"<p><strong>{esc(i18n.t('stories.feedback.reasons', lang))}</strong> {esc(row.reasons)}</p>"]
+            continue
+        story_lang = story["language"]
+        direction = "rtl" if story_lang in RTL else "ltr"
+        parts += [f'<h3 lang="{story_lang}" dir="{direction}">{esc(story["title"])}</h3>',
+                  f'<blockquote lang="{story_lang}" dir="{direction}">{esc(story["quote"])}</blockquote>']
+        if isinstance(row.reasons, str) and row.reasons:
+            parts.append(f"<p><strong>{esc(i18n.t('stories.feedback.reasons', lang))}</strong> {esc(row.reasons)}</p>")
     parts += [f'<p class="note">{esc(i18n.t("stories.feedback.footer", lang))}</p>', "</body>\n</html>\n"]
     return "\n".join(parts)

@@ -339,12 +339,58 @@ def shareable(folder: str | Path, purpose: str, *, ledger=None) -> pd.DataFrame:
 
     Consent: ``consent.for_purpose`` with the ledger given (a DataFrame or a path; by default the
     folder's ``consents.csv``; no ledger means no story). Redaction: the folder's
-    ``redaction.csv`` plus the street + house number rule, on title, quote and text.
+    ``redaction.csv`` plus the street + house number rule, on title, quote and text. The teller's
+    ``first_name`` stays only for the purpose ``exhibition_first_name``.
     """
     folder = Path(folder)
     stories, _ = load_stories(folder)
     allowed = consent.for_purpose(stories, _ledger(folder, ledger), purpose)
+    if purpose != "exhibition_first_name":
+        allowed = allowed.assign(first_name=None)
     return redaction.redact_frame(allowed, _redaction_list(folder)).reset_index(drop=True)
+
+
+#: Where a story's photo is kept: ``photos/<photo id>.<one of these>`` in the stories folder.
+PHOTO_SUFFIXES = (".svg", ".jpg", ".jpeg", ".png", ".webp")
+WALL_COLUMNS = ("story_id", "original_id", "language", "title", "quote", "themes", "activity", "date", "photo_file",
+                "first_name", "is_translation")
+
+
+def photo_file(folder: str | Path, photo: str | None) -> str | None:
+    """The absolute path of a photo's file in ``<folder>/photos/``, or None (no photo id, no file)."""
+    if not isinstance(photo, str) or not photo:
+        return None
+    found = [Path(folder) / "photos" / f"{photo}{suffix}" for suffix in PHOTO_SUFFIXES]
+    return next((str(path.resolve()) for path in found if path.is_file()), None)
+
+
+def wall_entries(folder: str | Path, *, lang: str, purpose: str = "exhibition_anonymous", ledger=None) -> pd.DataFrame:
+    """The exhibition's story wall: one row per original story that may be shown for ``purpose``.
+
+    Columns ``WALL_COLUMNS``. The row shows the translation into ``lang`` when there is one (title,
+    quote, language; ``is_translation`` True), else the original; redacted like ``shareable``.
+    ``photo_file``: the photo's file only when everyone in it agreed for ``purpose`` and the file
+    is there. ``first_name``: the teller's first name only when the teller also granted
+    ``exhibition_first_name`` for the story; otherwise None.
+    """
+    folder = Path(folder)
+    ledger = _ledger(folder, ledger)
+    shared = shareable(folder, purpose, ledger=ledger)
+    if shared.empty:
+        return pd.DataFrame({c: pd.Series(dtype="datetime64[ns]" if c == "date" else bool if c == "is_translation"
+                                          else object) for c in WALL_COLUMNS})
+    originals = shared[shared["story_id"] == shared["original_id"]].set_index("story_id")
+    named = shareable(folder, "exhibition_first_name", ledger=ledger) if purpose.startswith("exhibition") else shared
+    first_names = dict(zip(named["story_id"], named["first_name"])) if purpose.startswith("exhibition") else {}
+    wall = msc.for_reader(shared, lang)
+    wall = wall.assign(  # object columns: "no photo" and "no first name" are None, not NaN
+        photo_file=pd.Series([photo_file(folder, originals["photo"].get(o)) for o in wall["original_id"]],
+                             index=wall.index, dtype=object),
+        first_name=pd.Series([first_names.get(o) if isinstance(first_names.get(o), str) else None
+                              for o in wall["original_id"]], index=wall.index, dtype=object),
+        themes=[originals["themes"].get(o, t) for o, t in zip(wall["original_id"], wall["themes"])],
+    )
+    return wall[list(WALL_COLUMNS)].reset_index(drop=True)
 
 
 def release_tables(stories_dir: str | Path, ledger=None) -> dict[str, pd.DataFrame]:
@@ -411,11 +457,17 @@ def summary(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
 
 
 def selections(stories_dir: str | Path, *, purpose: str, ledger=None) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """MSC selection rounds and the stories they may show for ``purpose``, both redacted."""
+    """MSC selection rounds and the stories they may show for ``purpose``, both redacted.
+
+    A choice of a story that may not be used for ``purpose`` keeps its round, panel and domain,
+    but its reasons are emptied: the panel's reasons tell the story too.
+    """
     folder = Path(stories_dir)
     rounds = msc.read_rounds(folder / ROUNDS_FILE)[0] if (folder / ROUNDS_FILE).exists() else msc.empty_rounds()
+    shared = shareable(folder, purpose, ledger=ledger)
     rounds = redaction.redact_frame(rounds, _redaction_list(folder), columns=("reasons",))
-    return rounds, shareable(folder, purpose, ledger=ledger)
+    allowed = rounds["story_id"].isin(shared["original_id"])
+    return rounds.assign(reasons=rounds["reasons"].where(allowed, None)), shared
 
 
 _LOOSE_ID = re.compile(r"^(id|photo)\s*:\s*[\"']?([A-Za-z0-9][A-Za-z0-9_-]*)", re.MULTILINE)
