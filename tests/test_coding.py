@@ -122,3 +122,26 @@ def test_most_common_theme_names_the_label():
     counts = pd.DataFrame({"activity": ["x", "y", "y"], "code": ["a", "a", "b"], "stories": [1, 2, 2]})
     assert coding.most_common_theme(counts, CODEBOOK, lang="en") == "A"
     assert coding.most_common_theme(counts.iloc[0:0], CODEBOOK) is None
+
+
+def test_public_theme_counts_follow_the_small_cell_rule():
+    # 24 original stories: 12 in group g1 (11 with theme a), 12 in g2 (3 with theme a)
+    ids = [f"s{i}" for i in range(24)]
+    stories = pd.DataFrame({"story_id": ids, "original_id": ids, "activity": ["g1"] * 12 + ["g2"] * 12})
+    rows = codings([(f"s{i}", "X", "a", 0, 1) for i in list(range(11)) + [12, 13, 14]])
+    research = coding.theme_counts(stories, rows, by="activity")
+    assert list(research["stories"]) == [11, 3]  # the research view counts everything
+    public = coding.theme_counts(stories, rows, by="activity", public=True)
+    assert list(public["activity"]) == ["g1"] and public["stories"].iloc[0] == 10  # 11 → 10; 3 suppressed
+    assert public["share"].iloc[0] == pytest.approx(11 / 12)  # a share on a base of 12
+    overall = coding.theme_counts(stories, rows, by=None, public=True)
+    assert list(overall["all"]) == ["all"] and overall["stories"].iloc[0] == 15 and overall["group_stories"].iloc[0] == 25
+
+
+def test_anonymous_coders_hide_pseudonyms_but_keep_agreement():
+    anon = coding.anonymous_coders(two_coders(), lang="nl")
+    assert set(anon["coder"]) == {"codeur A", "codeur B"}
+    assert set(coding.anonymous_coders(two_coders(), lang="en")["coder"]) == {"coder A", "coder B"}
+    table = coding.kappa_by_pair(anon, CODEBOOK).set_index("code")
+    assert table.loc[coding.ALL_CODES, "kappa"] == pytest.approx(1 / 3)
+    assert (table["coder_1"] == "codeur A").all()

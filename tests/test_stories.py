@@ -1,7 +1,10 @@
 """Story files: schema errors by file and field, the demo stories, release tables without names."""
 
+import datetime as dt
+import json
 import shutil
 import zipfile
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -393,3 +396,87 @@ def test_summary_counts_stories_originals_coders_and_codings():
     }
     row = stories.summary(tables).iloc[0]
     assert (row["stories"], row["originals"], row["coders"], row["codings"]) == (3, 2, 2, 3)
+
+
+# --- every public output, end to end: canaries never, a withdrawn story gone from the next build ------------
+
+def _texts(widget) -> str:
+    """Every text a kiosk visitor could read in a widget tree, and the data of its charts."""
+    out = [value for value in (getattr(widget, "value", None), getattr(widget, "description", None)) if isinstance(value, str)]
+    out += list(getattr(widget, "_options_labels", ()) or ())
+    if getattr(widget, "spec", None) is not None:
+        out.append(json.dumps(widget.spec, ensure_ascii=False, default=str))
+    return "\n".join(out + [_texts(child) for child in getattr(widget, "children", ())])
+
+
+def _public_outputs(folder, tmp_path, tag) -> dict[str, str]:
+    """The text of every output that leaves the kit for this stories folder, as its builders make it now."""
+    from werkplaats_data import expo_screens, load_release, report
+
+    release = load_release(None)  # the demo release; WERKPLAATS_STORIES points the kiosk and notebook at ``folder``
+    out = {name: df.to_csv() for name, df in stories.release_tables(folder).items()}
+    out["wall_entries"] = stories.wall_entries(folder, lang="nl").to_csv() + stories.wall_entries(folder, lang="en").to_csv()
+    out["kiosk"] = _texts(expo_screens.app(release, start="verhalen").widget)
+    qdpx = tmp_path / f"{tag}.qdpx"
+    assert cli.main(["stories", "export", str(folder), "--out", str(qdpx), "--codebook", str(tmp_path / f"{tag}.qdc")]) == 0
+    with zipfile.ZipFile(qdpx) as archive:
+        out["refi"] = "\n".join(archive.read(member).decode("utf-8") for member in archive.namelist())
+    out["refi_codebook"] = (tmp_path / f"{tag}.qdc").read_text(encoding="utf-8")
+    for round_no in (1, 2):
+        for lang in ("nl", "en", "ar"):
+            sheet = tmp_path / f"{tag}-{round_no}{lang}.html"
+            assert cli.main(["stories", "feedback", str(folder), "--round", str(round_no), "--out", str(sheet),
+                             "--lang", lang]) == 0
+            out[sheet.name] = sheet.read_text(encoding="utf-8")
+    notebook = Path(__file__).resolve().parents[1] / "notebooks" / "08_verhalen.ipynb"
+    with report._environment(WERKPLAATS_PUBLIC="1"):  # what `werkplaats report` does for the public report
+        executed = report.execute_notebook(notebook, release_path=release.path)
+    out["notebook_08_public"] = report.notebook_html(executed, title="08", lang="nl", demo=True)
+    return out
+
+
+@pytest.mark.slow
+def test_canaries_in_no_output_and_a_withdrawal_leaves_every_public_output(tmp_path, monkeypatch):
+    folder = tmp_path / "stories"
+    shutil.copytree(DEMO, folder)
+    monkeypatch.setenv("WERKPLAATS_STORIES", str(folder))
+    before = _public_outputs(folder, tmp_path, "before")
+    for where, text in before.items():
+        assert_no_canary(text, where)
+    html = before["notebook_08_public"]
+    assert "V-11" not in html and "codeur A" in html  # no coder pseudonyms in public
+    assert "T-0" not in html  # no teller pseudonyms either
+    assert "Niet meer in mijn jas" not in html  # S-004: research yes, exhibition withdrawn: no title in public
+    title = "The children named the tree"  # S-011: consent for everything, chosen by the panel in round 1
+    for where in ("stories", "wall_entries", "kiosk", "before-1nl.html", "notebook_08_public"):
+        assert title in before[where], where
+    words = "one sad tree in a square of sand"  # S-011's own text
+    assert words in before["refi"] and words in before["stories"]
+    for purpose in ("research", "exhibition_anonymous", "online"):
+        consent.append_decision(folder / "consents.csv", person_id="T-011", subject="S-011", purpose=purpose,
+                                granted=False, date=dt.date(2025, 6, 1), method="paper")
+    after = _public_outputs(folder, tmp_path, "after")
+    for where, text in after.items():
+        assert title not in text and words not in text, f"withdrawn S-011 still in {where}"
+        assert_no_canary(text, where)
+    assert "Kinderen en buren samen" in before["before-1nl.html"]  # the panel's reasons for S-011 …
+    assert "Kinderen en buren samen" not in after["after-1nl.html"]  # … go with it
+    assert "S-011" not in after["stories"] and "S-011" not in after["story_codings"] and "S-011" not in after["wall_entries"]
+
+
+def test_public_tables_show_words_only_with_exhibition_consent():
+    tables = stories.release_tables(DEMO)
+    shown = stories.public_story_ids(FakeRelease({}, demo=True))
+    assert "S-001" in shown and "S-004" not in shown  # S-004 withdrew exhibition consent
+    assert stories.public_story_ids(FakeRelease({}, demo=False)) == set()  # no ledger: nothing public
+    public = stories.public_tables(tables, shown, lang="nl")
+    told = public["stories"].set_index("story_id")
+    assert told.loc["S-004", "title"] == "(niet getoond: geen toestemming)" and pd.isna(told.loc["S-004", "quote"])
+    assert told.loc["S-001", "title"] == "De koffiezet doet het weer"
+    assert told["text"].isna().all() and told["teller"].isna().all()
+    assert public["story_selections"].set_index("story_id")["reasons"].isna()["S-004"]
+    assert set(public["story_codings"]["coder"]) == {"codeur A", "codeur B", "codeur C"}
+    assert len(public["stories"]) == len(tables["stories"])  # counts still count every research story
+    assert stories.overview(public["stories"], public=True).loc["totaal", "totaal"] == 15  # 16 originals with research consent, rounded to 5
+    assert stories.overview(public["stories"], public=True).loc["ruilpunt", "ar"] is pd.NA  # 1: suppressed
+    assert stories.summary(public, public=True).iloc[0]["coders"] is pd.NA  # 3 coders: too few to publish

@@ -20,7 +20,7 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from werkplaats_data import charts, stats
+from werkplaats_data import charts, privacy, stats
 from werkplaats_data.i18n import t
 from werkplaats_data.problems import line, problem
 from werkplaats_data.redaction import map_span, redact_with_edits
@@ -121,6 +121,14 @@ def redact_spans(codings: pd.DataFrame, stories: pd.DataFrame, terms: pd.DataFra
     return out
 
 
+def anonymous_coders(codings: pd.DataFrame, *, lang: str = "nl") -> pd.DataFrame:
+    """Codings with each coder's pseudonym replaced by "codeur A", "codeur B" … (in order of pseudonym),
+    for public pages: agreement can be shown without naming who coded."""
+    letters = {coder: t("stories.coder", lang, letter=chr(ord("A") + i % 26) + ("" if i < 26 else str(i // 26)))
+               for i, coder in enumerate(sorted(codings["coder"].dropna().unique()))}
+    return codings.assign(coder=codings["coder"].map(letters))
+
+
 def with_labels(codings: pd.DataFrame, codebook: pd.DataFrame) -> pd.DataFrame:
     """Codings with each code's parent and NL/EN label from the codebook."""
     labels = codebook[["code", "parent", "label_nl", "label_en"]]
@@ -198,31 +206,42 @@ def story_themes(codings: pd.DataFrame, stories: pd.DataFrame, *, min_coders: in
     return coders.loc[coders["coders"] >= min_coders, ["original_id", "code"]].reset_index(drop=True)
 
 
-def theme_counts(stories: pd.DataFrame, codings: pd.DataFrame, *, by: str = "activity", min_coders: int = 1,
-                 codebook: pd.DataFrame | None = None) -> pd.DataFrame:
+def theme_counts(stories: pd.DataFrame, codings: pd.DataFrame, *, by: str | None = "activity", min_coders: int = 1,
+                 codebook: pd.DataFrame | None = None, public: bool = False) -> pd.DataFrame:
     """How many original stories of each group carry each theme: by, code, stories, group_stories, share.
 
-    ``by`` is a story column (activity, language, domain). Translations count with their original
-    (in the original's group). ``share`` = stories / group_stories. See ``story_themes`` for
-    ``min_coders`` and ``codebook``.
+    ``by`` is a story column (activity, language, domain), or None for all stories as one group
+    (``by`` column "all"). Translations count with their original (in the original's group).
+    ``share`` = stories / group_stories. See ``story_themes`` for ``min_coders`` and ``codebook``.
+    ``public``: the small-cell rule — counts below 10 left out, the rest rounded to 5, a share
+    only on a group of 10 or more.
     """
     originals = stories[stories["story_id"] == stories["original_id"]]
+    if by is None:
+        by, originals = "all", originals.assign(all="all")
     themes = story_themes(codings, stories, min_coders=min_coders, codebook=codebook)
     groups = originals[["story_id", by]].rename(columns={"story_id": "original_id"})
     counted = themes.merge(groups, on="original_id").groupby([by, "code"]).size().reset_index(name="stories")
     sizes = groups.groupby(by).size().rename("group_stories").reset_index()
     out = counted.merge(sizes, on=by)
-    return out.assign(share=out["stories"] / out["group_stories"]).sort_values([by, "code"], ignore_index=True)
+    out = out.assign(share=out["stories"] / out["group_stories"]).sort_values([by, "code"], ignore_index=True)
+    if not public:
+        return out
+    shares = [privacy.safe_share(part, base) for part, base in zip(out["stories"], out["group_stories"])]
+    out = privacy.small_cell(out.assign(share=pd.Series(shares, index=out.index, dtype="float64")), ["stories", "group_stories"])
+    return out.dropna(subset=["stories"]).reset_index(drop=True)
 
 
 def theme_survey_comparison(stories: pd.DataFrame, codings: pd.DataFrame, codebook: pd.DataFrame,
-                            responses: pd.DataFrame, items: pd.DataFrame, *, min_coders: int = 1) -> pd.DataFrame:
+                            responses: pd.DataFrame, items: pd.DataFrame, *, min_coders: int = 1,
+                            public: bool = False) -> pd.DataFrame:
     """Each theme linked to survey items: code, story_share, survey_score, respondents.
 
     story_share: share of original stories with the theme. survey_score: mean answer to the
     linked items (codebook ``survey_items``), rescaled to 0–1 with each item's own min and max
     (``items`` needs item, min, max), so 1 = everyone fully agrees. The two are different
-    questions to different people: read them side by side, not as one measure.
+    questions to different people: read them side by side, not as one measure. ``public``: a share
+    only on 10 or more stories, a score only from 10 or more respondents, respondents rounded to 5.
     """
     originals = stories[stories["story_id"] == stories["original_id"]]
     themes = story_themes(codings, stories, min_coders=min_coders)
@@ -240,7 +259,14 @@ def theme_survey_comparison(stories: pd.DataFrame, codings: pd.DataFrame, codebo
                      "story_share": (themes["code"] == row.code).sum() / len(originals) if len(originals) else np.nan,
                      "survey_score": answers["scaled"].mean() if len(answers) else np.nan,
                      "respondents": int(answers["person_id"].nunique())})
-    return pd.DataFrame(rows, columns=["code", "label_nl", "label_en", "story_share", "survey_score", "respondents"])
+    out = pd.DataFrame(rows, columns=["code", "label_nl", "label_en", "story_share", "survey_score", "respondents"])
+    if public:
+        base = len(originals)
+        out = out.assign(story_share=[privacy.safe_share(v * base, base) if pd.notna(v) else None for v in out["story_share"]],
+                         survey_score=[v if privacy.safe_count(n) is not None else None
+                                       for v, n in zip(out["survey_score"], out["respondents"])])
+        out = privacy.small_cell(out, "respondents")
+    return out
 
 
 def most_common_theme(counts: pd.DataFrame, codebook: pd.DataFrame, *, lang: str = "nl") -> str | None:

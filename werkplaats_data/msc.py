@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from werkplaats_data import i18n
+from werkplaats_data import i18n, privacy
 from werkplaats_data.problems import line, listed, problem
 
 #: Domains of change for the Werkplaats (the "what changed?" questions the panels ask).
@@ -94,11 +94,12 @@ def for_reader(stories: pd.DataFrame, lang: str) -> pd.DataFrame:
     return best.drop(columns="_rank").sort_values("original_id", ignore_index=True)
 
 
-def chosen_per_activity(rounds: pd.DataFrame, stories: pd.DataFrame) -> pd.DataFrame:
-    """How often panels chose a story from each activity: activity, chosen."""
+def chosen_per_activity(rounds: pd.DataFrame, stories: pd.DataFrame, *, public: bool = False) -> pd.DataFrame:
+    """How often panels chose a story from each activity: activity, chosen (``public``: small-cell rule)."""
     info = stories[["story_id", "activity"]]
     out = rounds.merge(info, on="story_id", how="inner").groupby("activity").size().reset_index(name="chosen")
-    return out.sort_values(["chosen", "activity"], ascending=[False, True], ignore_index=True)
+    out = out.sort_values(["chosen", "activity"], ascending=[False, True], ignore_index=True)
+    return privacy.small_cell(out, "chosen") if public else out
 
 
 _STYLE = """

@@ -30,14 +30,16 @@ redacted; ``release_tables(folder)`` gives the release's ``stories``, ``story_co
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 from pathlib import Path
 
 import pandas as pd
 import yaml
 
-from werkplaats_data import coding, consent, msc, redaction
+from werkplaats_data import coding, consent, msc, privacy, redaction
 from werkplaats_data.errors import UserError
+from werkplaats_data.i18n import t
 from werkplaats_data.problems import listed, problem
 
 #: The shipped fictional demo stories (labelled demo in front matter and in their text).
@@ -388,7 +390,7 @@ def wall_entries(folder: str | Path, *, lang: str, purpose: str = "exhibition_an
                              index=wall.index, dtype=object),
         first_name=pd.Series([first_names.get(o) if isinstance(first_names.get(o), str) else None
                               for o in wall["original_id"]], index=wall.index, dtype=object),
-        themes=[originals["themes"].get(o, t) for o, t in zip(wall["original_id"], wall["themes"])],
+        themes=[originals["themes"].get(o, own) for o, own in zip(wall["original_id"], wall["themes"])],
     )
     return wall[list(WALL_COLUMNS)].reset_index(drop=True)
 
@@ -421,14 +423,64 @@ def release_tables(stories_dir: str | Path, ledger=None) -> dict[str, pd.DataFra
     }
 
 
-def tables_for(release) -> dict[str, pd.DataFrame]:
-    """The story tables of a release; for the demo release without them, those of the demo stories.
+#: Environment variable naming the stories folder (with its consent ledger) for the kiosk and the report.
+STORIES_ENV = "WERKPLAATS_STORIES"
+#: The purpose whose consent lets a story's own words (title, quote, panel reasons) into public output.
+PUBLIC_PURPOSE = "exhibition_anonymous"
 
-    Empty dict when a (real) release has no stories: say so and go on.
+
+def stories_folder(release=None, folder: str | Path | None = None) -> Path | None:
+    """The stories folder: ``folder`` when given, else ``WERKPLAATS_STORIES``, else the demo stories
+    for a demo release, else None (a real release alone has no consent ledger)."""
+    if folder is not None:
+        return Path(folder)
+    if os.environ.get(STORIES_ENV):
+        return Path(os.environ[STORIES_ENV])
+    return DEMO_STORIES_DIR if release is not None and getattr(release, "is_demo", False) else None
+
+
+def tables_for(release, *, folder: str | Path | None = None) -> dict[str, pd.DataFrame]:
+    """The story tables: built from ``folder`` (or ``WERKPLAATS_STORIES``) when given, so the next
+    build follows the ledger; else the release's own; for the demo release without them, those of
+    the demo stories. Empty dict when a (real) release has no stories: say so and go on.
     """
+    if folder is not None or os.environ.get(STORIES_ENV):
+        return release_tables(stories_folder(release, folder))
     if release.has("stories"):
         return {name: release.tables.get(name, pd.DataFrame()) for name in TABLE_NAMES}
     return release_tables(DEMO_STORIES_DIR) if release.is_demo else {}
+
+
+def public_story_ids(release=None, *, folder: str | Path | None = None) -> set[str]:
+    """Original story ids whose tellers allowed their words in public (``PUBLIC_PURPOSE``).
+
+    Needs the stories folder with its ledger (``stories_folder``); without it nothing is public.
+    """
+    where = stories_folder(release, folder)
+    if where is None or not Path(where).is_dir():
+        return set()
+    return set(shareable(where, PUBLIC_PURPOSE)["original_id"])
+
+
+def public_tables(tables: dict[str, pd.DataFrame], shown: set[str], *, lang: str = "nl") -> dict[str, pd.DataFrame]:
+    """The story tables as a public page may use them (``privacy.public_mode``).
+
+    Stories: titles and quotes only of stories in ``shown`` (original ids with public consent),
+    others keep their place in counts with title and quote emptied; text is never public.
+    Codings: coders as "codeur A", "codeur B" … instead of pseudonyms. Selections: reasons only
+    for stories in ``shown``. Counts on these tables still need the small-cell rule.
+    """
+    if not tables:
+        return tables
+    told = tables["stories"]
+    public = told["original_id"].isin(shown)
+    told = told.assign(title=told["title"].where(public, t("notebooks.stories.not_shown", lang)),
+                       quote=told["quote"].where(public, None), text=None, teller=None, collector=None)
+    chosen = tables["story_selections"]
+    origin = dict(zip(tables["stories"]["story_id"], tables["stories"]["original_id"]))
+    chosen = chosen.assign(reasons=chosen["reasons"].where(chosen["story_id"].map(origin).isin(shown), None))
+    return {**tables, "stories": told, "story_selections": chosen,
+            "story_codings": coding.anonymous_coders(tables["story_codings"], lang=lang)}
 
 
 def in_period(tables: dict[str, pd.DataFrame], period: tuple | None) -> dict[str, pd.DataFrame]:
@@ -442,18 +494,23 @@ def in_period(tables: dict[str, pd.DataFrame], period: tuple | None) -> dict[str
             "story_selections": tables["story_selections"][tables["story_selections"]["story_id"].isin(kept["story_id"])]}
 
 
-def overview(stories: pd.DataFrame) -> pd.DataFrame:
-    """Original stories per activity (rows) and language (columns); translations not counted."""
+def overview(stories: pd.DataFrame, *, public: bool = False) -> pd.DataFrame:
+    """Original stories per activity (rows) and language (columns); translations not counted.
+
+    ``public``: the small-cell rule (``privacy.small_cell``: below 10 suppressed, the rest rounded to 5).
+    """
     originals = stories[stories["story_id"] == stories["original_id"]]
-    return pd.crosstab(originals["activity"], originals["language"], margins=True, margins_name="totaal")
+    table = pd.crosstab(originals["activity"], originals["language"], margins=True, margins_name="totaal")
+    return privacy.small_cell(table, list(table.columns)) if public else table
 
 
-def summary(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
+def summary(tables: dict[str, pd.DataFrame], *, public: bool = False) -> pd.DataFrame:
     """One row: stories (told stories, translations included), originals (translations not counted),
-    coders (distinct coders in story_codings) and codings (coded text spans)."""
+    coders (distinct coders in story_codings) and codings (coded text spans); ``public``: small-cell rule."""
     told, codings = tables["stories"], tables["story_codings"]
-    return pd.DataFrame([{"stories": len(told), "originals": int((told["story_id"] == told["original_id"]).sum()),
-                          "coders": codings["coder"].nunique(), "codings": len(codings)}])
+    row = pd.DataFrame([{"stories": len(told), "originals": int((told["story_id"] == told["original_id"]).sum()),
+                         "coders": codings["coder"].nunique(), "codings": len(codings)}])
+    return privacy.small_cell(row, list(row.columns)) if public else row
 
 
 def selections(stories_dir: str | Path, *, purpose: str, ledger=None) -> tuple[pd.DataFrame, pd.DataFrame]:
