@@ -480,3 +480,16 @@ def test_public_tables_show_words_only_with_exhibition_consent():
     assert stories.overview(public["stories"], public=True).loc["totaal", "totaal"] == 15  # 16 originals with research consent, rounded to 5
     assert stories.overview(public["stories"], public=True).loc["ruilpunt", "ar"] is pd.NA  # 1: suppressed
     assert stories.summary(public, public=True).iloc[0]["coders"] is pd.NA  # 3 coders: too few to publish
+
+
+def test_a_broken_csv_beside_the_stories_is_a_plain_problem(tmp_path, capsys):
+    folder = tmp_path / "s"
+    shutil.copytree(DEMO, folder)
+    with open(folder / "consents.csv", "a", encoding="utf-8") as fh:
+        fh.write("T-001,S-001,online,yes,2024-01-01,paper,extra,cells\n")
+    (folder / "msc_rounds.csv").write_bytes("round,date,panel,domain,story_id,reasons\n1,2024-01-01,p,\xff\n".encode("latin-1"))
+    assert cli.main(["stories", "check", str(folder)]) == 1  # a problem for the volunteer, not a crash (exit 3)
+    out = capsys.readouterr().out
+    assert "consents.csv, file: dit bestand is geen leesbare CSV" in out and "not a readable CSV" in out
+    assert "msc_rounds.csv, file: dit is geen UTF-8-tekst" in out
+    assert stories.release_tables(folder)["stories"].empty  # no readable ledger: nothing is released

@@ -22,7 +22,7 @@ import pandas as pd
 
 from werkplaats_data import charts, privacy, stats
 from werkplaats_data.i18n import t
-from werkplaats_data.problems import line, problem
+from werkplaats_data.problems import line, problem, read_csv
 from werkplaats_data.redaction import map_span, redact_with_edits
 
 CODEBOOK_COLUMNS = ("code", "parent", "label_nl", "label_en", "description_nl", "description_en", "survey_items")
@@ -42,7 +42,9 @@ def empty_codings() -> pd.DataFrame:
 
 
 def _read(path: Path, columns: tuple[str, ...], optional: tuple[str, ...] = ()) -> tuple[pd.DataFrame | None, list[str]]:
-    raw = pd.read_csv(path, dtype=str, keep_default_na=False)
+    raw, problems = read_csv(path)
+    if raw is None:
+        return None, problems
     missing = [c for c in columns if c not in raw.columns and c not in optional]
     if missing:
         return None, [problem(path.name, "columns", "ledger_columns", missing=", ".join(missing), header=",".join(columns))]

@@ -33,7 +33,7 @@ import pandas as pd
 
 from werkplaats_data import schemas
 from werkplaats_data.errors import UserError
-from werkplaats_data.problems import line, listed, problem
+from werkplaats_data.problems import line, listed, problem, read_csv
 
 COLUMNS = ("person_id", "subject", "purpose", "granted", "date", "method")
 _YES = {"yes", "ja", "true", "1", "y", "j"}
@@ -56,10 +56,12 @@ def read_ledger(path: str | Path, *, today: dt.date | None = None) -> tuple[pd.D
     path = Path(path)
     today = pd.Timestamp(today or dt.date.today())
     try:
-        raw = pd.read_csv(path, dtype=str, keep_default_na=False)
+        raw, problems = read_csv(path)
     except FileNotFoundError:
         raise UserError(f"Het toestemmingsregister {path} bestaat niet; maak het met de kopregel '{','.join(COLUMNS)}'. / "
                         f"The consent ledger {path} does not exist; create it with the header '{','.join(COLUMNS)}'.") from None
+    if raw is None:
+        return empty_ledger(), problems
     missing = [c for c in COLUMNS if c not in raw.columns]
     if missing:
         return empty_ledger(), [problem(path.name, "columns", "ledger_columns", missing=listed(missing),

@@ -14,7 +14,7 @@ from pathlib import Path
 import pandas as pd
 
 from werkplaats_data import i18n, privacy
-from werkplaats_data.problems import line, listed, problem
+from werkplaats_data.problems import line, listed, problem, read_csv
 
 #: Domains of change for the Werkplaats (the "what changed?" questions the panels ask).
 DOMAINS = ("money_and_household", "contact_and_belonging", "skills_and_confidence", "neighbourhood_and_nature")
@@ -31,7 +31,9 @@ def empty_rounds() -> pd.DataFrame:
 def read_rounds(path: str | Path) -> tuple[pd.DataFrame, list[str]]:
     """The choices in ``path`` and the problems of lines left out (each names line and field)."""
     path = Path(path)
-    raw = pd.read_csv(path, dtype=str, keep_default_na=False)
+    raw, problems = read_csv(path)
+    if raw is None:
+        return empty_rounds(), problems
     missing = [c for c in COLUMNS if c not in raw.columns]
     if missing:
         return empty_rounds(), [problem(path.name, "columns", "ledger_columns", missing=listed(missing), header=",".join(COLUMNS))]

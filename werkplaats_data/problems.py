@@ -7,6 +7,10 @@ translation table under ``stories.check.<key>``.
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import pandas as pd
+
 from werkplaats_data.i18n import t
 
 
@@ -23,3 +27,16 @@ def line(file: str, number: int) -> str:
 def listed(values) -> str:
     """Allowed values as one readable list."""
     return ", ".join(map(str, values))
+
+
+def read_csv(path: Path) -> tuple[pd.DataFrame | None, list[str]]:
+    """A CSV kept beside the stories, every cell as text; None and the problem when it cannot be read
+    (a line with too many cells, not UTF-8, empty)."""
+    try:
+        return pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8"), []
+    except FileNotFoundError:
+        raise
+    except UnicodeDecodeError:
+        return None, [problem(path.name, "file", "not_utf8")]
+    except (pd.errors.ParserError, pd.errors.EmptyDataError) as err:
+        return None, [problem(path.name, "file", "csv_unreadable", detail=str(err).strip().splitlines()[-1])]

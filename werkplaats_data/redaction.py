@@ -25,7 +25,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from werkplaats_data.problems import line, listed, problem
+from werkplaats_data.problems import line, listed, problem, read_csv
 
 #: What a term of each kind becomes; Dutch, because the kit's stories are read in Dutch first.
 REPLACEMENTS = {"person": "[naam]", "address": "[adres]", "school": "[school]", "place": "[plek]"}
@@ -74,7 +74,9 @@ def read_list(path: str | Path) -> tuple[pd.DataFrame, list[str]]:
     ``replacement`` takes the standard one for the kind (``REPLACEMENTS``).
     """
     path = Path(path)
-    raw = pd.read_csv(path, dtype=str, keep_default_na=False)
+    raw, problems = read_csv(path)
+    if raw is None:
+        return empty_list(), problems
     missing = {"term", "kind"} - set(raw.columns)
     if missing:
         return empty_list(), [problem(path.name, "columns", "ledger_columns", missing=listed(sorted(missing)),

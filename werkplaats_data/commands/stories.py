@@ -54,7 +54,8 @@ def _folder(path: Path | None) -> Path:
 
     folder = path or stories.DEMO_STORIES_DIR
     if not folder.is_dir():
-        raise UserError(f"{folder} is not a folder: give the folder that holds the story files (*.md).")
+        raise UserError(f"{folder} is geen map: geef de map met de verhaalbestanden (*.md). / "
+                        f"{folder} is not a folder: give the folder that holds the story files (*.md).")
     return folder
 
 
@@ -132,8 +133,9 @@ def run_feedback(args) -> int:
     folder = _folder(args.folder)
     rounds, shared = stories.selections(folder, purpose=args.purpose)
     if args.round_no not in set(rounds["round"]):
-        raise UserError(f"round {args.round_no} is not in {folder / stories.ROUNDS_FILE}; "
-                        f"rounds there: {', '.join(map(str, sorted(set(rounds['round'])))) or 'none'}.")
+        there = ", ".join(map(str, sorted(set(rounds["round"])))) or "-"
+        raise UserError(f"ronde {args.round_no} staat niet in {folder / stories.ROUNDS_FILE}; rondes daar: {there}. / "
+                        f"round {args.round_no} is not in {folder / stories.ROUNDS_FILE}; rounds there: {there}.")
     loaded, _ = stories.load_stories(folder)
     page = msc.feedback_html(rounds, shared, round_no=args.round_no, lang=args.lang, demo=bool(loaded["demo"].any()))
     args.out.write_text(page, encoding="utf-8")
