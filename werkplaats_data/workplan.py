@@ -839,6 +839,7 @@ def review(plan: Plan, release, *, as_of: pd.Timestamp | None = None, months: in
     sessions, attendance, paid = release.sessions, release.attendance, release.paid_support
     if as_of is None:
         as_of = sessions["date"].max() if len(sessions) else pd.Timestamp.today().normalize()
+    names = plan_names(plan, release.activities) | set(also_private)  # also of owners of unknown activities
     plan = with_year(check_activities(plan, release.activities), as_of)
     ids = list(plan.activities["activity_id"])
     panel = continuity_panel(attendance, sessions, paid, activity_ids=ids, as_of=as_of, months=months,
@@ -848,7 +849,7 @@ def review(plan: Plan, release, *, as_of: pd.Timestamp | None = None, months: in
         progress=planned_vs_realised(plan, sessions, attendance, data_end=as_of),
         panel=panel, uncoordinated=without_coordination(panel, plan),
         support=support_needed(plan, paid, as_of=as_of), months=months, window_days=window_days,
-        private_names=frozenset(plan_names(plan, release.activities) | set(also_private)),
+        private_names=frozenset(names),
     )
 
 
