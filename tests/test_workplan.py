@@ -520,3 +520,58 @@ def test_workplan_commands_copy_the_template_and_list_problems(tmp_path, capsys)
     out = capsys.readouterr().out
     # no title, no goals, 'X' without a role, the unknown 'bakkerij', Q5, textiel without an owner
     assert "'bakkerij'" in out and "'Q5'" in out and "eigenaar" in out and "titel" in out and "6 punt(en)" in out
+
+
+def test_workplan_dashboard_passes_the_plan_to_the_notebook(tmp_path, monkeypatch):
+    import os
+
+    from werkplaats_data import cli
+    from werkplaats_data.commands import expo
+
+    seen = {}
+
+    def fake_run(args):  # instead of starting Voila: what would the kernel get?
+        seen.update(dashboard=args.dashboard, port=args.port, plan=os.environ.get(workplan.PLAN_ENV))
+        return 0
+
+    monkeypatch.setattr(expo, "run", fake_run)
+    monkeypatch.delenv(workplan.PLAN_ENV, raising=False)
+    plan = tmp_path / "ons_plan.xlsx"
+    workplan.write_workbook(yaml.safe_load(workplan.demo_plan_path().read_text(encoding="utf-8")), plan)
+    assert cli.main(["workplan", "dashboard", "--plan", str(plan), "--port", "8999"]) == 0
+    assert seen == {"dashboard": "werkplan_2025", "port": 8999, "plan": str(plan.resolve())}
+    assert workplan.PLAN_ENV not in os.environ  # only for the dashboard's run
+    assert workplan.plan_file() == workplan.demo_plan_path()
+    monkeypatch.setenv(workplan.PLAN_ENV, str(plan))
+    assert workplan.plan_file() == plan and workplan.plan_file(tmp_path / "x.yaml") == tmp_path / "x.yaml"
+    # a plan that is not there stops before Voila starts, with a plain message
+    seen.clear()
+    assert cli.main(["workplan", "dashboard", "--plan", str(tmp_path / "geen.yaml")]) == 2
+    assert seen == {}
+
+
+@pytest.mark.slow
+def test_the_dashboard_notebook_runs_with_a_given_plan(tmp_path):
+    import html
+    import os
+    from pathlib import Path
+
+    import nbformat
+    from nbconvert.preprocessors import ExecutePreprocessor
+
+    plan = tmp_path / "plan.yaml"
+    plan.write_text("titel: Ons eigen plan\njaar: 2025\ndoelen: [Meer reparaties]\nactiviteiten:\n"
+                    "  - {activiteit: textiel, eigenaar: werkgroep, status: loopt, per_kwartaal: {Q5: {bijeenkomsten: 1, bereik: 5}}}\n",
+                    encoding="utf-8")
+    notebook = Path(workplan.__file__).resolve().parent.parent / "dashboards" / "werkplan_2025.ipynb"
+    nb = nbformat.read(notebook, as_version=4)
+    old = os.environ.get(workplan.PLAN_ENV)
+    os.environ[workplan.PLAN_ENV] = str(plan)
+    try:
+        ExecutePreprocessor(timeout=300, kernel_name="python3").preprocess(nb, {"metadata": {"path": str(notebook.parent)}})
+    finally:
+        os.environ.pop(workplan.PLAN_ENV) if old is None else os.environ.__setitem__(workplan.PLAN_ENV, old)
+    widgets = nb.metadata["widgets"]["application/vnd.jupyter.widget-state+json"]["state"].values()
+    shown = html.unescape("".join(str(w["state"].get("value", "")) for w in widgets))  # what the HTML widgets show
+    assert "Ons eigen plan" in shown and "'Q5' bestaat niet" in shown
+    assert "Karim" not in shown  # not the demo plan

@@ -47,6 +47,18 @@ QUARTER_COLUMNS = ["activity_id", "quarter", *QUARTER_FIELDS.values()]
 PROBLEM_COLUMNS = ["where", "key", "values"]
 
 
+#: Environment variable that carries the plan file to the dashboard's kernel (``workplan dashboard --plan``).
+PLAN_ENV = "WERKPLAATS_PLAN"
+
+
+def plan_file(path: str | Path | None = None) -> Path:
+    """The plan to review: ``path``, else the file in ``WERKPLAATS_PLAN``, else the demo plan."""
+    import os
+
+    chosen = path or os.environ.get(PLAN_ENV)
+    return Path(chosen).expanduser() if chosen else demo_plan_path()
+
+
 def demo_plan_path() -> Path:
     """The shipped demo plan for 2025 (made-up; labelled as demo data)."""
     return Path(str(files("werkplaats_data") / "data" / "workplan" / "demo_2025.yaml"))
