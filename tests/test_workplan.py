@@ -575,3 +575,16 @@ def test_the_dashboard_notebook_runs_with_a_given_plan(tmp_path):
     shown = html.unescape("".join(str(w["state"].get("value", "")) for w in widgets))  # what the HTML widgets show
     assert "Ons eigen plan" in shown and "'Q5' bestaat niet" in shown
     assert "Karim" not in shown  # not the demo plan
+
+
+def test_progress_chart_counts_only_activities_whose_plan_is_known():
+    data = plan_dict()
+    data["activiteiten"][0]["per_kwartaal"]["Q1"] = 3  # a: Q1 unknown
+    plan = workplan.plan_from_dict(data)
+    progress = workplan.planned_vs_realised(plan, sessions_table(), attendance_table(), data_end=D("2025-05-15"))
+    rv = workplan.Review(plan=plan, as_of=D("2025-05-15"), demo=True, progress=progress, panel=pd.DataFrame(),
+                         activities=pd.DataFrame({"activity_id": ["a", "b"], "name_nl": ["A", "B"], "name_en": ["A", "B"]}),
+                         uncoordinated=pd.DataFrame(), support=pd.DataFrame())
+    bars = workplan.progress_chart(rv, source="Bron: test").vconcat[0]  # above the source caption
+    # b planned 1 and held 1 in Q1 (0 and 0 in Q2): on track; a's plan is unknown: not counted as on track
+    assert bars.title == "1 van de 2 activiteiten hielden tot nu toe minstens de geplande bijeenkomsten"

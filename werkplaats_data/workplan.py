@@ -2,9 +2,10 @@
 
 The 2025 working group writes its plan in a YAML file or in the spreadsheet template (same fields,
 Dutch names, see ``data/workplan/demo_2025.yaml``). ``read_plan(path)`` turns either into a ``Plan``;
-whatever is wrong in it (a missing owner, a quarter written as "najaar", a number that is not a
-number) becomes a line in ``plan.problems`` — a "to fix in the plan" list — and the rest of the
-plan is still used.
+whatever is wrong in it (a missing owner, a quarter written as "najaar" or twice, a misspelled key,
+a number that is not a number, a figure left empty) becomes a line in ``plan.problems`` — a "to fix
+in the plan" list — and the rest of the plan is still used; what could not be read stays unknown,
+never a silent 0.
 
 The review functions compare the plan with the release:
 
@@ -15,7 +16,8 @@ The review functions compare the plan with the release:
 - ``support_needed``: the support hours per week the plan asks for against what exists.
 
 Owners are the group's own planning information: ``public_owner`` gives what a public report may
-print (the role, and of a name only the first letter).
+print (the role, with every name left out), ``Review.public_text`` the plan's free text with the
+owners' names replaced.
 """
 
 from __future__ import annotations
@@ -994,15 +996,16 @@ def _date_text(value: pd.Timestamp, lang: str) -> str:
 def progress_chart(rv: Review, *, source: str, lang: str = "nl"):
     """Bars of sessions planned and held so far (quarters that have started) per activity.
 
-    The title counts the activities that held at least as many sessions as planned so far.
+    The title counts the activities that held at least as many sessions as planned so far; an activity
+    whose plan has a quarter with an unknown number of sessions has no planned bar and is not counted.
     """
     import altair as alt
 
     from werkplaats_data.charts import with_source
 
     started = rv.progress[rv.progress["quarter_status"] != "future"]
-    totals = started.groupby("activity_id")[["planned_sessions", "realised_sessions"]].sum().reindex(
-        rv.plan.activities["activity_id"]).fillna(0)
+    totals = (started.groupby("activity_id")[["planned_sessions", "realised_sessions"]].agg(lambda x: x.sum(skipna=False))
+              .reindex(rv.plan.activities["activity_id"], fill_value=0.0))
     on_track = int((totals["realised_sessions"] >= totals["planned_sessions"]).sum())
     long = totals.reset_index().melt("activity_id", var_name="kind", value_name="sessions")
     long["activity"] = [rv.name(x, lang) for x in long["activity_id"]]
