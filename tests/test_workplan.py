@@ -588,3 +588,13 @@ def test_progress_chart_counts_only_activities_whose_plan_is_known():
     bars = workplan.progress_chart(rv, source="Bron: test").vconcat[0]  # above the source caption
     # b planned 1 and held 1 in Q1 (0 and 0 in Q2): on track; a's plan is unknown: not counted as on track
     assert bars.title == "1 van de 2 activiteiten hielden tot nu toe minstens de geplande bijeenkomsten"
+
+
+def test_support_chart_says_at_least_when_some_hours_are_unknown():
+    plan = workplan.plan_from_dict(plan_dict(projectleider={"rol": "projectleider", "betaalde_uren_per_week": "zestien"}))
+    support = workplan.support_needed(plan, paid_table(), as_of=D("2025-03-01"))
+    rv = workplan.Review(plan=plan, as_of=D("2025-03-01"), demo=True, progress=pd.DataFrame(), panel=pd.DataFrame(),
+                         activities=pd.DataFrame({"activity_id": ["a", "b"], "name_nl": ["A", "B"], "name_en": ["A", "B"]}),
+                         uncoordinated=pd.DataFrame(), support=support)
+    bars = workplan.support_chart(rv, source="Bron: test").vconcat[0]
+    assert bars.title.startswith("Het plan vraagt minstens 4 betaalde uren per week (niet alle uren")

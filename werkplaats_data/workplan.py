@@ -1025,7 +1025,10 @@ def progress_chart(rv: Review, *, source: str, lang: str = "nl"):
 
 
 def support_chart(rv: Review, *, source: str, lang: str = "nl"):
-    """Bars of paid support hours per week: asked in the plan against there now, per activity and the project leader."""
+    """Bars of paid support hours per week: asked in the plan against there now, per activity and the project leader.
+
+    When the plan gives some hours not as a number, the title says the total asked is at least the sum of the others.
+    """
     import altair as alt
 
     from werkplaats_data.charts import with_source
@@ -1035,8 +1038,8 @@ def support_chart(rv: Review, *, source: str, lang: str = "nl"):
     long = s.melt("activity_id", value_vars=["hours_asked", "hours_now"], var_name="kind", value_name="hours")
     long["kind"] = long["kind"].map({"hours_asked": asked, "hours_now": now})
     long["activity"] = [rv.name(x, lang) for x in long["activity_id"]]
-    title = t("workplan.chart.support_title", lang, asked=format_number(s["hours_asked"].sum(), lang),
-              now=format_number(s["hours_now"].sum(), lang))
+    key = "workplan.chart.support_title_unknown" if s["hours_asked"].isna().any() else "workplan.chart.support_title"
+    title = t(key, lang, asked=format_number(s["hours_asked"].sum(), lang), now=format_number(s["hours_now"].sum(), lang))
     chart = alt.Chart(long, title=title).mark_bar().encode(
         y=alt.Y("activity:N", title=None, sort=None),
         yOffset=alt.YOffset("kind:N", sort=[asked, now]),
