@@ -170,6 +170,9 @@ def test_a_pseudonym_in_a_notebook_stops_the_report(tmp_path):
     with pytest.raises(UserError, match="pseudoniem"):
         report.build_report(tmp_path / "report", data=release, pdf=False,
                             notebooks=[notebook(tmp_path / "nb.ipynb", leak="r.attendance.person_id.head(3).tolist()")])
+    # the page with the pseudonyms is not left behind; the review (clean) is
+    assert not (tmp_path / "report" / "notebooks" / "nb.html").exists()
+    assert (tmp_path / "report" / report.REVIEW_FILE).exists()
 
 
 @pytest.mark.slow

@@ -365,7 +365,8 @@ def build_report(out: str | Path, *, data: str | Path | None = None, plan: str |
     notebooks to include (default: all in ``notebooks/``), run in public mode. A notebook that fails
     is listed in ``failed`` and gets a page that says so. The PDF is made only when Chromium is
     installed. Raises ``UserError`` when a pseudonym from the release, an owner's name from the
-    plan or a name from the redaction list is found in the output (whole words, any letter case).
+    plan or a name from the redaction list is found in the output (whole words, any letter case);
+    the pages it was found in are removed.
     """
     from werkplaats_data.release import load_release
     from werkplaats_data.stories import DEMO_STORIES_DIR
@@ -403,8 +404,10 @@ def build_report(out: str | Path, *, data: str | Path | None = None, plan: str |
 
     leaks = find_in_files(out, person_ids(release) | rv.private_names)
     if leaks:
+        for file in leaks:  # no page with a pseudonym or a name stays behind to be shared by mistake
+            (out / file).unlink()
         where = "; ".join(f"{file}: {', '.join(words)}" for file, words in leaks.items())
-        raise UserError(f"Het rapport in {out} bevat een pseudoniem of een naam (in {where}). "
+        raise UserError(f"Het rapport in {out} bevatte een pseudoniem of een naam (in {where}); die pagina's zijn weggehaald. "
                         "Het is niet af: haal die uit het notitieboek, het plan (eigenaar, rol, risico's, doelen) "
                         "of de verhalen en maak het rapport opnieuw. Is een woord uit 'eigenaar' geen naam, "
                         "zet de groep of rol dan bij 'rol_eigenaar'.")
