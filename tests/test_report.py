@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import re
+
 import nbformat
 import pandas as pd
 import pytest
 
 from werkplaats_data import report
 from werkplaats_data.errors import UserError
-from werkplaats_data.release import write_release
+from werkplaats_data.release import load_release, write_release
 
 PEOPLE = [f"p_{i:016x}" for i in range(1, 31)]
 
@@ -31,6 +33,44 @@ def test_find_in_files_is_case_insensitive_and_names_the_file(tmp_path):
     (tmp_path / "a.html").write_text("<p>P_ABC and amina</p>", encoding="utf-8")
     (tmp_path / "b.html").write_text("<p>nothing</p>", encoding="utf-8")
     assert report.find_in_files(tmp_path, {"p_abc", "Amina", "Karim"}) == {"a.html": ["amina", "p_abc"]}
+
+
+def test_find_in_files_matches_whole_words_only(tmp_path):
+    # false positives: a name inside a longer word
+    (tmp_path / "words.html").write_text("<p>Nieuwe modellen in januari, een banaan, Elsa en Janssen</p>", encoding="utf-8")
+    assert report.find_in_files(tmp_path, {"Els", "Jan", "Ana"}) == {}
+    # true positives: the name as a word, in any letter case, also next to punctuation, tags and entities
+    (tmp_path / "names.html").write_text("<td>ELS</td><p>(jan),</p><p>O&#x27;Brien en Ana.</p><text>V-11</text>",
+                                         encoding="utf-8")
+    assert report.find_in_files(tmp_path, {"Els", "Jan", "Ana", "O'Brien", "V-11", "V-1"}) == {
+        "names.html": ["ana", "els", "jan", "o'brien", "v-11"]}
+
+
+def test_person_id_columns_come_from_the_schemas():
+    columns = report.person_id_columns()
+    assert columns["stories"] == ["teller", "collector"] and columns["story_codings"] == ["coder"]
+    assert columns["swaps"] == ["giver_id", "receiver_id"] and columns["energy_visits"] == ["household_id", "coach_id"]
+    assert {"people", "attendance", "solar", "survey_responses", "consents"} <= set(columns)
+    assert "story_selections" not in columns  # its 'panel' is a group, not a person
+
+
+def test_person_ids_include_story_tellers_collectors_and_coders(tmp_path):
+    from werkplaats_data import schemas
+
+    stories = schemas.empty_table("stories")
+    stories.loc[0, ["story_id", "teller", "collector"]] = ["S-1", "T-001", "V-02"]
+    codings = pd.DataFrame({"story_id": ["S-1", "S-1"], "coder": ["V-11", "V-12"]})
+    swaps = pd.DataFrame({"swap_id": ["s1"], "giver_id": ["p_1"], "receiver_id": [schemas.ORGANISATION_ACCOUNT]})
+    release = load_release(write_release({"stories": stories, "story_codings": codings, "swaps": swaps}, tmp_path / "r"))
+    assert report.person_ids(release) == {"T-001", "V-02", "V-11", "V-12", "p_1"}  # the shop's own account is no person
+
+
+def test_redaction_names_are_whole_names_and_their_words(tmp_path):
+    (tmp_path / "redaction.csv").write_text("term,kind,replacement\nKarel de Kanarie,person,\nOBS De Piet,school,\n",
+                                            encoding="utf-8")
+    assert report.redaction_names(tmp_path) == {"Karel de Kanarie", "Karel", "Kanarie"}
+    assert report.redaction_names(tmp_path / "redaction.csv") == report.redaction_names(tmp_path)
+    assert report.redaction_names(tmp_path / "elders") == set() and report.redaction_names(None) == set()
 
 
 def small_release(path):
@@ -60,34 +100,44 @@ def small_release(path):
                           "paid_support": paid, "people": people}, path, demo=True)
 
 
-def notebook(path, *, leak: bool = False):
-    """A small research notebook: a chart through charts.show and a table; with ``leak`` it prints pseudonyms."""
-    code = ("import werkplaats_data as wd\nfrom werkplaats_data import charts\nimport altair as alt\n"
+def notebook(path, *, leak: str | None = None):
+    """A small research notebook: a chart through charts.show, a table, and whether it ran in public mode.
+    ``leak`` is a line of code whose output leaks something (pseudonyms)."""
+    code = ("import werkplaats_data as wd\nfrom werkplaats_data import charts, privacy\nimport altair as alt\n"
             "r = wd.load_release(release_path)\ncounts = r.sessions.groupby('activity_id').size().rename('n').reset_index()\n"
             "charts.show(alt.Chart(counts).mark_bar().encode(x='n:Q', y='activity_id:N'))")
-    cells = [nbformat.v4.new_markdown_cell("# Bijeenkomsten per activiteit\nBron: [CBS](https://www.cbs.nl/)."),
-             nbformat.v4.new_code_cell("release_path = None", metadata={"tags": ["parameters"]}),
+    cells = [nbformat.v4.new_markdown_cell("# Bijeenkomsten per activiteit\nBron: [CBS](https://www.cbs.nl/). "
+                                           "Nieuwe modellen in januari; Elsa telde."),
+             nbformat.v4.new_code_cell("release_path = None\npublic = None", metadata={"tags": ["parameters"]}),
              nbformat.v4.new_code_cell(code),
-             nbformat.v4.new_code_cell("r.attendance.person_id.head(3).tolist()" if leak else "counts")]
+             nbformat.v4.new_code_cell("print('public mode:', privacy.public_mode(public))"),
+             nbformat.v4.new_code_cell(leak or "counts")]
     nbformat.write(nbformat.v4.new_notebook(cells=cells), path)
     return path
 
 
+PLAN = """titel: Werkplan test
+jaar: 2025
+doelen: [Meer reparaties, "Karim leert nieuwe vrijwilligers repareren"]
+projectleider: {rol: projectleider, betaalde_uren_per_week: 16}
+activiteiten:
+  - {activiteit: repair_cafe, eigenaar: Karim de Vries, rol_eigenaar: vrijwilliger Karim, status: loopt,
+     risicos: [als Fatima stopt valt het textiel stil],
+     per_kwartaal: {Q1: {bijeenkomsten: 6, bereik: 60}, najaar: {bijeenkomsten: 2, bereik: 10}}}
+  - {activiteit: Textiel, eigenaar: Fatima, rol_eigenaar: coördinator, status: loopt, betaalde_uren_per_week: 4,
+     per_kwartaal: {Q1: {bijeenkomsten: 7, bereik: 80}}}
+  - {activiteit: ruilpunt, eigenaar: Joost, rol_eigenaar: vrijwilliger, status: loopt}
+  - {activiteit: workshops, eigenaar: Els, rol_eigenaar: vrijwilliger, status: loopt}
+"""
+
+
 @pytest.mark.slow
-def test_report_is_offline_without_pseudonyms_and_prints(tmp_path):
+def test_report_is_offline_without_pseudonyms_or_names_and_prints(tmp_path):
     release = small_release(tmp_path / "release")
     plan = tmp_path / "plan.yaml"
-    plan.write_text(
-        "titel: Werkplan test\njaar: 2025\nprojectleider: {rol: projectleider, betaalde_uren_per_week: 16}\n"
-        "activiteiten:\n"
-        "  - {activiteit: repair_cafe, eigenaar: Karim, rol_eigenaar: vrijwilliger, status: loopt,\n"
-        "     per_kwartaal: {Q1: {bijeenkomsten: 6, bereik: 60}, najaar: {bijeenkomsten: 2}}}\n"
-        "  - {activiteit: textiel, eigenaar: Amina, status: loopt, betaalde_uren_per_week: 4,\n"
-        "     per_kwartaal: {Q1: {bijeenkomsten: 7, bereik: 80}}}\n"
-        "  - {activiteit: ruilpunt, eigenaar: Joost, status: loopt}\n", encoding="utf-8")
+    plan.write_text(PLAN, encoding="utf-8")
     out = tmp_path / "report"
-    result = report.build_report(out, data=release, plan=plan, notebooks=[notebook(tmp_path / "nb.ipynb")],
-                                 pdf=False)
+    result = report.build_report(out, data=release, plan=plan, notebooks=[notebook(tmp_path / "nb.ipynb")], pdf=False)
     assert result.failed == []
     review = result.review.read_text(encoding="utf-8")
     page = result.notebooks[0].read_text(encoding="utf-8")
@@ -96,27 +146,81 @@ def test_report_is_offline_without_pseudonyms_and_prints(tmp_path):
         assert "<script" not in text
         assert "Voorbeelddata" in text  # demo banner
     assert "<svg" in review and "<svg" in page  # charts as inline SVG, not a widget
-    # the to-fix box names the bad quarter and the unknown activity, and the rest is still reviewed
+    assert "public mode: True" in page  # the notebook ran in public mode (WERKPLAATS_PUBLIC=1)
+    # the to-fix box names the bad quarter and the unknown activities, and the rest is still reviewed
     assert "Te verbeteren in het plan" in review and "najaar" in review and "ruilpunt" in review
-    assert "Repair Café" in review and "Werkplaats Textiel" in review
+    assert "Repair Café" in review and "Werkplaats Textiel" in review  # 'Textiel' matched to textiel
     # repair_cafe runs with volunteers only: flagged, and the missing project leader is named
     coordination = review.split('id="coordination"')[1].split('id="support"')[0]
     assert "Repair Café" in coordination and "Er is nu geen projectleider" in coordination
-    # no pseudonym and no owner's name anywhere; owners as initials
-    assert report.find_in_files(out, set(PEOPLE) | {"Karim", "Amina", "Joost"}) == {}
-    assert "vrijwilliger (K.)" in review
+    # no pseudonym and no name anywhere: not of owners (every word), not in roles, risks or goals
+    names = {"Karim", "Vries", "Fatima", "Joost", "Els"}
+    assert report.find_in_files(out, set(PEOPLE) | names) == {}
+    plan_part = review.split('id="plan"')[1].split('id="progress"')[0]
+    assert "<td>vrijwilliger</td>" in plan_part and "<td>coördinator</td>" in plan_part
+    assert "als [naam] stopt" in review and "[naam] leert" in review  # owners' names left out of risks and goals
+    # no invented initials and a footnote that matches what is shown
+    assert "(K.)" not in review and "(F.)" not in review
+    assert "geen telling van mensen" in review
 
 
 @pytest.mark.slow
 def test_a_pseudonym_in_a_notebook_stops_the_report(tmp_path):
     release = small_release(tmp_path / "release")
     with pytest.raises(UserError, match="pseudoniem"):
-        report.build_report(tmp_path / "report", data=release, notebooks=[notebook(tmp_path / "nb.ipynb", leak=True)],
-                            pdf=False)
+        report.build_report(tmp_path / "report", data=release, pdf=False,
+                            notebooks=[notebook(tmp_path / "nb.ipynb", leak="r.attendance.person_id.head(3).tolist()")])
+    # the page with the pseudonyms is not left behind; the review (clean) is
+    assert not (tmp_path / "report" / "notebooks" / "nb.html").exists()
+    assert (tmp_path / "report" / report.REVIEW_FILE).exists()
+
+
+@pytest.mark.slow
+def test_a_story_coder_pseudonym_stops_the_report(tmp_path):
+    release = small_release(tmp_path / "release")  # demo: the notebooks see the demo stories' codings
+    leak = "from werkplaats_data import stories\nsorted(stories.tables_for(r)['story_codings']['coder'].unique())"
+    with pytest.raises(UserError, match=r"notebooks/nb\.html: .*v-11"):
+        report.build_report(tmp_path / "report", data=release, pdf=False, notebooks=[notebook(tmp_path / "nb.ipynb", leak=leak)])
+
+
+@pytest.mark.slow
+def test_a_plan_without_a_year_still_gives_the_review(tmp_path, capsys):
+    from werkplaats_data import cli
+
+    release = small_release(tmp_path / "release")
+    plan = tmp_path / "plan.yaml"
+    plan.write_text(PLAN.replace("jaar: 2025\n", ""), encoding="utf-8")
+    out = tmp_path / "report"
+    assert cli.main(["report", "--data", str(release), "--plan", str(plan), "--out", str(out), "--no-notebooks", "--no-pdf"]) == 0
+    review = (out / report.REVIEW_FILE).read_text(encoding="utf-8")
+    fix = review.split('id="fix"')[1].split('id="goals"')[0]
+    assert "Het jaar ontbreekt" in fix and "Dit overzicht gebruikt daarom 2025, het jaar van de laatste gegevens." in fix
+    assert "Werkplaats Textiel" in review.split('id="progress"')[1]  # and the rest is still there
+
+
+def honours_public_mode(path) -> bool:
+    """True when the notebook's parameters cell has ``public`` (COMMON.md: packages B, C, D add it)."""
+    nb = nbformat.read(path, as_version=4)
+    return any("parameters" in c.metadata.get("tags", []) and re.search(r"^public\s*=", c.source, re.M) for c in nb.cells)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("path", sorted(report.NOTEBOOKS_DIR.glob("*.ipynb")), ids=lambda p: p.stem)
+def test_every_research_notebook_passes_the_leak_scan_in_public_mode(path, tmp_path):
+    """The real notebooks on the demo release, as ``werkplaats report`` runs them: no pseudonym (people,
+    story tellers, collectors, coders …), no owner's name, no name from the stories' redaction list."""
+    try:
+        result = report.build_report(tmp_path / "report", notebooks=[path], pdf=False)
+    except UserError as err:
+        if not honours_public_mode(path):  # until its package adds `public = None` (then it must pass)
+            pytest.xfail(f"{path.name} does not honour public mode yet: {err}")
+        raise
+    assert result.failed == [], f"{path.name} did not run"
 
 
 @pytest.mark.slow
 def test_the_review_pdf_has_pages(tmp_path, chromium, monkeypatch):
+    """Needs Chromium: skipped without it, but a failure when WERKPLAATS_REQUIRE_BROWSER is set (CI)."""
     monkeypatch.setenv("CHROMIUM", chromium)
     release = small_release(tmp_path / "release")
     result = report.build_report(tmp_path / "report", data=release, notebooks=[], pdf=True)

@@ -9,9 +9,10 @@
 
 Everything opens without internet: no script, style sheet, font or image from another host (the
 nbconvert ``basic`` template has none; ``strip_outside_references`` removes any left and turns
-outside links into plain text). Pages are laid out for A4 paper. Before it finishes, the report
-is scanned for every pseudonym in the release and for the owners' names in the plan; one found is
-an error, not a warning.
+outside links into plain text). Pages are laid out for A4 paper. The notebooks run in public mode
+(``WERKPLAATS_PUBLIC=1``). Before it finishes, the report is scanned for every pseudonym in the
+release (every pseudonym column of the schemas), every name word of the plan's owners and the
+names of the stories' redaction list, as whole words; one found is an error, not a warning.
 """
 
 from __future__ import annotations
@@ -100,39 +101,66 @@ def outside_references(text: str) -> list[str]:
 
 
 def find_in_files(folder: Path, words, *, suffixes=(".html", ".svg", ".css", ".js")) -> dict[str, list[str]]:
-    """Which of ``words`` occur in which file under ``folder`` ({file: [words]}); case-insensitive."""
-    words = sorted({w for w in words if isinstance(w, str) and w})
+    """Which of ``words`` occur as whole words in which file under ``folder`` ({file: [words]}).
+
+    Case-insensitive, on the text with HTML entities decoded; a word inside a longer word does
+    not count ('Els' is not found in 'modellen', 'Jan' not in 'januari').
+    """
+    words = sorted({w.strip() for w in words if isinstance(w, str) and w.strip()}, key=len, reverse=True)
     found: dict[str, list[str]] = {}
     if not words:
         return found
-    pattern = re.compile("|".join(re.escape(w) for w in words), re.I)
+    pattern = re.compile(rf"(?<!\w)(?:{'|'.join(re.escape(w) for w in words)})(?!\w)", re.IGNORECASE)
     for path in sorted(folder.rglob("*")):
         if path.is_file() and path.suffix in suffixes:
-            hits = sorted({m.group(0).lower() for m in pattern.finditer(path.read_text(encoding="utf-8", errors="replace"))})
+            text = html.unescape(path.read_text(encoding="utf-8", errors="replace"))
+            hits = sorted({m.group(0).casefold() for m in pattern.finditer(text)})
             if hits:
                 found[str(path.relative_to(folder))] = hits
     return found
 
 
+def person_id_columns() -> dict[str, list[str]]:
+    """The columns of the release that hold a pseudonym of a person, from the schemas ({table: [columns]}):
+    every column whose description says it is a pseudonym (person, giver, coach, household, teller, coder …)."""
+    from werkplaats_data import schemas
+
+    columns = {name: [c.name for c in table.columns if "pseudonym" in c.description_en.lower()]
+               for name, table in schemas.TABLES.items()}
+    return {name: cols for name, cols in columns.items() if cols}
+
+
 def person_ids(release) -> set[str]:
-    """Every pseudonym in the release (people, attendance, swaps, energy visits, solar, surveys, consents)."""
-    columns = {"people": ["person_id"], "attendance": ["person_id"], "swaps": ["giver_id", "receiver_id"],
-               "energy_visits": ["household_id", "coach_id"], "solar": ["person_id"],
-               "survey_responses": ["person_id"], "consents": ["person_id"]}
+    """Every pseudonym in the release (``person_id_columns``), with the story tables the notebooks show
+    (``stories.tables_for``); the Ruilpunt's own account is not a person."""
+    from werkplaats_data import schemas, stories
+
+    tables = {**stories.tables_for(release), **release.tables}
     out: set[str] = set()
-    for table, cols in columns.items():
-        if release.has(table):
-            for col in cols:
-                out |= set(release.tables[table][col].dropna().astype(str))
-    return out
+    for table, cols in person_id_columns().items():
+        frame = tables.get(table)
+        if frame is None:
+            continue
+        for col in cols:
+            if col in frame:
+                out |= set(frame[col].dropna().astype(str))
+    return out - {schemas.ORGANISATION_ACCOUNT}
 
 
-def owner_names(plan: workplan.Plan) -> set[str]:
-    """Owners in the plan that look like a first name: one word, not found inside the owner's role
-    ('Amina' is a name; 'community builder' and 'team Wij(k) Vergroenen' are not)."""
-    a = plan.activities
-    return {o for o, r in zip(a["owner"], a["owner_role"])
-            if o and len(o) > 1 and " " not in o and o.lower() not in (r or "").lower()}
+def redaction_names(stories_dir: str | Path | None) -> set[str]:
+    """The person names of a stories folder's redaction list (``redaction.csv``), each whole and word by
+    word (``workplan.name_words``); empty when there is no list."""
+    from werkplaats_data import redaction
+
+    if stories_dir is None:
+        return set()
+    path = Path(stories_dir)
+    path = path if path.suffix.lower() == ".csv" else path / "redaction.csv"
+    if not path.exists():
+        return set()
+    terms = redaction.read_list(path)[0]
+    names = set(terms.loc[terms["kind"] == "person", "term"])
+    return names | {word for name in names for word in workplan.name_words(name)}
 
 
 # ---------------------------------------------------------------- HTML pieces
@@ -166,11 +194,12 @@ def review_html(rv: workplan.Review, *, lang: str = "nl", notebooks: list[tuple[
                 pdf: str | None = None) -> str:
     """The review as one HTML page: to-fix box, goals, plan, planned vs realised, continuity, coordination,
     support needed. ``notebooks`` are (title, relative link) pairs listed in the contents. Public output:
-    small-cell rule on counts of people, owners as role or initial."""
+    small-cell rule on counts of people, who leads an activity as a role only, and every private name
+    (``Review.private_names``) replaced in the plan's free text (title, goals, risks, roles, to-fix list)."""
     charts.use_theme()
     date = format_date(rv.as_of, lang)
     source = t("source.demo", lang) if rv.demo else t("workplan.source", lang, date=date)
-    title = t("workplan.report.title", lang, title=rv.plan.title)
+    title = t("workplan.report.title", lang, title=rv.public_text(rv.plan.title, lang))
     parts = [f"<h1>{_e(title)}</h1>", f"<p>{_e(t('workplan.report.intro', lang, date=date))}</p>"]
 
     contents = [("goals", t("workplan.report.goals", lang)), ("plan", t("workplan.report.plan", lang)),
@@ -183,13 +212,13 @@ def review_html(rv: workplan.Review, *, lang: str = "nl", notebooks: list[tuple[
     parts.append(f'<nav class="screen-only"><h3>{_e(t("workplan.report.contents", lang))}</h3><ul>{links}</ul>'
                  f'<p class="note">{_e(t("workplan.report.print", lang))}</p></nav>')
 
-    problems = rv.plan.problem_texts(lang)
+    problems = [rv.public_text(p, lang) for p in rv.plan.problem_texts(lang)]
     if problems:
         items = "".join(f"<li>{_e(p)}</li>" for p in problems)
         parts.append(f'<div class="fix" id="fix"><h2>{_e(t("workplan.report.fix", lang))}</h2>'
                      f'<p>{_e(t("workplan.report.fix_intro", lang))}</p><ul>{items}</ul></div>')
 
-    goals = "".join(f"<li>{_e(g)}</li>" for g in rv.plan.goals)
+    goals = "".join(f"<li>{_e(rv.public_text(g, lang))}</li>" for g in rv.plan.goals)
     parts.append(f'<h2 id="goals">{_e(t("workplan.report.goals", lang))}</h2><ul>{goals}</ul>')
     parts.append(f'<h2 id="plan">{_e(t("workplan.report.plan", lang))}</h2>{table_html(workplan.plan_table(rv, lang=lang))}')
 
@@ -210,9 +239,7 @@ def review_html(rv: workplan.Review, *, lang: str = "nl", notebooks: list[tuple[
     else:
         coordination = f'<p>{_e(t("workplan.report.uncoordinated_none", lang))}</p>'
     if rv.missing_project_leader:
-        leader = rv.plan.project_leader
-        role = leader.get("role") or t("workplan.project_leader", lang)
-        coordination += (f'<p class="flag">{_e(t("workplan.report.no_leader", lang, role=role, hours=workplan.format_number(leader["hours_asked"], lang)))}</p>')
+        coordination += f'<p class="flag">{_e(rv.no_leader_text(lang))}</p>'
     parts.append(f'<section class="page"><h2 id="coordination">{_e(t("workplan.report.uncoordinated", lang))}</h2>{coordination}')
     parts.append(f'<h2 id="support">{_e(t("workplan.report.support", lang))}</h2>'
                  f"{figure_html(workplan.support_chart(rv, source=source, lang=lang))}"
@@ -242,16 +269,21 @@ def _environment(**values: str):
 
 
 def execute_notebook(path: Path, *, release_path: Path, timeout: int = 600):
-    """Run a notebook top to bottom against ``release_path`` with charts as SVG; returns the executed notebook.
+    """Run a notebook top to bottom against ``release_path``, in public mode, with charts as SVG;
+    returns the executed notebook.
 
-    The release reaches the notebook through ``WERKPLAATS_DATA`` (its ``parameters`` cell keeps
-    the default None, which means: the release in ``WERKPLAATS_DATA``).
+    The release reaches the notebook through ``WERKPLAATS_DATA`` and public mode through
+    ``WERKPLAATS_PUBLIC=1`` (its ``parameters`` cell keeps the defaults None, which mean: the
+    release in ``WERKPLAATS_DATA``, and ``privacy.public_mode()``): small-cell rule, no pseudonyms,
+    stories only with exhibition consent.
     """
     import nbformat
     from nbconvert.preprocessors import ExecutePreprocessor
 
+    from werkplaats_data.privacy import PUBLIC_ENV
+
     nb = nbformat.read(path, as_version=4)
-    with _environment(WERKPLAATS_DATA=str(release_path), **{charts.STATIC_ENV: "1"}):
+    with _environment(WERKPLAATS_DATA=str(release_path), **{charts.STATIC_ENV: "1", PUBLIC_ENV: "1"}):
         ExecutePreprocessor(timeout=timeout, kernel_name="python3").preprocess(nb, {"metadata": {"path": str(path.parent)}})
     return nb
 
@@ -323,22 +355,29 @@ def pdf_page_count(pdf_file: Path) -> int:
 
 
 def build_report(out: str | Path, *, data: str | Path | None = None, plan: str | Path | None = None,
-                 lang: str = "nl", notebooks: list[Path] | None = None, pdf: bool = True,
-                 timeout: int = 600) -> ReportResult:
+                 stories: str | Path | None = None, lang: str = "nl", notebooks: list[Path] | None = None,
+                 pdf: bool = True, timeout: int = 600) -> ReportResult:
     """Write the report into ``out``: the review (``index.html``), the executed notebooks, and the PDF.
 
     ``data`` is a release folder (default: ``WERKPLAATS_DATA`` or the demo release); ``plan`` a plan
-    file (default: the demo plan); ``notebooks`` the notebooks to include (default: all in
-    ``notebooks/``). A notebook that fails is listed in ``failed`` and gets a page that says so.
-    The PDF is made only when Chromium is installed. Raises ``UserError`` when a pseudonym from the
-    release or an owner's name from the plan is found in the output.
+    file (default: the demo plan); ``stories`` the stories folder (or its ``redaction.csv``) whose
+    names must not appear either (default for the demo release: the demo stories); ``notebooks`` the
+    notebooks to include (default: all in ``notebooks/``), run in public mode. A notebook that fails
+    is listed in ``failed`` and gets a page that says so. The PDF is made only when Chromium is
+    installed. Raises ``UserError`` when a pseudonym from the release, an owner's name from the
+    plan or a name from the redaction list is found in the output (whole words, any letter case);
+    the pages it was found in are removed.
     """
     from werkplaats_data.release import load_release
+    from werkplaats_data.stories import DEMO_STORIES_DIR
 
     out = Path(out)
     release = load_release(data)
+    if stories is None and release.is_demo:
+        stories = DEMO_STORIES_DIR
+    hidden_names = redaction_names(stories)
     the_plan = workplan.read_plan(plan or workplan.demo_plan_path())
-    rv = workplan.review(the_plan, release)
+    rv = workplan.review(the_plan, release, also_private=hidden_names)
     demo = rv.demo
     (out / "notebooks").mkdir(parents=True, exist_ok=True)
     result = ReportResult(review=out / REVIEW_FILE)
@@ -363,11 +402,15 @@ def build_report(out: str | Path, *, data: str | Path | None = None, plan: str |
     review = strip_outside_references(review_html(rv, lang=lang, notebooks=listed, pdf=PDF_FILE if chromium else None))
     result.review.write_text(review, encoding="utf-8")
 
-    leaks = find_in_files(out, person_ids(release) | owner_names(rv.plan))
+    leaks = find_in_files(out, person_ids(release) | rv.private_names)
     if leaks:
-        where = "; ".join(f"{file}" for file in leaks)
-        raise UserError(f"Het rapport in {out} bevat een pseudoniem of een naam (in: {where}). "
-                        "Het is niet af: haal die uit het notitieboek of het plan en maak het rapport opnieuw.")
+        for file in leaks:  # no page with a pseudonym or a name stays behind to be shared by mistake
+            (out / file).unlink()
+        where = "; ".join(f"{file}: {', '.join(words)}" for file, words in leaks.items())
+        raise UserError(f"Het rapport in {out} bevatte een pseudoniem of een naam (in {where}); die pagina's zijn weggehaald. "
+                        "Het is niet af: haal die uit het notitieboek, het plan (eigenaar, rol, risico's, doelen) "
+                        "of de verhalen en maak het rapport opnieuw. Is een woord uit 'eigenaar' geen naam, "
+                        "zet de groep of rol dan bij 'rol_eigenaar'.")
     if chromium:
         result.pdf = print_pdf(result.review, out / PDF_FILE, chromium=chromium)
     return result

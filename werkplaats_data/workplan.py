@@ -2,9 +2,10 @@
 
 The 2025 working group writes its plan in a YAML file or in the spreadsheet template (same fields,
 Dutch names, see ``data/workplan/demo_2025.yaml``). ``read_plan(path)`` turns either into a ``Plan``;
-whatever is wrong in it (a missing owner, a quarter written as "najaar", a number that is not a
-number) becomes a line in ``plan.problems`` — a "to fix in the plan" list — and the rest of the
-plan is still used.
+whatever is wrong in it (a missing owner, a quarter written as "najaar" or twice, a misspelled key,
+a number that is not a number, a figure left empty) becomes a line in ``plan.problems`` — a "to fix
+in the plan" list — and the rest of the plan is still used; what could not be read stays unknown,
+never a silent 0.
 
 The review functions compare the plan with the release:
 
@@ -15,13 +16,15 @@ The review functions compare the plan with the release:
 - ``support_needed``: the support hours per week the plan asks for against what exists.
 
 Owners are the group's own planning information: ``public_owner`` gives what a public report may
-print (the role, and of a name only the first letter).
+print (the role, with every name left out), ``Review.public_text`` the plan's free text with the
+owners' names replaced.
 """
 
 from __future__ import annotations
 
+import difflib
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from importlib.resources import files
 from pathlib import Path
 
@@ -46,6 +49,18 @@ QUARTER_COLUMNS = ["activity_id", "quarter", *QUARTER_FIELDS.values()]
 PROBLEM_COLUMNS = ["where", "key", "values"]
 
 
+#: Environment variable that carries the plan file to the dashboard's kernel (``workplan dashboard --plan``).
+PLAN_ENV = "WERKPLAATS_PLAN"
+
+
+def plan_file(path: str | Path | None = None) -> Path:
+    """The plan to review: ``path``, else the file in ``WERKPLAATS_PLAN``, else the demo plan."""
+    import os
+
+    chosen = path or os.environ.get(PLAN_ENV)
+    return Path(chosen).expanduser() if chosen else demo_plan_path()
+
+
 def demo_plan_path() -> Path:
     """The shipped demo plan for 2025 (made-up; labelled as demo data)."""
     return Path(str(files("werkplaats_data") / "data" / "workplan" / "demo_2025.yaml"))
@@ -61,7 +76,7 @@ class Plan:
     """A work plan: its goals, one row per activity, one row per activity and quarter, and what to fix."""
 
     title: str
-    year: int
+    year: int | None
     demo: bool
     goals: list[str]
     project_leader: dict
@@ -88,19 +103,50 @@ def read_plan(path: str | Path) -> Plan:
         raise UserError(f"Het werkplan {path} bestaat niet. Kijk of de naam klopt, of begin met het voorbeeld {demo_plan_path()}.")
     suffix = path.suffix.lower()
     if suffix in (".yaml", ".yml"):
-        try:
-            data = yaml.safe_load(path.read_text(encoding="utf-8"))
-        except yaml.YAMLError as err:
-            mark = getattr(err, "problem_mark", None)
-            where = f" (regel {mark.line + 1})" if mark else ""
-            raise UserError(f"Het werkplan {path.name} is geen geldige YAML{where}. Vergelijk het met het voorbeeld {demo_plan_path().name}.") from err
+        data, found = read_yaml(path)
     elif suffix == ".xlsx":
-        data = workbook_to_dict(path)
+        data, found = workbook_to_dict(path)
     else:
         raise UserError(f"Het werkplan {path.name} moet een .yaml- of .xlsx-bestand zijn.")
     if not isinstance(data, dict):
         raise UserError(f"Het werkplan {path.name} heeft niet de vorm van het voorbeeld (titel, jaar, activiteiten). Begin met {demo_plan_path().name}.")
-    return plan_from_dict(data)
+    return plan_from_dict(data, found=found)
+
+
+class _PlanLoader(yaml.SafeLoader):
+    """YAML reader that keeps the first of two equal keys in a block and notes the second (line number),
+    where plain YAML would silently keep the last."""
+
+    def __init__(self, stream):
+        super().__init__(stream)
+        self.duplicates: list[tuple[str, int]] = []
+
+    def construct_mapping(self, node, deep=False):
+        self.flatten_mapping(node)
+        mapping = {}
+        for key_node, value_node in node.value:
+            key = self.construct_object(key_node, deep=deep)
+            key = key if isinstance(key, (str, int, float, bool)) or key is None else str(key)
+            if key in mapping:
+                self.duplicates.append((str(key), key_node.start_mark.line + 1))
+                continue
+            mapping[key] = self.construct_object(value_node, deep=deep)
+        return mapping
+
+
+def read_yaml(path: Path) -> tuple[object, list[dict]]:
+    """The YAML plan file as Python data, and a problem for every key written twice in one block."""
+    loader = _PlanLoader(path.read_text(encoding="utf-8"))
+    try:
+        data = loader.get_single_data()
+    except yaml.YAMLError as err:
+        mark = getattr(err, "problem_mark", None)
+        where = f" (regel {mark.line + 1})" if mark else ""
+        raise UserError(f"Het werkplan {path.name} is geen geldige YAML{where}. Vergelijk het met het voorbeeld {demo_plan_path().name}.") from err
+    finally:
+        loader.dispose()
+    found = [_problem(f"regel {line}", "key_twice", field=key) for key, line in loader.duplicates]
+    return data, found
 
 
 #: Sheets of the spreadsheet template and their columns (Dutch, as in the YAML file).
@@ -111,68 +157,145 @@ SHEET_QUARTERS = "kwartalen"
 ACTIVITY_SHEET_COLUMNS = ["activiteit", "eigenaar", "rol_eigenaar", "status", *NUMBER_FIELDS, "risicos"]
 QUARTER_SHEET_COLUMNS = ["activiteit", "kwartaal", *QUARTER_FIELDS]
 LEADER_FIELDS = ("rol", "betaalde_uren_per_week", "nu_uren_per_week")
+#: The keys a plan knows, per level (the same in YAML and in the spreadsheet).
+TOP_KEYS = ("titel", "jaar", "voorbeeld", "doelen", "projectleider", "activiteiten")
+ACTIVITY_KEYS = (*ACTIVITY_SHEET_COLUMNS, "per_kwartaal")
+PLAN_SHEET_FIELDS = ("titel", "jaar", "voorbeeld", *(f"projectleider_{f}" for f in LEADER_FIELDS))
+#: Words people write for a key, with the key they mean (English names, other Dutch words).
+KEY_SYNONYMS = {
+    "sessies": "bijeenkomsten", "sessions": "bijeenkomsten", "bijeenkomst": "bijeenkomsten", "reach": "bereik",
+    "bezoekers": "bereik", "owner": "eigenaar", "trekker": "eigenaar", "role": "rol_eigenaar", "rol": "rol_eigenaar",
+    "risks": "risicos", "risico's": "risicos", "risico": "risicos", "budget": "budget_euro", "year": "jaar",
+    "title": "titel", "goals": "doelen", "activities": "activiteiten", "quarters": "per_kwartaal",
+    "kwartalen": "per_kwartaal", "vrijwilligers": "vrijwilligers_nodig", "uren": "betaalde_uren_per_week",
+    "activity": "activiteit", "quarter": "kwartaal",
+}
 
 
-def workbook_to_dict(path: Path) -> dict:
-    """The spreadsheet template read into the same structure as the YAML file.
+def _problem(where: str, name: str, /, **values) -> dict:
+    """One thing to fix: where it is, the i18n key ``workplan.problem.<name>`` and the values for its text."""
+    return {"where": where, "key": f"workplan.problem.{name}", "values": values}
+
+
+def suggest_key(key, allowed) -> str | None:
+    """The known key someone most likely meant by ``key`` ('vrijwiligers_nodig' → 'vrijwilligers_nodig',
+    'sessies' → 'bijeenkomsten'), or None."""
+    text = str(key).strip().lower()
+    meant = KEY_SYNONYMS.get(text)
+    if meant in allowed:
+        return meant
+    close = difflib.get_close_matches(text, list(allowed), n=1, cutoff=0.6)
+    return close[0] if close else None
+
+
+def unknown_keys(block: dict, allowed, where: str) -> list[dict]:
+    """A problem for every key of ``block`` that is not in ``allowed``, with a 'did you mean …' when one is close."""
+    out = []
+    for key in block:
+        if key in allowed:
+            continue
+        meant = suggest_key(key, allowed)
+        out.append(_problem(where, "unknown_key_meant", field=key, meant=meant) if meant
+                   else _problem(where, "unknown_key", field=key, allowed=", ".join(allowed)))
+    return out
+
+
+def _cell(value):
+    """A spreadsheet cell: None when empty, text stripped, whole numbers as int."""
+    if value is None or (isinstance(value, float) and pd.isna(value)):
+        return None
+    if isinstance(value, str):
+        return value.strip() or None
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+def _sheet_rows(frame: pd.DataFrame, allowed, sheet: str) -> tuple[list[tuple[int, dict]], list[dict]]:
+    """The non-empty rows of a sheet as (spreadsheet row number, {column: value}) with headers as written
+    in lower case, and a problem for each unknown column (its values are left out)."""
+    frame = frame.rename(columns=lambda c: str(c).strip().lower())
+    found = unknown_keys({c: None for c in frame.columns if not c.startswith("unnamed:")}, allowed, f"tabblad {sheet}")
+    rows = []
+    for number, (_, row) in enumerate(frame.iterrows(), start=2):
+        entry = {c: _cell(row.get(c)) for c in allowed}
+        if any(v is not None for v in entry.values()):
+            rows.append((number, entry))
+    return rows, found
+
+
+def workbook_to_dict(path: Path) -> tuple[dict, list[dict]]:
+    """The spreadsheet template read into the same structure as the YAML file, and what is wrong in its shape.
 
     Sheets: 'plan' (veld, waarde: titel, jaar, voorbeeld, projectleider_…), 'doelen' (one goal per
     row), 'activiteiten' (one activity per row; risks one per line in the cell) and 'kwartalen'
-    (one row per activity and quarter). A quarter given twice for an activity is kept as a problem.
+    (one row per activity and quarter, kept as a list so a quarter entered twice is seen as such).
+    Headers count whatever their letter case; an unknown column or field is a problem.
     """
     try:
         sheets = pd.read_excel(path, sheet_name=None, dtype=object)
     except Exception as err:  # openpyxl raises many kinds for a damaged file
         raise UserError(f"Het werkplan {path.name} kan niet als spreadsheet worden gelezen ({err}). Sla het op als .xlsx.") from err
+    sheets = {str(name).strip().lower(): frame for name, frame in sheets.items()}
     missing = [s for s in (SHEET_PLAN, SHEET_ACTIVITIES, SHEET_QUARTERS) if s not in sheets]
     if missing:
         raise UserError(f"Het werkplan {path.name} mist het tabblad {', '.join(missing)}. Begin met het sjabloon {template_path().name}.")
 
-    def clean(value):
-        return None if value is None or (isinstance(value, float) and pd.isna(value)) else value
-
-    fields = {str(r["veld"]).strip(): clean(r["waarde"]) for _, r in sheets[SHEET_PLAN].iterrows() if clean(r["veld"])}
+    plan_rows, found = _sheet_rows(sheets[SHEET_PLAN], ("veld", "waarde"), SHEET_PLAN)
+    fields = {str(r["veld"]).strip().lower(): r["waarde"] for _, r in plan_rows if r["veld"] is not None}
+    found += unknown_keys(fields, PLAN_SHEET_FIELDS, f"tabblad {SHEET_PLAN}")
     data = {"titel": fields.get("titel"), "jaar": fields.get("jaar"),
             "voorbeeld": str(fields.get("voorbeeld", "")).strip().lower() in ("true", "ja", "1"),
-            "projectleider": {f: fields.get(f"projectleider_{f}") for f in LEADER_FIELDS}}
+            "projectleider": {f: fields[f"projectleider_{f}"] for f in LEADER_FIELDS if f"projectleider_{f}" in fields}}
     goals = sheets.get(SHEET_GOALS)
-    data["doelen"] = [str(g) for g in goals.iloc[:, 0] if clean(g)] if goals is not None and goals.shape[1] else []
-    data["activiteiten"] = []
-    blocks = {}
-    for _, row in sheets[SHEET_ACTIVITIES].iterrows():
-        entry = {c: clean(row.get(c)) for c in ACTIVITY_SHEET_COLUMNS}
-        if not any(v is not None for v in entry.values()):
-            continue
+    data["doelen"] = [str(g) for g in map(_cell, goals.iloc[:, 0]) if g] if goals is not None and goals.shape[1] else []
+
+    rows, more = _sheet_rows(sheets[SHEET_ACTIVITIES], ACTIVITY_SHEET_COLUMNS, SHEET_ACTIVITIES)
+    found += more
+    data["activiteiten"], blocks = [], {}
+    for _, entry in rows:
         risks = entry.pop("risicos")
         entry["risicos"] = [r.strip() for r in str(risks).splitlines() if r.strip()] if risks else []
-        entry["per_kwartaal"] = {}
+        entry["per_kwartaal"] = []
         data["activiteiten"].append(entry)
-        blocks.setdefault(str(entry["activiteit"] or "").strip(), entry)
-    for _, row in sheets[SHEET_QUARTERS].iterrows():
-        activity = str(clean(row.get("activiteit")) or "").strip()
-        label = clean(row.get("kwartaal"))
-        if not activity and label is None:
-            continue
-        entry = blocks.get(activity)
+        blocks.setdefault(str(entry["activiteit"] or "").strip().casefold(), entry)
+    rows, more = _sheet_rows(sheets[SHEET_QUARTERS], QUARTER_SHEET_COLUMNS, SHEET_QUARTERS)
+    found += more
+    for _, row in rows:
+        activity = str(row.pop("activiteit") or "").strip()
+        entry = blocks.get(activity.casefold())
         if entry is None:  # quarters for an activity without a row: keep them visible as their own block
-            entry = blocks[activity] = {"activiteit": activity, "per_kwartaal": {}}
+            entry = blocks[activity.casefold()] = {"activiteit": activity, "per_kwartaal": []}
             data["activiteiten"].append(entry)
-        key = label
-        while key in entry["per_kwartaal"]:
-            key = f"{key} (nog eens)"
-        entry["per_kwartaal"][key] = {f: clean(row.get(f)) for f in QUARTER_FIELDS}
-    return data
+        entry["per_kwartaal"].append(row)
+    return data, found
+
+
+def quarter_entries(per_quarter) -> list[tuple[object, object]]:
+    """(label, figures) for each quarter of an activity, from the YAML form ({Q1: {…}}) or the
+    spreadsheet form ([{kwartaal: Q1, …}]); anything else gives no entries."""
+    if isinstance(per_quarter, dict):
+        return list(per_quarter.items())
+    if isinstance(per_quarter, list):
+        return [(row.get("kwartaal"), {k: v for k, v in row.items() if k != "kwartaal"}) if isinstance(row, dict)
+                else (row, None) for row in per_quarter]
+    return []
 
 
 def write_workbook(data: dict, path: Path) -> Path:
-    """Write a plan (the YAML structure) as the spreadsheet template; ``workbook_to_dict`` reads it back."""
+    """Write a plan (the YAML structure) as the spreadsheet template; ``workbook_to_dict`` reads it back.
+
+    A quarter that is not a block of figures (``Q1: 3``) gets a row with empty figures, which the
+    plan check then lists as missing.
+    """
     leader = data.get("projectleider") or {}
     plan_rows = [("titel", data.get("titel")), ("jaar", data.get("jaar")), ("voorbeeld", bool(data.get("voorbeeld")))]
     plan_rows += [(f"projectleider_{f}", leader.get(f)) for f in LEADER_FIELDS]
     activities, quarters = [], []
     for entry in data.get("activiteiten") or []:
         activities.append({c: ("\n".join(entry.get(c) or []) if c == "risicos" else entry.get(c)) for c in ACTIVITY_SHEET_COLUMNS})
-        for label, figures in (entry.get("per_kwartaal") or {}).items():
+        for label, figures in quarter_entries(entry.get("per_kwartaal")):
+            figures = figures if isinstance(figures, dict) else {}
             quarters.append({"activiteit": entry.get("activiteit"), "kwartaal": label, **{f: figures.get(f) for f in QUARTER_FIELDS}})
     with pd.ExcelWriter(path, engine="openpyxl") as writer:
         pd.DataFrame(plan_rows, columns=["veld", "waarde"]).to_excel(writer, sheet_name=SHEET_PLAN, index=False)
@@ -198,41 +321,71 @@ def _number(value) -> float | None:
     if isinstance(value, bool):
         return None
     if isinstance(value, (int, float)):
-        return float(value)
+        return None if pd.isna(value) else float(value)
     text = str(value).replace("€", "").replace(" ", "")
     if re.fullmatch(r"\d{1,3}(\.\d{3})+", text):  # Dutch thousands: 1.200
         text = text.replace(".", "")
     text = text.replace(",", ".")
     try:
-        number = float(text)
+        return float(text)
     except ValueError:
         return None
-    return number
 
 
-def plan_from_dict(data: dict) -> Plan:
-    """Check a plan given as a dict (the YAML structure) and build a ``Plan``; problems are collected, not raised."""
-    problems: list[dict] = []
+def _empty(value) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
 
-    def problem(where: str, key: str, **values) -> None:
-        problems.append({"where": where, "key": f"workplan.problem.{key}", "values": values})
 
-    year = _number(data.get("jaar"))
-    if year is None or not 2000 <= year <= 2100:
+def plan_from_dict(data: dict, *, found: list[dict] = ()) -> Plan:
+    """Check a plan given as a dict (the YAML structure) and build a ``Plan``; problems are collected, not raised.
+
+    ``found`` are problems already seen while reading the file (a key twice, an unknown column).
+    Every key is checked against the known ones; a number that is not a number, a figure left
+    empty and a quarter that is not a block of figures are problems and stay unknown (NaN), never 0.
+    """
+    problems: list[dict] = list(found)
+
+    def problem(where: str, name: str, /, **values) -> None:
+        problems.append(_problem(where, name, **values))
+
+    def figure(where: str, block: dict, key: str, *, required: bool = True, default=float("nan")) -> float:
+        """A number of 0 or more from ``block[key]``; a problem and NaN when it is not one (or missing)."""
+        raw = block.get(key)
+        if _empty(raw):
+            if required:
+                problem(where, "figure_missing", field=key)
+            return float("nan") if required else default
+        number = _number(raw)
+        if number is None or number < 0:
+            problem(where, "number", field=key, value=raw)
+            return float("nan")
+        return number
+
+    problems += unknown_keys(data, TOP_KEYS, "plan")
+    year = _number(data.get("jaar")) if not _empty(data.get("jaar")) else None
+    if _empty(data.get("jaar")):
+        problem("jaar", "no_year")
+    elif year is None or not year.is_integer() or not 2000 <= year <= 2100:
         problem("jaar", "year", value=data.get("jaar"))
         year = None
+    title = str(data.get("titel") or "").strip()
+    if not title:
+        problem("titel", "no_title")
     goals = data.get("doelen") or []
-    if not isinstance(goals, list):
-        goals = [goals]
-    leader = data.get("projectleider") or {}
-    if not isinstance(leader, dict):
+    goals = [str(g).strip() for g in (goals if isinstance(goals, list) else [goals]) if not _empty(g)]
+    if not goals:
+        problem("doelen", "no_goals")
+
+    leader = data.get("projectleider")
+    hours_asked, hours_now, role = 0.0, 0.0, ""
+    if leader is not None and not isinstance(leader, dict):
         problem("projectleider", "leader")
-        leader = {}
-    project_leader = {
-        "role": str(leader.get("rol") or ""),
-        "hours_asked": _number(leader.get("betaalde_uren_per_week", 0)),
-        "hours_now": _number(leader.get("nu_uren_per_week", 0)),
-    }
+    elif leader and not all(_empty(v) for v in leader.values()):
+        problems.extend(unknown_keys(leader, LEADER_FIELDS, "projectleider"))
+        role = str(leader.get("rol") or "").strip()
+        hours_asked = figure("projectleider", leader, "betaalde_uren_per_week")
+        hours_now = figure("projectleider", leader, "nu_uren_per_week", required=False, default=0.0)
+    project_leader = {"role": role, "hours_asked": hours_asked, "hours_now": hours_now}
 
     activity_rows, quarter_rows = [], []
     entries = data.get("activiteiten")
@@ -250,54 +403,61 @@ def plan_from_dict(data: dict) -> Plan:
             problem(where, "no_activity_id")
             continue
         where = f"activiteit {index} ({activity_id})"
-        if activity_id in seen:
+        if activity_id.casefold() in seen:
             problem(where, "duplicate", activity=activity_id)
             continue
-        seen.add(activity_id)
-        owner = str(entry.get("eigenaar") or "").strip()
+        seen.add(activity_id.casefold())
+        problems.extend(unknown_keys(entry, ACTIVITY_KEYS, where))
+        owner, owner_role = str(entry.get("eigenaar") or "").strip(), str(entry.get("rol_eigenaar") or "").strip()
         if not owner:
             problem(where, "no_owner")
+        elif not owner_role and not is_group(owner):
+            problem(where, "no_role")
         status = str(entry.get("status") or "").strip().lower()
         if status not in STATUSES:
             problem(where, "status", value=entry.get("status"), allowed=", ".join(STATUSES))
             status = ""
-        row = {"activity_id": activity_id, "owner": owner, "owner_role": str(entry.get("rol_eigenaar") or "").strip(),
-               "status": status}
+        row = {"activity_id": activity_id, "owner": owner, "owner_role": owner_role, "status": status}
         for dutch, english in NUMBER_FIELDS.items():
-            raw = entry.get(dutch)
-            number = None if raw is None else _number(raw)
-            if raw is not None and (number is None or number < 0):
-                problem(where, "number", field=dutch, value=raw)
-            row[english] = number if number is not None and number >= 0 else float("nan")
+            row[english] = figure(where, entry, dutch, required=False)
         risks = entry.get("risicos") or []
-        row["risks"] = [str(r) for r in (risks if isinstance(risks, list) else [risks])]
+        row["risks"] = [str(r) for r in (risks if isinstance(risks, list) else [risks]) if not _empty(r)]
         activity_rows.append(row)
 
         per_quarter = entry.get("per_kwartaal") or {}
-        if not isinstance(per_quarter, dict):
+        if not isinstance(per_quarter, (dict, list)):
             problem(where, "quarters_shape")
-            per_quarter = {}
-        for label, figures in per_quarter.items():
+        labels: dict[str, object] = {}
+        for label, figures in quarter_entries(per_quarter):
             quarter = parse_quarter(label)
             if quarter is None:
                 problem(where, "quarter", value=label)
                 continue
-            figures = figures if isinstance(figures, dict) else {}
+            if quarter in labels:
+                if str(labels[quarter]).strip() == str(label).strip():
+                    problem(f"{where}, {quarter}", "quarter_twice_same", quarter=quarter)
+                else:
+                    problem(f"{where}, {quarter}", "quarter_twice", quarter=quarter, first=labels[quarter], second=label)
+                continue
+            labels[quarter] = label
             qrow = {"activity_id": activity_id, "quarter": quarter}
+            if _empty(figures) or figures == {}:
+                problem(f"{where}, {quarter}", "quarter_empty", quarter=quarter)
+                figures = {}
+            elif not isinstance(figures, dict):
+                problem(f"{where}, {quarter}", "quarter_not_block", quarter=quarter, value=figures)
+                figures = {}
+            else:
+                problems.extend(unknown_keys(figures, QUARTER_FIELDS, f"{where}, {quarter}"))
             for dutch, english in QUARTER_FIELDS.items():
-                raw = figures.get(dutch)
-                number = None if raw is None else _number(raw)
-                if raw is not None and (number is None or number < 0):
-                    problem(f"{where}, {quarter}", "number", field=dutch, value=raw)
-                    number = None
-                qrow[english] = float("nan") if number is None else number
+                qrow[english] = figure(f"{where}, {quarter}", figures, dutch, required=bool(figures))
             quarter_rows.append(qrow)
 
     return Plan(
-        title=str(data.get("titel") or "Werkplan"),
-        year=int(year) if year is not None else 0,
+        title=title or "Werkplan",
+        year=int(year) if year is not None else None,
         demo=bool(data.get("voorbeeld", False)),
-        goals=[str(g) for g in goals],
+        goals=goals,
         project_leader=project_leader,
         activities=pd.DataFrame(activity_rows, columns=ACTIVITY_COLUMNS),
         quarters=pd.DataFrame(quarter_rows, columns=QUARTER_COLUMNS),
@@ -305,36 +465,132 @@ def plan_from_dict(data: dict) -> Plan:
     )
 
 
+def _with_problems(plan: Plan, extra: list[dict], **changes) -> Plan:
+    """A copy of ``plan`` with more problems (and other fields changed)."""
+    problems = pd.concat([plan.problems, pd.DataFrame(extra, columns=PROBLEM_COLUMNS)], ignore_index=True) if extra else plan.problems
+    return replace(plan, problems=problems, **changes)
+
+
 def check_activities(plan: Plan, activities: pd.DataFrame) -> Plan:
-    """The plan without activities the data does not know; each of those becomes a problem to fix."""
-    known = set(activities["activity_id"])
-    unknown = [a for a in plan.activities["activity_id"] if a not in known]
-    if not unknown:
+    """The plan with its activities matched to the data's: an activity written as its code or its name in
+    any letter case ('Textiel', 'Repair Café') is that activity; one the data does not know becomes a problem
+    and is left out (with 'did you mean …' when a code is close)."""
+    lookup: dict[str, str] = {}
+    for column in ("name_en", "name_nl", "activity_id"):  # codes win over names
+        if column in activities:
+            lookup.update({str(v).strip().casefold(): a for v, a in zip(activities[column], activities["activity_id"]) if pd.notna(v)})
+    known = sorted(activities["activity_id"])
+    mapping, extra, seen = {}, [], set()
+    for written in plan.activities["activity_id"]:
+        code = lookup.get(written.strip().casefold())
+        if code is None:
+            close = difflib.get_close_matches(written.strip().casefold(), list(lookup), n=1, cutoff=0.75)
+            meant = lookup[close[0]] if close else None
+            extra.append(_problem(f"activiteit ({written})", "unknown_activity_meant" if meant else "unknown_activity",
+                                  activity=written, meant=meant, known=", ".join(known)))
+        elif code in seen:
+            extra.append(_problem(f"activiteit ({written})", "duplicate", activity=written))
+        else:
+            seen.add(code)
+            mapping[written] = code
+    keep = plan.activities["activity_id"].isin(list(mapping))
+    acts = plan.activities[keep].assign(activity_id=lambda d: d["activity_id"].map(mapping)).reset_index(drop=True)
+    quarters = plan.quarters[plan.quarters["activity_id"].isin(list(mapping))]
+    quarters = quarters.assign(activity_id=quarters["activity_id"].map(mapping)).reset_index(drop=True)
+    return _with_problems(plan, extra, activities=acts, quarters=quarters)
+
+
+def with_year(plan: Plan, as_of: pd.Timestamp) -> Plan:
+    """The plan with a year: its own, or when it has none (missing or not a year) the year of ``as_of``,
+    the last day of the data, which the to-fix list then says."""
+    if plan.year is not None:
         return plan
-    extra = pd.DataFrame([{"where": f"activiteit ({a})", "key": "workplan.problem.unknown_activity",
-                           "values": {"activity": a, "known": ", ".join(sorted(known))}} for a in unknown],
-                         columns=PROBLEM_COLUMNS)
-    return Plan(
-        title=plan.title, year=plan.year, demo=plan.demo, goals=plan.goals, project_leader=plan.project_leader,
-        activities=plan.activities[~plan.activities["activity_id"].isin(unknown)].reset_index(drop=True),
-        quarters=plan.quarters[~plan.quarters["activity_id"].isin(unknown)].reset_index(drop=True),
-        problems=pd.concat([plan.problems, extra], ignore_index=True),
-    )
+    return _with_problems(plan, [_problem("jaar", "year_from_data", year=as_of.year)], year=int(as_of.year))
 
 
-def public_owner(owner: str, role: str = "") -> str:
-    """What a public report may say about an owner: the role in full, of the name only the first letter.
+#: Small words inside names that are not names themselves ("Karim de Vries", "Mohamed el Amrani").
+NAME_PARTICLES = frozenset({"de", "den", "der", "van", "von", "het", "'t", "ter", "ten", "te", "in", "op", "la", "le",
+                            "du", "da", "dos", "del", "di", "el", "en", "and", "of", "met", "with"})
+#: First words of an owner that is a group or a role rather than a person ("werkgroep exposities").
+GROUP_WORDS = frozenset({"werkgroep", "groep", "team", "commissie", "bestuur", "kerngroep", "vrijwilligers",
+                         "vrijwilliger", "coördinator", "coordinator", "community", "projectleider", "stichting",
+                         "gemeente", "bewoners", "iedereen", "niemand", "vacature", "onbekend", "group", "board",
+                         "volunteers", "volunteer", "nobody", "vacancy"})
+_WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
 
-    'Amina' with role 'coördinator' → 'coördinator (A.)'; no role → 'A.'; nothing → ''. When the
-    owner is written inside the role ('community builder' with role 'community builder (…)'), the role alone.
+
+def name_words(text: str) -> list[str]:
+    """The words of a name that could identify someone: letters only, two or more, no particles."""
+    return [w for w in _WORD.findall(text or "") if len(w) > 1 and w.casefold() not in NAME_PARTICLES]
+
+
+def is_group(owner: str) -> bool:
+    """True when the owner is a group or a role ('team Wij(k) Vergroenen', 'community builder'), i.e. its
+    first word (after de/het …) is one of ``GROUP_WORDS``; otherwise the owner is a person."""
+    words = [w for w in _WORD.findall(owner or "") if w.casefold() not in NAME_PARTICLES]
+    return bool(words) and words[0].casefold() in GROUP_WORDS
+
+
+def owner_names(owner: str, *, not_names=frozenset()) -> set[str]:
+    """The words of an owner that are a person's name, to keep out of public output.
+
+    A person ('Amina', 'Karim de Vries'): every word except particles. A group ('team Noor',
+    'community builder'): only its capitalised words after the first ('Noor'). Words in
+    ``not_names`` (the activities' own names, e.g. 'Textiel', 'Vergroenen') are never names.
+    """
+    skip = {w.casefold() for w in not_names} | GROUP_WORDS
+    words = name_words(owner)
+    if is_group(owner):
+        words = [w for w in words[1:] if w[0].isupper()]
+    return {w for w in words if w.casefold() not in skip}
+
+
+def activity_words(activities: pd.DataFrame | None) -> set[str]:
+    """Every word of the activities' ids and Dutch and English names (never taken for a person's name)."""
+    if activities is None:
+        return set()
+    texts = [str(v) for c in ("activity_id", "name_nl", "name_en") if c in activities for v in activities[c].dropna()]
+    return {w for text in texts for w in _WORD.findall(text.replace("_", " "))}
+
+
+def plan_names(plan: Plan, activities: pd.DataFrame | None = None) -> set[str]:
+    """Every name word of every owner in the plan (``owner_names``)."""
+    not_names = activity_words(activities)
+    return {w for owner in plan.activities["owner"] for w in owner_names(owner, not_names=not_names)}
+
+
+def remove_names(text: str, names, *, placeholder: str = "") -> str:
+    """``text`` with each of ``names`` (whole words, any letter case; a run of names with particles such
+    as 'Karim de Vries' at once) replaced by ``placeholder``; with no placeholder the name is left out
+    and the spaces, commas and brackets around it tidied."""
+    names = sorted({n for n in names if n}, key=len, reverse=True)
+    if not text or not names:
+        return text or ""
+    name = f"(?:{'|'.join(re.escape(n) for n in names)})"
+    particle = f"(?:{'|'.join(re.escape(p) for p in sorted(NAME_PARTICLES, key=len, reverse=True))})"
+    # a whole name at once, with the particles inside it and before it: "Karim de Vries", "de Wit"
+    pattern = rf"(?<!\w)(?:{particle}\s+)*{name}(?:\s+(?:{particle}\s+)*{name})*(?!\w)"
+    out = re.sub(pattern, placeholder, text, flags=re.IGNORECASE)
+    if not placeholder:
+        out = re.sub(r"\(\s*[,;&]?\s*\)", "", out)
+        out = re.sub(r"\s+([,;)])", r"\1", re.sub(r"\(\s+", "(", re.sub(r"\s{2,}", " ", out)))
+        out = re.sub(r"([,;&])(\s*[,;&])+", r"\1", out).strip(" ,;&-–")
+    return out
+
+
+def public_owner(owner: str, role: str = "", *, names=None) -> str:
+    """What a public report may say about who leads an activity: the role, with every name left out.
+
+    ``names`` are the name words to leave out (default: the owner's own). 'Amina' with role
+    'coördinator Amina' → 'coördinator'; a group without a role ('werkgroep exposities') → the group;
+    a person without a role → '' (the plan check asks for a role). No initials: they would be made up
+    for a group and identifying for a person.
     """
     owner, role = (owner or "").strip(), (role or "").strip()
-    if owner and role and owner.lower() in role.lower():
-        return role
-    initial = f"{owner[0].upper()}." if owner else ""
-    if role and initial:
-        return f"{role} ({initial})"
-    return role or initial
+    names = owner_names(owner) if names is None else names
+    if role:
+        return remove_names(role, names)
+    return remove_names(owner, names) if is_group(owner) else ""
 
 
 # ---------------------------------------------------------------- review
@@ -374,24 +630,26 @@ def planned_vs_realised(plan: Plan, sessions: pd.DataFrame, attendance: pd.DataF
     """Sessions and reach per planned activity and quarter of the plan year: planned against realised.
 
     One row per activity in the plan and quarter Q1–Q4. A quarter the plan does not mention is planned
-    as 0. Realised sessions are the sessions of that activity dated in the quarter; realised reach is
+    as 0; a figure the plan gives but not as a number stays unknown (NaN). Realised sessions are the sessions of that activity dated in the quarter; realised reach is
     the sum of ``session_reach``. ``data_end`` (default: the last session date) decides the quarter
     status: 'future' quarters have no realised figures (NaN), 'running' quarters are not complete yet.
     ``sessions_share`` and ``reach_share`` are realised / planned (NaN when nothing was planned).
+    A plan without a year is taken for the year of ``data_end`` (``review`` says so in the problems).
     """
     if data_end is None:
         data_end = sessions["date"].max() if len(sessions) else None
+    year = plan.year if plan.year is not None else (data_end if data_end is not None else pd.Timestamp.today()).year
     grid = pd.MultiIndex.from_product([plan.activities["activity_id"], QUARTERS], names=["activity_id", "quarter"])
     planned = (plan.quarters.groupby(["activity_id", "quarter"])[["planned_sessions", "planned_reach"]].sum(min_count=1)
-               .reindex(grid).fillna(0.0))
-    in_year = sessions[sessions["date"].dt.year == plan.year].copy()
+               .reindex(grid, fill_value=0.0))
+    in_year = sessions[sessions["date"].dt.year == year].copy()
     in_year["quarter"] = quarter_of(in_year["date"])
     in_year["reach"] = in_year["session_id"].map(session_reach(in_year, attendance))
     realised = (in_year.groupby(["activity_id", "quarter"])
                 .agg(realised_sessions=("session_id", "size"), realised_reach=("reach", "sum"))
                 .astype(float).reindex(grid).fillna(0.0))
     out = planned.join(realised).reset_index()
-    status = quarter_status(plan.year, data_end)
+    status = quarter_status(year, data_end)
     out["quarter_status"] = out["quarter"].map(status)
     future = out["quarter_status"] == "future"
     out.loc[future, ["realised_sessions", "realised_reach"]] = float("nan")
@@ -411,7 +669,8 @@ def support_needed(plan: Plan, paid_support: pd.DataFrame, *, as_of: pd.Timestam
     """"What would it take": per activity in the plan, the paid support hours per week the plan asks
     for against the hours that exist on ``as_of``; the difference is what is missing (negative: the
     plan asks for less than there is). A last row is the project leader for the whole Werkplaats,
-    with the hours the plan asks for and the hours it says exist now.
+    with the hours the plan asks for and the hours it says exist now (NaN when the plan has them,
+    but not as a number).
     """
     now = paid_hours_now(paid_support, as_of=as_of)
     out = pd.DataFrame({
@@ -420,9 +679,9 @@ def support_needed(plan: Plan, paid_support: pd.DataFrame, *, as_of: pd.Timestam
     })
     out["hours_now"] = out["activity_id"].map(now).fillna(0.0)
     leader = plan.project_leader
-    if leader.get("hours_asked"):
+    if leader["hours_asked"] != 0:
         out.loc[len(out)] = {"activity_id": "project_leader", "hours_asked": float(leader["hours_asked"]),
-                             "hours_now": float(leader.get("hours_now") or 0.0)}
+                             "hours_now": float(leader["hours_now"])}
     out["hours_missing"] = out["hours_asked"] - out["hours_now"]
     return out.reset_index(drop=True)
 
@@ -551,6 +810,8 @@ class Review:
     support: pd.DataFrame
     months: int = 6
     window_days: int = 90
+    #: Name words to keep out of public output: every owner's (``plan_names``) and any given to ``review``.
+    private_names: frozenset = frozenset()
 
     def name(self, activity_id: str, lang: str = "nl") -> str:
         """The activity's name in ``lang`` (the project leader and unknown ids as themselves)."""
@@ -562,20 +823,38 @@ class Review:
 
     @property
     def missing_project_leader(self) -> bool:
-        """True when the plan asks for a project leader and there are no hours for one now."""
+        """True when the plan asks for a project leader (also when its hours are not written as a number)
+        and the plan says there are no hours for one now."""
         leader = self.plan.project_leader
-        return bool(leader.get("hours_asked")) and not leader.get("hours_now")
+        return leader["hours_asked"] != 0 and leader["hours_now"] == 0
+
+    def no_leader_text(self, lang: str = "nl") -> str:
+        """The sentence that names the missing project leader and the hours the plan asks for one."""
+        leader = self.plan.project_leader
+        role = remove_names(leader["role"], self.private_names) or t("workplan.project_leader", lang)
+        if pd.isna(leader["hours_asked"]):
+            return t("workplan.report.no_leader_unknown", lang, role=role)
+        return t("workplan.report.no_leader", lang, role=role, hours=format_number(leader["hours_asked"], lang))
+
+    def public_text(self, text: str, lang: str = "nl") -> str:
+        """Free text of the plan (a goal, a risk, a role) fit for public output: every private name
+        replaced by '[naam]'."""
+        return remove_names(text, self.private_names, placeholder=t("workplan.name_removed", lang))
 
 
-def review(plan: Plan, release, *, as_of: pd.Timestamp | None = None, months: int = 6, window_days: int = 90) -> Review:
+def review(plan: Plan, release, *, as_of: pd.Timestamp | None = None, months: int = 6, window_days: int = 90,
+           also_private=()) -> Review:
     """Review ``plan`` against a release: unknown activities go to the problems, the rest is compared.
 
-    ``as_of`` (default: the last session date in the release) is the day "now" refers to.
+    ``as_of`` (default: the last session date in the release) is the day "now" refers to; a plan
+    without a valid year is reviewed for the year of ``as_of`` (``with_year``). ``also_private`` are
+    more names to keep out of public output besides the owners' (e.g. the stories' redaction list).
     """
-    plan = check_activities(plan, release.activities)
     sessions, attendance, paid = release.sessions, release.attendance, release.paid_support
     if as_of is None:
         as_of = sessions["date"].max() if len(sessions) else pd.Timestamp.today().normalize()
+    names = plan_names(plan, release.activities) | set(also_private)  # also of owners of unknown activities
+    plan = with_year(check_activities(plan, release.activities), as_of)
     ids = list(plan.activities["activity_id"])
     panel = continuity_panel(attendance, sessions, paid, activity_ids=ids, as_of=as_of, months=months,
                              window_days=window_days)
@@ -584,6 +863,7 @@ def review(plan: Plan, release, *, as_of: pd.Timestamp | None = None, months: in
         progress=planned_vs_realised(plan, sessions, attendance, data_end=as_of),
         panel=panel, uncoordinated=without_coordination(panel, plan),
         support=support_needed(plan, paid, as_of=as_of), months=months, window_days=window_days,
+        private_names=frozenset(names),
     )
 
 
@@ -591,16 +871,41 @@ def review(plan: Plan, release, *, as_of: pd.Timestamp | None = None, months: in
 
 
 def _count(value: float, *, public: bool, lang: str) -> str:
-    """A count of people for display; in public output below 10 is hidden and the rest rounded to 5."""
-    from werkplaats_data.privacy import small_cell
+    """A count of people for display. Public output: none at all is 'geen', below 10 is hidden
+    ('minder dan 10'), the rest rounded to 5 (``privacy.safe_count``)."""
+    from werkplaats_data.privacy import safe_count
 
     if pd.isna(value):
         return ""
     if public:
-        value = small_cell(pd.DataFrame({"n": [round(float(value))]}), "n")["n"].iloc[0]
-        if pd.isna(value):
+        if value == 0:
+            return t("workplan.none", lang)
+        value = safe_count(value)
+        if value is None:
             return t("workplan.suppressed", lang)
     return format_number(float(value), lang)
+
+
+def _volunteers_text(row, *, months: int, public: bool, lang: str) -> str:
+    """The volunteer trend: both monthly means and the direction; in public output, when neither mean
+    may be shown (both below 10), the direction alone in words."""
+    from werkplaats_data.privacy import safe_count
+
+    trend = row["trend"]
+    if trend == "none":
+        return t("workplan.trend_words.none", lang, months=2 * months)
+    if public and all(safe_count(row[c]) is None for c in ("volunteers_recent", "volunteers_before")):
+        return t(f"workplan.trend_words.{trend}", lang, months=months)
+    return t("workplan.volunteers_result", lang, trend=t(f"workplan.trend.{trend}", lang),
+             recent=_count(row["volunteers_recent"], public=public, lang=lang),
+             before=_count(row["volunteers_before"], public=public, lang=lang))
+
+
+def _key_person_text(factor: int, lang: str) -> str:
+    """The key-person factor in words: '1 persoon', '3 mensen', or no volunteer turns at all."""
+    if factor == 0:
+        return t("workplan.key_person_none", lang)
+    return t("workplan.key_person_one" if factor == 1 else "workplan.key_person_many", lang, n=format_number(factor, lang))
 
 
 def format_number(value: float, lang: str = "nl", decimals: int = 0) -> str:
@@ -611,16 +916,17 @@ def format_number(value: float, lang: str = "nl", decimals: int = 0) -> str:
 
 
 def plan_table(rv: Review, *, lang: str = "nl") -> pd.DataFrame:
-    """The plan per activity as people read it; owners only as role or initial (``public_owner``)."""
+    """The plan per activity as the public may read it: who leads it as a role only (``public_owner``),
+    risks with every private name replaced (``Review.public_text``)."""
     a = rv.plan.activities
     return pd.DataFrame({
         t("workplan.col.activity", lang): [rv.name(x, lang) for x in a["activity_id"]],
-        t("workplan.col.owner", lang): [public_owner(o, r) for o, r in zip(a["owner"], a["owner_role"])],
+        t("workplan.col.owner", lang): [public_owner(o, r, names=rv.private_names) for o, r in zip(a["owner"], a["owner_role"])],
         t("workplan.col.plan_status", lang): [t(f"workplan.plan_status.{s}", lang) if s else "" for s in a["status"]],
         t("workplan.col.volunteers_needed", lang): [format_number(v, lang) for v in a["volunteers_needed"]],
         t("workplan.col.paid_support_hours_per_week", lang): [format_number(v, lang, 1) for v in a["paid_support_hours_per_week"]],
         t("workplan.col.budget_eur", lang): [format_number(v, lang) for v in a["budget_eur"]],
-        t("workplan.col.risks", lang): ["; ".join(r) for r in a["risks"]],
+        t("workplan.col.risks", lang): ["; ".join(rv.public_text(x, lang) for x in r) for r in a["risks"]],
     })
 
 
@@ -644,16 +950,14 @@ def progress_table(rv: Review, *, lang: str = "nl", public: bool = True) -> pd.D
 def panel_table(rv: Review, activity_id: str, *, lang: str = "nl", public: bool = True) -> pd.DataFrame:
     """The continuity panel of one activity: measure, result, and the rule in words next to it.
 
-    In public output counts of people below 10 are hidden, others rounded to 5, and the retention
-    share is shown only on a base of 10 people or more.
+    In public output counts of people below 10 are hidden (a trend then in words only), others rounded
+    to 5, and the retention share is shown only on a base of 10 people or more. The key-person factor
+    is a measure of how the work is spread, not a head count, and is shown as it is.
     """
     from werkplaats_data.privacy import safe_share
 
     row = rv.panel.set_index("activity_id").loc[activity_id]
-    volunteers = t("workplan.volunteers_result", lang,
-                   recent=_count(row["volunteers_recent"], public=public, lang=lang) or "0",
-                   before=_count(row["volunteers_before"], public=public, lang=lang) or "0",
-                   trend=t(f"workplan.trend.{row['trend']}", lang))
+    volunteers = _volunteers_text(row, months=rv.months, public=public, lang=lang)
     share = row["retention"]
     if public:
         share = safe_share(row["retention"] * row["retention_base"], row["retention_base"]) if row["retention_base"] else None
@@ -663,7 +967,7 @@ def panel_table(rv: Review, activity_id: str, *, lang: str = "nl", public: bool 
     rows = [
         ("volunteers", volunteers, t("workplan.rule.volunteers", lang, months=rv.months)),
         ("retention", retention, t("workplan.rule.retention", lang)),
-        ("key_person", format_number(row["key_person_factor"], lang), t("workplan.rule.key_person", lang)),
+        ("key_person", _key_person_text(int(row["key_person_factor"]), lang), t("workplan.rule.key_person", lang)),
         ("paid", format_number(row["paid_hours_now"], lang, 1), t("workplan.rule.paid", lang, date=date)),
         ("coordinated", t("workplan.yes" if row["coordinated"] else "workplan.no", lang),
          t("workplan.rule.coordinated", lang, days=rv.window_days)),
@@ -692,15 +996,16 @@ def _date_text(value: pd.Timestamp, lang: str) -> str:
 def progress_chart(rv: Review, *, source: str, lang: str = "nl"):
     """Bars of sessions planned and held so far (quarters that have started) per activity.
 
-    The title counts the activities that held at least as many sessions as planned so far.
+    The title counts the activities that held at least as many sessions as planned so far; an activity
+    whose plan has a quarter with an unknown number of sessions has no planned bar and is not counted.
     """
     import altair as alt
 
     from werkplaats_data.charts import with_source
 
     started = rv.progress[rv.progress["quarter_status"] != "future"]
-    totals = started.groupby("activity_id")[["planned_sessions", "realised_sessions"]].sum().reindex(
-        rv.plan.activities["activity_id"]).fillna(0)
+    totals = (started.groupby("activity_id")[["planned_sessions", "realised_sessions"]].agg(lambda x: x.sum(skipna=False))
+              .reindex(rv.plan.activities["activity_id"], fill_value=0.0))
     on_track = int((totals["realised_sessions"] >= totals["planned_sessions"]).sum())
     long = totals.reset_index().melt("activity_id", var_name="kind", value_name="sessions")
     long["activity"] = [rv.name(x, lang) for x in long["activity_id"]]
@@ -720,7 +1025,10 @@ def progress_chart(rv: Review, *, source: str, lang: str = "nl"):
 
 
 def support_chart(rv: Review, *, source: str, lang: str = "nl"):
-    """Bars of paid support hours per week: asked in the plan against there now, per activity and the project leader."""
+    """Bars of paid support hours per week: asked in the plan against there now, per activity and the project leader.
+
+    When the plan gives some hours not as a number, the title says the total asked is at least the sum of the others.
+    """
     import altair as alt
 
     from werkplaats_data.charts import with_source
@@ -730,8 +1038,8 @@ def support_chart(rv: Review, *, source: str, lang: str = "nl"):
     long = s.melt("activity_id", value_vars=["hours_asked", "hours_now"], var_name="kind", value_name="hours")
     long["kind"] = long["kind"].map({"hours_asked": asked, "hours_now": now})
     long["activity"] = [rv.name(x, lang) for x in long["activity_id"]]
-    title = t("workplan.chart.support_title", lang, asked=format_number(s["hours_asked"].sum(), lang),
-              now=format_number(s["hours_now"].sum(), lang))
+    key = "workplan.chart.support_title_unknown" if s["hours_asked"].isna().any() else "workplan.chart.support_title"
+    title = t(key, lang, asked=format_number(s["hours_asked"].sum(), lang), now=format_number(s["hours_now"].sum(), lang))
     chart = alt.Chart(long, title=title).mark_bar().encode(
         y=alt.Y("activity:N", title=None, sort=None),
         yOffset=alt.YOffset("kind:N", sort=[asked, now]),

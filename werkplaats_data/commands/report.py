@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 
-
 def register(subparsers) -> None:
     parser = subparsers.add_parser(
         "report",
@@ -15,6 +14,8 @@ def register(subparsers) -> None:
     parser.add_argument("--data", metavar="DIR", help="a release folder made by 'werkplaats clean'")
     parser.add_argument("--out", metavar="DIR", required=True, help="folder to write the report into")
     parser.add_argument("--plan", metavar="FILE", help="the work plan (.yaml or .xlsx); default: the demo plan 2025")
+    parser.add_argument("--stories", metavar="DIR", help="the stories folder (with redaction.csv): its names are kept "
+                        "out of the report too; default for the demo data: the demo stories")
     parser.add_argument("--lang", default="nl", choices=["nl", "en"], help="language of the review (default %(default)s)")
     parser.add_argument("--no-notebooks", action="store_true", help="only the review, without the research notebooks")
     parser.add_argument("--no-pdf", action="store_true", help="do not make a PDF, even when Chromium is installed")
@@ -24,7 +25,7 @@ def register(subparsers) -> None:
 def run(args) -> int:
     from werkplaats_data import report
 
-    result = report.build_report(args.out, data=args.data, plan=args.plan, lang=args.lang,
+    result = report.build_report(args.out, data=args.data, plan=args.plan, stories=args.stories, lang=args.lang,
                                  notebooks=[] if args.no_notebooks else None, pdf=not args.no_pdf)
     print(f"Overzicht / review: {result.review}")
     for path in result.notebooks:

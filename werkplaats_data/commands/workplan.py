@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -22,6 +23,7 @@ def register(subparsers) -> None:
     check.set_defaults(func=run_check)
     dashboard = sub.add_parser("dashboard", help="start the work-plan dashboard (kiosk settings, offline)")
     dashboard.add_argument("--data", metavar="DIR", help="a release folder (default: WERKPLAATS_DATA or the demo release)")
+    dashboard.add_argument("--plan", metavar="FILE", help="the work plan (.yaml or .xlsx); default: the demo plan 2025")
     dashboard.add_argument("--port", type=int, default=8867, help="port on 127.0.0.1 (default %(default)s)")
     dashboard.set_defaults(func=run_dashboard)
 
@@ -54,8 +56,25 @@ def run_check(args) -> int:
 
 
 def run_dashboard(args) -> int:
-    """The review dashboard, started like the exhibition (same kiosk settings), on its own port."""
+    """The review dashboard, started like the exhibition (same kiosk settings), on its own port.
+
+    ``--plan`` is checked first (a file that cannot be read stops here, with the reason) and reaches
+    the notebook's ``plan_path`` through ``WERKPLAATS_PLAN`` in the kernel's environment.
+    """
+    from werkplaats_data import workplan
     from werkplaats_data.commands import expo
 
     args.dashboard = "werkplan_2025"
-    return expo.run(args)
+    if not args.plan:
+        return expo.run(args)
+    plan = Path(args.plan).expanduser().resolve()
+    workplan.read_plan(plan)
+    previous = os.environ.get(workplan.PLAN_ENV)
+    os.environ[workplan.PLAN_ENV] = str(plan)
+    try:
+        return expo.run(args)
+    finally:
+        if previous is None:
+            os.environ.pop(workplan.PLAN_ENV, None)
+        else:
+            os.environ[workplan.PLAN_ENV] = previous
