@@ -224,3 +224,72 @@ def test_activity_name_per_language(activities):
 
 def test_activity_names_map_ids_to_names(activities):
     assert p.activity_names(activities, "en") == {"repair": "Repair Café", "energy": "Energy coaches"}
+
+
+# --- periods: paid support and status follow the window ------------------------------------------
+
+def test_continuity_in_a_period_counts_paid_support_only_inside_it(attendance, sessions, paid_support):
+    """Energy's paid support ran January–March; from April on the support lies outside the window."""
+    kept_attendance, kept_sessions = p.in_period(attendance, sessions, ("2023-04-01", "2023-07-31"))
+    table = p.continuity(kept_attendance, kept_sessions, paid_support, activity_id="energy")
+    assert table["month"].dt.month.tolist() == [5, 6, 7]  # from energy's first session in the window (s5)
+    assert table["paid_hours"].sum() == 0
+    assert p.support_effect(table).empty  # no month with support inside the window: nothing to compare
+
+
+def test_continuity_keeps_paid_months_inside_a_period(attendance, sessions, paid_support):
+    kept_attendance, kept_sessions = p.in_period(attendance, sessions, ("2023-02-01", "2023-07-31"))
+    table = p.continuity(kept_attendance, kept_sessions, paid_support, activity_id="energy")
+    assert table["month"].dt.month.tolist() == [2, 3, 4, 5, 6, 7]  # the window starts with s2 in February
+    assert table["paid_hours"].tolist() == pytest.approx([28, 31, 0, 0, 0, 0])
+    effect = p.support_effect(table).iloc[0]
+    assert effect["volunteers_with_support"] == 0 and effect["volunteers_without_support"] == pytest.approx(0.25)
+
+
+def test_continuity_without_sessions_is_empty(attendance, sessions, paid_support):
+    assert p.continuity(attendance, sessions.iloc[0:0], paid_support).empty
+
+
+def test_lifecycle_for_a_period_knows_who_came_before(attendance, sessions, people):
+    """Period February–April: status on 2023-04-11 (s3), the last session in it."""
+    life = p.person_lifecycle(attendance, sessions, people, period=("2023-02-01", "2023-04-30")).set_index("person_id")
+    assert life.loc["B", "status"] == "inactive"  # came once, on 2023-01-10: not "never came"
+    assert life.loc["D", "status"] == "new"  # first came 2023-01-20, 81 days before; s5 (May) is later
+    assert life.loc["D", "sessions"] == 1
+    assert life.loc["E", "status"] == "new"  # first time on 2023-04-11; s6 (July) is later
+    assert "F" not in life.index  # first seen 2023-06-01: not yet known on 2023-04-11
+    assert (life["status"] == "prospective").sum() == 0
+
+
+def test_lifecycle_as_of_leaves_out_later_sessions(attendance, sessions, people):
+    life = p.person_lifecycle(attendance, sessions, people, as_of="2023-02-01").set_index("person_id")
+    assert life.loc["A", ["sessions", "last_seen"]].tolist() == [1, pd.Timestamp("2023-01-10")]  # s2 is later
+    assert life.loc["E", "status"] == "prospective"  # known since 2023-01-10, first came on 2023-04-11
+    assert set(life.index) == set("ABCDE")
+    assert life.loc[list("ABCD"), "status"].eq("new").all()
+
+
+def test_status_day_is_the_last_session_in_the_period(sessions):
+    assert p.status_day(sessions) == pd.Timestamp("2023-07-11")
+    assert p.status_day(sessions, ("2023-02-01", "2023-04-30")) == pd.Timestamp("2023-04-11")
+    assert p.status_day(sessions, ("1990-01-01", "1990-12-31")) == pd.Timestamp("1990-12-31")
+    assert pd.isna(p.status_day(sessions.iloc[0:0]))
+
+
+@pytest.mark.slow
+def test_demo_energy_coaches_fall_away_after_paid_support_ends():
+    """The demo release is made to show the report's story: ten coaches with support, about one after."""
+    import werkplaats_data as wd
+
+    release = wd.load_release()
+    table = p.continuity(release.attendance, release.sessions, release.paid_support, activity_id="energy_coaching")
+    supported = table[table["paid_hours"] > 0]
+    after = table[table["month"] > supported["month"].max()]
+    assert len(supported) == 12 and len(after) > 12
+    assert supported["volunteers"].mean() > 8
+    assert after["volunteers"].tail(12).max() <= 1  # the last year: at most one coach a month
+    effect = p.support_effect(table).iloc[0]
+    assert effect["volunteers_with_support"] > 3 * effect["volunteers_without_support"]
+    in_2024 = p.continuity(*p.in_period(release.attendance, release.sessions, ("2024-01-01", "2024-12-31")),
+                           release.paid_support, activity_id="energy_coaching")
+    assert in_2024["month"].min() == pd.Timestamp("2024-01-01") and in_2024["paid_hours"].sum() == 0

@@ -86,14 +86,32 @@ def _month(dates: pd.Series) -> pd.Series:
 
 # --- people ------------------------------------------------------------------------------------
 
+def status_day(sessions: pd.DataFrame, period: tuple | None = None) -> pd.Timestamp:
+    """The day a status is taken on: the last session date (within ``period`` when given).
+
+    A period without sessions gives its last day; no sessions at all (and no period) gives NaT.
+    """
+    dates = pd.to_datetime(sessions["date"])
+    if period is not None:
+        last_day = pd.Timestamp(period[1])
+        dates = dates[dates.between(pd.Timestamp(period[0]), last_day)]
+        return dates.max() if len(dates) else last_day
+    return dates.max() if len(dates) else pd.NaT
+
+
 def person_lifecycle(attendance: pd.DataFrame, sessions: pd.DataFrame, people: pd.DataFrame | None = None, *,
-                     as_of: str | pd.Timestamp | None = None, lapse_days: int = 90, new_days: int = 90,
-                     missing_hours: float | None = None) -> pd.DataFrame:
+                     period: tuple | None = None, as_of: str | pd.Timestamp | None = None, lapse_days: int = 90,
+                     new_days: int = 90, missing_hours: float | None = None) -> pd.DataFrame:
     """One row per person: first_seen, last_seen, sessions, hours, main_role, status.
 
-    Status on the day ``as_of`` (default: the last session date in ``sessions``):
+    The status is the one on the day ``as_of``, from all attendance up to and including that day;
+    sessions after ``as_of`` are left out, as if they had not happened yet. ``as_of`` defaults to
+    ``status_day(sessions, period)``: the last session date (in ``period``, when given). For a
+    period, pass the *full* tables with ``period=``: someone who came only before the period is
+    then inactive, not prospective.
 
-    - ``prospective``: in ``people`` but never at a session (e.g. signed up, not yet come);
+    - ``prospective``: in ``people`` and known by ``as_of`` (``first_seen`` on or before it, or
+      unknown) but never at a session up to ``as_of`` (e.g. signed up, not yet come);
     - ``new``: first session at most ``new_days`` days before ``as_of``;
     - ``active``: last session at most ``lapse_days`` days before ``as_of`` (and not new);
     - ``inactive``: no session in the last ``lapse_days`` days.
@@ -101,8 +119,10 @@ def person_lifecycle(attendance: pd.DataFrame, sessions: pd.DataFrame, people: p
     ``main_role`` is the role the person had most often (ties: the first in visitor, volunteer,
     coordinator, expert). Hours are the summed session hours (see the module rule).
     """
+    as_of = pd.Timestamp(as_of) if as_of is not None else status_day(sessions, period)
     detail = attendance_detail(attendance, sessions, missing_hours=missing_hours)
-    as_of = pd.Timestamp(as_of) if as_of is not None else pd.to_datetime(sessions["date"]).max()
+    if pd.notna(as_of):
+        detail = detail[detail["date"] <= as_of]
     grouped = detail.groupby("person_id")
     table = pd.DataFrame({
         "first_seen": grouped["date"].min(),
@@ -120,8 +140,12 @@ def person_lifecycle(attendance: pd.DataFrame, sessions: pd.DataFrame, people: p
     table.loc[days_since_last > lapse_days, "status"] = "inactive"
     table.loc[days_since_first <= new_days, "status"] = "new"
     if people is not None:
-        never = people.loc[~people["person_id"].isin(table.index), ["person_id", "first_seen"]].set_index("person_id")
-        never = never.assign(last_seen=pd.NaT, sessions=0, hours=0.0, main_role=None, status="prospective")
+        first_known = pd.to_datetime(people["first_seen"])
+        on_time = (first_known <= as_of) if pd.notna(as_of) else True  # no sessions at all: everyone is known
+        known = first_known.isna() | on_time
+        never = people.loc[known & ~people["person_id"].isin(table.index), ["person_id", "first_seen"]]
+        never = never.set_index("person_id").assign(last_seen=pd.NaT, sessions=0, hours=0.0, main_role=None,
+                                                    status="prospective")
         table = pd.concat([table, never]) if len(never) else table
     table.index.name = "person_id"
     table["sessions"] = table["sessions"].astype(int)
@@ -315,11 +339,19 @@ def continuity(attendance: pd.DataFrame, sessions: pd.DataFrame, paid_support: p
                missing_hours: float | None = None) -> pd.DataFrame:
     """Per activity per month: volunteers, sessions, volunteer_hours and paid_hours, with every month filled in.
 
-    Months run from the activity's first session or first paid support (whichever is earlier)
-    to the last session date of *all* activities in ``sessions``; a month with nothing in it shows zeros, so a team
-    that stops is visible as a drop to 0. ``activity_id`` keeps one activity.
+    The months observed are those of ``sessions`` (all activities): from the month of the first
+    session to the last session date. Paid support counts only in those months, so with
+    ``in_period`` tables the paid hours are limited to the period too (paid months outside it
+    would otherwise show up as months "with support" but without volunteers). Per activity the
+    months run from its first session or first paid month (whichever is earlier) to the end; a
+    month with nothing in it shows zeros, so a team that stops is visible as a drop to 0.
+    ``activity_id`` keeps one activity. No sessions: an empty table.
     """
-    last = pd.to_datetime(sessions["date"]).max() if len(sessions) else pd.Timestamp.today().normalize()
+    columns = ["activity_id", "month", "volunteers", "sessions", "volunteer_hours", "paid_hours"]
+    if not len(sessions):
+        return pd.DataFrame(columns=columns)
+    first = _month(pd.Series([pd.to_datetime(sessions["date"]).min()]))[0]
+    last = pd.to_datetime(sessions["date"]).max()
     if activity_id is not None:
         sessions = sessions[sessions["activity_id"] == activity_id]
         paid_support = paid_support[paid_support["activity_id"] == activity_id]
@@ -328,14 +360,13 @@ def continuity(attendance: pd.DataFrame, sessions: pd.DataFrame, paid_support: p
     n_sessions = (sessions.assign(month=_month(sessions["date"])).groupby(["activity_id", "month"])
                   .size().rename("sessions").reset_index())
     paid = paid_hours_per_month(paid_support, until=last)
-    paid = paid[paid["month"] <= last]
+    paid = paid[paid["month"].between(first, last)]
     frames = []
     for act in sorted(set(n_sessions["activity_id"]) | set(paid["activity_id"])):
         starts = [d for d in (n_sessions.loc[n_sessions["activity_id"] == act, "month"].min(),
                               paid.loc[paid["activity_id"] == act, "month"].min()) if pd.notna(d)]
         months = pd.date_range(min(starts), _month(pd.Series([last]))[0], freq="MS")
         frames.append(pd.DataFrame({"activity_id": act, "month": months}))
-    columns = ["activity_id", "month", "volunteers", "sessions", "volunteer_hours", "paid_hours"]
     if not frames:
         return pd.DataFrame(columns=columns)
     table = pd.concat(frames)
