@@ -464,3 +464,11 @@ def test_summary_and_meaning_follow_the_figures(kwb):
     assert "In 2018, 60.0% of dwellings" in housing and "(Rotterdam: 44.0%)" in housing
     assert "60% of residents found there was enough green, against 81%" in green and "supports" in green
     assert "figures from 2014–2018, 2024" in limits
+
+
+def test_series_chart_and_sentences():
+    series = c.kwb_series(live=False)
+    chart = c.series_chart(series, "low_income_households", lang="en")
+    assert chart.to_dict()["vconcat"][0]["title"]["subtitle"] == c.series_note(series, "low_income_households", lang="en")
+    text = c.series_sentences(series, "low_income_households", lang="en")
+    assert text.startswith("Households with a low income in 2017: 24.5% in Oude Westen") and "33.7% (2014)" in text

@@ -269,3 +269,13 @@ def test_vfi_sentence_names_strongest_and_weakest():
     assert m.vfi_sentence(m.vfi_scores(data), lang="en") == (
         "Strongest reason to take part: Helping others (values) (average 6.0 on 1–7, 2 forms); "
         "weakest: Work and CV (career) (2.0).")
+
+
+def test_story_tables_follow_the_period():
+    import werkplaats_data as wd
+
+    release = wd.load_release()
+    everything = m.story_tables(release)["stories"]
+    later = m.story_tables(release, start="2024-01-01")["stories"]
+    assert len(everything) > len(later) > 0 and (later["date"] >= pd.Timestamp("2024-01-01")).all()
+    assert m.story_tables(release, end="1990-12-31")["stories"].empty

@@ -443,3 +443,32 @@ def test_period_number_makes_k_periods_later_a_subtraction(period, expected):
     assert p.period_number(dates, period).tolist() == expected  # 2023 × 12 + 0 = 24276; 2023 × 4 = 8092
     with pytest.raises(ValueError):
         p.period_number(dates, "W")
+
+
+def test_retention_sentence_compares_volunteers_and_visitors(attendance, sessions):
+    by_role = p.retention_summary(p.retention_table(attendance, sessions, period="Q", by="role", with_size=True), ks=(1,))
+    assert p.retention_sentence(by_role, lang="en") == (
+        "One period after their first time in that role, 50% of volunteers still take part, against 33% of visitors.")
+    public = p.retention_summary(p.retention_table(attendance, sessions, period="Q", by="role", with_size=True),
+                                 ks=(1,), public=True)
+    assert "– of volunteers" in p.retention_sentence(public, lang="en")
+
+
+def test_report_coaches_sentence_quotes_the_report():
+    sentence = p.report_coaches_sentence(lang="en")
+    assert sentence.startswith("The report: the energy-coach team started in September 2022 with 10 trained volunteers")
+    assert "1 coach remained" in sentence and "Terugblik en vooruitblik" in sentence
+
+
+def test_meaning_bullets_give_advice_only_where_the_data_supports_it(attendance, sessions, paid_support):
+    effect = p.support_effect(p.continuity(attendance, sessions, paid_support))
+    coordinators = p.key_person_table(attendance, sessions, roles=("coordinator",))
+    support, coordination, conversion = p.meaning_bullets(effect, coordinators, p.conversions(attendance, sessions),
+                                                          activity_id="energy", lang="en")
+    assert "Plan support in" in support and "a second coordinator" in coordination
+    assert conversion.startswith("**From visitor to volunteer.** 33% of the 3 people")
+    more_after = effect.assign(volunteers_without_support=5.0)
+    support, coordination, _ = p.meaning_bullets(more_after, coordinators.iloc[0:0], p.conversions(attendance, sessions),
+                                                 activity_id="energy", lang="en")
+    assert "Plan support in" not in support and "no fewer volunteers" in support
+    assert "second coordinator" not in coordination

@@ -820,3 +820,15 @@ def meaning_bullets(figures: pd.DataFrame, series_years: pd.DataFrame, *, lang: 
     bullets.append(t(key, lang, year=newest_green, ow=format_number(ow, lang), rdam=format_number(rdam, lang)))
     bullets.append(t("context.meaning.limits", lang, years=year_ranges(shown)))
     return bullets
+
+
+def series_chart(series: KwbSeries, variable: str, *, lang: str = "nl") -> alt.TopLevelMixin:
+    """``trend_chart`` of a ``kwb_series``: every year on the axis, the missing years and why as subtitle."""
+    return trend_chart(series.figures, variable, lang=lang, years=series.years["year"],
+                       note=series_note(series, variable, lang=lang))
+
+
+def series_sentences(series: KwbSeries, variable: str, *, lang: str = "nl") -> str:
+    """The comparison sentence of ``variable`` plus any warning about a jump between years."""
+    return " ".join([comparison_sentence(series.figures, variable, lang=lang),
+                     *jump_sentences(series.figures, variable, lang=lang)])

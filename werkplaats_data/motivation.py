@@ -281,6 +281,16 @@ def open_answer_themes(answers: pd.DataFrame, *, themes: dict[str, tuple[str, ..
 
 # --- why people take part, from their stories --------------------------------------------------
 
+def story_tables(release, *, start=None, end=None) -> dict[str, pd.DataFrame]:
+    """The release's story tables (``stories.tables_for``: research consent, redacted), limited to
+    stories told from ``start`` up to and including ``end`` (either may be None: no limit)."""
+    from werkplaats_data import stories
+
+    tables = stories.tables_for(release)
+    if start is None and end is None:
+        return tables
+    return stories.in_period(tables, (start or pd.Timestamp.min, end or pd.Timestamp.max))
+
 def story_motives(story_tables: dict[str, pd.DataFrame], *, public: bool = False) -> pd.DataFrame:
     """How many stories carry each theme: theme, group, label_nl, label_en, stories, total, share.
 

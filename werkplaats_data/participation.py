@@ -24,7 +24,8 @@ import altair as alt
 import pandas as pd
 
 from werkplaats_data.charts import with_source
-from werkplaats_data.i18n import format_number, t
+from werkplaats_data.facts import facts
+from werkplaats_data.i18n import format_date, format_number, t
 from werkplaats_data.privacy import MIN_CELL, safe_count, small_cell
 
 VOLUNTEER_ROLES = ("volunteer", "coordinator")
@@ -463,8 +464,17 @@ def support_sentence(effect: pd.DataFrame, activity_id: str, *, activity_name: s
         return t("participation.support.running", lang, **values)
     sentence = t("participation.support.sentence", lang, months_without=int(row["months_without_support"]),
                  without_support=_mean_text(row["volunteers_without_support"], lang, public), **values)
-    fewer = row["volunteers_without_support"] < row["volunteers_with_support"]
+    fewer = fewer_without_support(effect, activity_id)
     return f"{sentence} {t('participation.support.fewer' if fewer else 'participation.support.not_fewer', lang)}"
+
+
+def fewer_without_support(effect: pd.DataFrame, activity_id: str) -> bool:
+    """True when the activity had months after its paid support and fewer volunteers a month in them
+    (from the exact ``support_effect`` table)."""
+    rows = effect[effect["activity_id"] == activity_id]
+    if rows.empty or not rows["months_without_support"].iloc[0]:
+        return False
+    return bool(rows["volunteers_without_support"].iloc[0] < rows["volunteers_with_support"].iloc[0])
 
 
 def coordination_sentence(coordinators: pd.DataFrame, *, lang: str = "nl") -> str:
@@ -506,6 +516,48 @@ def key_person_trend(by_year: pd.DataFrame, *, activity_name: str, lang: str = "
     if by_year["key_person_factor"].isna().any():
         sentence += " " + t("participation.keyperson.suppressed", lang)
     return sentence
+
+
+def retention_sentence(by_role: pd.DataFrame, *, lang: str = "nl") -> str:
+    """Volunteers against visitors one period after their first time in that role, from
+    ``retention_summary(retention_table(..., by="role", with_size=True), ks=(1, ...))`` (exact or public)."""
+    def share(role: str) -> str:
+        value = by_role[1].get(role, float("nan")) if 1 in by_role.columns else float("nan")
+        return _percent(value, lang)
+
+    return t("participation.retention.by_role", lang, volunteer=share("volunteer"), visitor=share("visitor"))
+
+
+def report_coaches_sentence(*, lang: str = "nl") -> str:
+    """What the Werkplaats's own report says about the energy coaches (start, trained, left), with its source."""
+    report = facts()
+    start = pd.Timestamp(report.loc["energy_coaches_start", "value"])
+    month_year = format_date(start, lang).partition(" ")[2]  # "1 september 2022" → "september 2022"
+    return t("participation.report.coaches", lang, start=month_year,
+             trained=report.loc["energy_coaches_trained", "value"], left=report.loc["energy_coaches_remaining", "value"],
+             source=report["source"].iloc[0])
+
+
+def meaning_bullets(effect: pd.DataFrame, coordinators: pd.DataFrame, conversions_table: pd.DataFrame, *,
+                    activity_id: str, activity_name: str | None = None, lang: str = "nl",
+                    public: bool = False) -> list[str]:
+    """The "Wat betekent dit?" points for the working group, each built on a computed sentence.
+
+    ``effect`` is the exact ``support_effect`` table, ``coordinators`` a ``key_person_table`` over
+    the coordinator role (exact or public). Advice is added only where the data supports it: "plan
+    support in" when there were fewer volunteers without support, "a second coordinator" when an
+    activity leans on one coordinator.
+    """
+    support = support_sentence(effect, activity_id, activity_name=activity_name, lang=lang, public=public)
+    fewer = fewer_without_support(effect, activity_id)
+    leaning = bool((coordinators["key_person_factor"].dropna() <= 1).any())
+    return [
+        t("participation.meaning.support_fewer" if fewer else "participation.meaning.support_not_fewer", lang,
+          sentence=support),
+        t("participation.meaning.coordination_risk" if leaning else "participation.meaning.coordination", lang,
+          sentence=coordination_sentence(coordinators, lang=lang)),
+        t("participation.meaning.conversion", lang, sentence=conversion_sentence(conversions_table, lang=lang, public=public)),
+    ]
 
 
 # --- charts ------------------------------------------------------------------------------------
