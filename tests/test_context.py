@@ -227,6 +227,19 @@ def test_live_loader_does_not_hide_parsing_errors(fake_cbsodata):
         c.kwb_live(2024)
 
 
+def test_a_key_error_while_parsing_is_a_bug_not_a_missing_year(fake_cbsodata, monkeypatch):
+    fake_cbsodata(LIVE)
+
+    def broken(*args, **kwargs):
+        raise KeyError("AantalInwoners")
+
+    monkeypatch.setattr(c, "parse_kwb", broken)
+    with pytest.raises(KeyError):
+        c.kwb_live(2024)
+    with pytest.raises(KeyError):
+        c.kwb_series(range(2019, 2020))
+
+
 def test_live_loader_gives_up_on_a_silent_network(fake_cbsodata):
     fake_cbsodata(LIVE, sleep=5)  # packets dropped: no error, just no answer
     start = time.monotonic()

@@ -213,9 +213,14 @@ class FetchTimeout(TimeoutError):
     """CBS StatLine did not answer in time (a network that drops packets never says "no")."""
 
 
+class NoTable(Exception):
+    """No StatLine table id is known for this KWB year."""
+
+
 #: What counts as "could not fetch": network errors (requests' errors are OSErrors too), our own
-#: timeout, and a year without a known table. Anything else (a parsing bug, a changed table) is raised.
-FETCH_ERRORS = (OSError, LookupError)
+#: timeout, and a year without a known table. Anything else (a parsing bug such as a KeyError, a
+#: changed table) is raised.
+FETCH_ERRORS = (OSError, NoTable)
 
 
 def fetch_kwb(year: int, *, areas: tuple[str, ...] = AREAS, timeout: float = FETCH_TIMEOUT) -> pd.DataFrame:
@@ -223,12 +228,12 @@ def fetch_kwb(year: int, *, areas: tuple[str, ...] = AREAS, timeout: float = FET
 
     The download runs in a background thread that is given ``timeout`` seconds (each request
     also gets it as its own timeout); after that ``FetchTimeout`` is raised and the thread is
-    left to die. Raises LookupError when the year has no known table id, and the network's own
+    left to die. Raises NoTable when the year has no known table id, and the network's own
     errors (OSError) when StatLine cannot be reached.
     """
     table_id = KWB_TABLES.get(year)
     if table_id is None:
-        raise LookupError(f"no StatLine table id known for KWB {year}")
+        raise NoTable(f"no StatLine table id known for KWB {year}")
     import cbsodata
 
     # The WijkenEnBuurten key is padded to 10 characters in StatLine filters.
