@@ -186,3 +186,96 @@ def test_empty_survey_gives_empty_tables_not_errors():
     assert m.local_agreement(empty)["n"].eq(0).all()
     assert m.reliability(empty)["alpha"].isna().all()
     assert m.survey_overview(empty)["forms"].item() == 0
+
+
+# --- public mode --------------------------------------------------------------------------------
+
+def many_forms(n: int, answers: dict[str, float], *, language: str = "nl", start: int = 0) -> pd.DataFrame:
+    """``n`` forms r<start>…, each with the same ``answers``."""
+    return responses({f"r{start + i}": answers for i in range(n)}, language=language)
+
+
+def test_survey_overview_in_public():
+    data = pd.concat([many_forms(12, {"vfi_3": 5}), many_forms(3, {"vfi_3": 6}, language="en", start=12)])
+    exact = m.survey_overview(data).iloc[0]
+    assert (exact["forms"], exact["languages"]) == (15, "nl: 12, en: 3")
+    public = m.survey_overview(data, public=True).iloc[0]
+    assert (public["forms"], public["people"]) == (15, 15)
+    assert public["languages"] == "nl: 10, en: minder dan 10"
+
+
+def test_scale_summary_and_charts_in_public_need_ten_forms():
+    values = {"vfi_3": 7, "vfi_8": 7, "vfi_16": 7}
+    data = pd.concat([many_forms(12, values), many_forms(4, values, language="en", start=12)])
+    public = m.scale_summary(m.vfi_scores(data), by="language", public=True).set_index("language")
+    assert public.loc["nl", ["n", "mean"]].tolist() == [10, 7.0]  # 12 forms, rounded to 10
+    assert pd.isna(public.loc["en", "n"]) and pd.isna(public.loc["en", "mean"])
+    chart = m.vfi_profile_chart(m.vfi_scores(data), source="S", by="language", public=True).to_dict()
+    rows = list(chart["datasets"].values())[0]
+    assert {row["language"] for row in rows} == {"nl"}
+    assert m.vfi_sentence(m.vfi_scores(data.iloc[:9]), lang="en", public=True) == (
+        "There are too few VFI scores to name a strongest reason.")  # 3 forms of 3 items
+
+
+def test_local_agreement_reliability_and_themes_in_public():
+    data = pd.concat([many_forms(8, {"local_saving_money": 5, "open_why": "geld besparen"}),
+                      many_forms(4, {"local_saving_money": 2, "local_learning": 4, "open_why": "leren"}, start=8)])
+    local = m.local_agreement(data, public=True).set_index("item")
+    assert local.loc["local_saving_money", ["n", "share_agree"]].tolist() == [10, pytest.approx(8 / 12)]
+    assert pd.isna(local.loc["local_saving_money", "agree"])  # 8 agree: below 10
+    assert pd.isna(local.loc["local_learning", "n"]) and pd.isna(local.loc["local_learning", "share_agree"])
+    assert m.local_sentence(local.reset_index(), lang="en") == (
+        "67% agree with ‘I take part because it saves me money.’ (10 forms).")  # 8 of 12; n rounded to 10
+    themes = m.open_answer_themes(m.open_answers(data), public=True).set_index("theme")
+    assert themes.loc["saving_money", "total"] == 10 and pd.isna(themes.loc["saving_money", "answers"])
+    assert themes.loc["saving_money", "share"] == pytest.approx(8 / 12)
+    assert m.reliability(data, public=True)["alpha"].isna().all()
+
+
+# --- stories: why people take part, by theme ------------------------------------------------------
+
+@pytest.fixture
+def story_tables():
+    stories = pd.DataFrame({
+        "story_id": ["S-1", "S-2", "S-2-nl", "S-3"], "original_id": ["S-1", "S-2", "S-2", "S-3"],
+        "themes": ["saving_money;belonging", "belonging", "belonging", "worries; saving_money"],
+    })
+    codebook = pd.DataFrame({"code": ["motives", "circumstances", "belonging", "saving_money", "worries"],
+                             "parent": ["", "", "motives", "motives", "circumstances"],
+                             "label_nl": ["Waarom", "Omstandigheden", "Erbij horen", "Geld besparen", "Zorgen"],
+                             "label_en": ["Why", "Circumstances", "Belonging", "Saving money", "Worries"]})
+    return {"stories": stories, "story_codebook": codebook}
+
+
+def test_story_motives_count_original_stories_per_theme(story_tables):
+    motives = m.story_motives(story_tables).set_index("theme")
+    assert motives["stories"].to_dict() == {"belonging": 2, "saving_money": 2, "worries": 1}  # S-2-nl not again
+    assert motives.loc["worries", ["group", "label_en", "total"]].tolist() == ["circumstances", "Worries", 3]
+    assert motives.loc["belonging", "share"] == pytest.approx(2 / 3)
+    assert m.story_sentence(motives.reset_index(), lang="en") == (
+        "In the stories, ‘Belonging’ comes back most often: in 67% of the 3 stories.")
+    public = m.story_motives(story_tables, public=True)
+    assert public["share"].isna().all() and public["stories"].isna().all()
+    assert m.story_sentence(public, lang="en") == "Fewer than 10 stories: too few to show per theme here."
+    assert m.story_sentence(m.story_motives({}), lang="en").startswith("There are no stories")
+    chart = m.story_motives_chart(motives.reset_index(), source="S", lang="en")
+    assert chart.to_dict()["vconcat"][0]["title"]["text"] == "Most frequent in the stories: Belonging"
+    assert source_of(chart) == "S"
+
+
+def test_vfi_sentence_names_strongest_and_weakest():
+    data = responses({"a": {"vfi_3": 7, "vfi_8": 6, "vfi_16": 5, "vfi_1": 2, "vfi_10": 1, "vfi_15": 3},
+                      "b": {"vfi_3": 5, "vfi_8": 6, "vfi_16": 7, "vfi_1": 2, "vfi_10": 3, "vfi_15": 1}})
+    assert m.vfi_sentence(m.vfi_scores(data), lang="en") == (
+        "Strongest reason to take part: Helping others (values) (average 6.0 on 1–7, 2 forms); "
+        "weakest: Work and CV (career) (2.0).")
+
+
+def test_story_tables_follow_the_period():
+    import werkplaats_data as wd
+
+    release = wd.load_release()
+    everything = m.story_tables(release)["stories"]
+    later = m.story_tables(release, start="2024-01-01")["stories"]
+    assert len(everything) > len(later) > 0 and (later["date"] >= pd.Timestamp("2024-01-01")).all()
+    assert m.story_tables(release, end="1990-12-31")["stories"].empty

@@ -1,17 +1,25 @@
-"""The research notebooks on bad input: a release without survey answers, a period without data, no CBS.
+"""The research notebooks on bad input and in public mode.
 
-Each notebook is run from a clean kernel with its parameters overridden in a cell right after the
-``parameters`` cell (as papermill does). A cell error fails the test; the notebook must also say
-in a sentence why a part is empty.
+Bad input: a release without survey answers, a period without data, no CBS. Each notebook is run
+from a clean kernel with its parameters overridden in a cell right after the ``parameters`` cell
+(as papermill does). A cell error fails the test; the notebook must also say in a sentence why a
+part is empty.
+
+Public mode: notebooks 01–03 run with ``WERKPLAATS_PUBLIC=1`` (and static SVG charts, as
+``werkplaats report`` runs them); the executed outputs hold no pseudonym and the tables of people
+show the small-cell numbers, not the exact ones.
 """
 
+import re
 from pathlib import Path
 
 import nbformat
+import pandas as pd
 import pytest
 from nbclient import NotebookClient
 
 import werkplaats_data as wd
+from werkplaats_data import motivation, participation
 from werkplaats_data.i18n import t
 from werkplaats_data.release import write_release
 
@@ -19,16 +27,29 @@ pytestmark = pytest.mark.slow
 
 NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
 NO_DAYS = ("1990-01-01", "1990-12-31")  # long before the Werkplaats existed
+PSEUDONYM = re.compile(r"p_[0-9a-f]{16}")  # privacy.pseudonym's form
+#: Run in the kernel before the notebook: a cbsodata that fails like a machine without internet.
+NO_INTERNET = '''import sys, types
+_fake = types.ModuleType("cbsodata")
+def _no_internet(*args, **kwargs):
+    raise ConnectionError("simulated: opendata.cbs.nl could not be reached")
+_fake.get_data = _fake.get_meta = _no_internet
+sys.modules["cbsodata"] = _fake'''
 
 
-def run_notebook(name: str, **parameters) -> str:
-    """Run the notebook with ``parameters`` injected; all text it shows, joined."""
+def execute(name: str, *, code: str = "", **parameters) -> nbformat.NotebookNode:
+    """The notebook executed with ``code`` and ``parameters`` injected right after its parameters cell."""
     notebook = nbformat.read(NOTEBOOKS / name, as_version=4)
     at = next(i for i, cell in enumerate(notebook.cells) if "parameters" in cell.metadata.get("tags", []))
-    injected = "\n".join(f"{key} = {value!r}" for key, value in parameters.items())
+    injected = "\n".join([code, *(f"{key} = {value!r}" for key, value in parameters.items())])
     notebook.cells.insert(at + 1, nbformat.v4.new_code_cell(injected))
     NotebookClient(notebook, timeout=300, kernel_name="python3",
                    resources={"metadata": {"path": str(NOTEBOOKS)}}).execute()
+    return notebook
+
+
+def shown_text(notebook: nbformat.NotebookNode) -> str:
+    """All text the executed notebook shows, joined."""
     texts = []
     for cell in notebook.cells:
         for output in cell.get("outputs", []):
@@ -36,6 +57,17 @@ def run_notebook(name: str, **parameters) -> str:
             for kind in ("text/plain", "text/markdown"):
                 texts.append(output.get("data", {}).get(kind, ""))
     return "\n".join(texts)
+
+
+def shown(table: pd.DataFrame) -> str:
+    """A table as a kernel shows it (text/plain with pandas' defaults outside a terminal)."""
+    with pd.option_context("display.width", 80, "display.max_columns", 20):
+        return repr(table)
+
+
+def run_notebook(name: str, **parameters) -> str:
+    """Run the notebook with ``parameters`` injected; all text it shows, joined."""
+    return shown_text(execute(name, **parameters))
 
 
 @pytest.fixture(scope="module")
@@ -70,9 +102,63 @@ def test_a_period_without_data_is_said_and_skipped(notebook, message):
 def test_motivation_in_a_period_without_forms_says_so():
     text = run_notebook("03_motivatie.ipynb", start=NO_DAYS[0], end=NO_DAYS[1])
     assert t("notebooks.no_survey", "nl") in text
+    assert t("motivation.sentence.stories_none", "nl") in text
 
 
-def test_context_without_cbs_says_which_snapshot_year_it_shows():
-    """2031 has no known StatLine table, so the snapshot is used with or without internet."""
-    text = run_notebook("02_armoede_en_context.ipynb", newest_year=2031)
-    assert t("context.live.snapshot", "nl", year=2018) in text
+def test_context_when_cbs_fails_for_2024_says_which_years_it_shows():
+    """cbsodata raises as without internet: the snapshot and the shipped 2024 figures are shown, and said."""
+    text = run_notebook("02_armoede_en_context.ipynb", code=NO_INTERNET, lang="en")
+    assert t("context.series.from_snapshot", "en", years="2014–2018") in text
+    assert t("context.reason.offline", "en", detail="ConnectionError") in text
+    assert "2024: only the shipped single figures" in text
+    assert "Households with a low income in 2017: 24.5% in Oude Westen" in text  # the snapshot's newest year
+    assert "51.8% (2024)" in text and "24.5% (2017)" in text  # the newest-figures table says the year of each
+
+
+def test_context_for_years_without_a_statline_table_says_so():
+    text = run_notebook("02_armoede_en_context.ipynb", code=NO_INTERNET, first_year=2017, last_year=2031)
+    assert t("context.reason.no_table", "nl") in text
+    assert "2026–2031" in text
+
+
+# --- public mode -------------------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def public_run():
+    """Notebooks 01–03 executed as ``werkplaats report`` runs them: public, charts as SVG, no internet."""
+    with pytest.MonkeyPatch.context() as env:
+        env.setenv("WERKPLAATS_PUBLIC", "1")
+        env.setenv("WERKPLAATS_STATIC", "1")
+        yield {name: execute(name, code=NO_INTERNET) for name in
+               ("01_participatie.ipynb", "02_armoede_en_context.ipynb", "03_motivatie.ipynb")}
+
+
+@pytest.mark.parametrize("name", ["01_participatie.ipynb", "02_armoede_en_context.ipynb", "03_motivatie.ipynb"])
+def test_public_notebooks_show_no_pseudonym(public_run, name):
+    everything = nbformat.writes(public_run[name])  # outputs, SVG charts included
+    assert "<svg" in everything
+    assert not PSEUDONYM.search(everything)
+
+
+def test_public_participation_shows_small_cell_counts(public_run):
+    text = shown_text(public_run["01_participatie.ipynb"])
+    release = wd.load_release()
+    life = participation.person_lifecycle(release.attendance, release.sessions, release.people)
+    assert shown(participation.status_counts(life, public=True)) in text
+    assert shown(participation.status_counts(life)) not in text
+    conversions = participation.conversions(release.attendance, release.sessions)
+    assert shown(participation.conversion_summary(conversions, public=True)) in text
+    assert shown(participation.conversion_summary(conversions)) not in text
+    assert "fewer than 10 volunteers a month" in text  # the main finding, energy coaches
+    coordinators = participation.key_person_table(release.attendance, release.sessions, roles=("coordinator",))
+    assert shown(coordinators) not in text
+
+
+def test_public_motivation_shows_small_cell_counts(public_run):
+    text = shown_text(public_run["03_motivatie.ipynb"])
+    responses = wd.load_release().survey_responses
+    assert shown(motivation.survey_overview(responses, public=True)) in text
+    assert "minder dan 10" in text
+    vfi = motivation.vfi_scores(responses)
+    assert shown(motivation.scale_summary(vfi, by="language", public=True).round(2)) in text
+    assert shown(motivation.scale_summary(vfi, by="language").round(2)) not in text

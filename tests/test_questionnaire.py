@@ -78,3 +78,17 @@ def test_survey_command_writes_files_and_refuses_a_file_as_folder(tmp_path, caps
     (tmp_path / "file.txt").write_text("x")
     assert main(["survey", "--out", str(tmp_path / "file.txt")]) == 2
     assert "geen map" in capsys.readouterr().err
+
+
+def test_write_survey_writes_a_page_and_a_template_per_language(tmp_path):
+    out = tmp_path / "new" / "forms"  # made when missing
+    paths = q.write_survey(out)
+    assert [p.name for p in paths] == ["vragenlijst-nl.html", "antwoorden-nl.xlsx", "vragenlijst-en.html", "antwoorden-en.xlsx"]
+    assert all(p.parent == out and p.stat().st_size > 0 for p in paths)
+    assert '<html lang="nl"' in paths[0].read_text(encoding="utf-8")
+    assert '<html lang="en"' in paths[2].read_text(encoding="utf-8")
+    assert load_workbook(paths[3]).worksheets[1].title == "Items"  # English sheet names in the English template
+    assert load_workbook(paths[1]).worksheets[1].title == "Vragen"
+    again = q.write_survey(out, langs=("en",))  # writing again replaces, and only what is asked
+    assert [p.name for p in again] == ["vragenlijst-en.html", "antwoorden-en.xlsx"]
+    assert again[0].read_text(encoding="utf-8") == q.questionnaire_html("en")

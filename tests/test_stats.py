@@ -1,5 +1,6 @@
 """Reliability statistics against published reference values (REFERENCES.md §6)."""
 
+import krippendorff  # test-only dependency: an independent implementation to compare with
 import numpy as np
 import pandas as pd
 import pytest
@@ -105,3 +106,27 @@ def test_krippendorff_labels_missing_and_perfect_agreement():
     assert krippendorff_alpha([[1, 2, 3], [1, 2, 3]], level="ratio") == pytest.approx(1.0)
     with pytest.raises(ValueError):
         krippendorff_alpha([[1, 2], [2, 1]], level="fuzzy")
+
+
+# --- Krippendorff's α against an independent implementation (the ``krippendorff`` package) ---------
+
+
+def reference_alpha(data, level):
+    return krippendorff.alpha(reliability_data=np.asarray(data, dtype=float), level_of_measurement=level)
+
+
+@pytest.mark.parametrize("level, expected", [("ordinal", 0.806721), ("ratio", 0.808944)])
+def test_krippendorff_ordinal_and_ratio_on_the_wikipedia_example(level, expected):
+    ours = krippendorff_alpha(WIKIPEDIA_DATA, level=level)
+    assert ours == pytest.approx(reference_alpha(WIKIPEDIA_DATA, level), abs=1e-12)
+    assert round(ours, 6) == expected  # pinned, so a change in the reference package is noticed too
+
+
+@pytest.mark.parametrize("seed", range(6))
+@pytest.mark.parametrize("level", ["nominal", "ordinal", "interval", "ratio"])
+def test_krippendorff_matches_the_reference_on_random_data_with_missing_values(level, seed):
+    rng = np.random.default_rng(seed)
+    coders, units = 2 + seed % 3, 15 + 5 * seed
+    data = rng.integers(1, 6, size=(coders, units)).astype(float)
+    data[rng.random(data.shape) < 0.3] = np.nan  # about a third not coded
+    assert krippendorff_alpha(data, level=level) == pytest.approx(reference_alpha(data, level), abs=1e-9)

@@ -9,6 +9,13 @@ definitions in ``data/survey_items.csv``, so the ``instrument`` column is not ne
 - SCI-2 (Chavis et al. 2008): four subscales, each the sum of its 6 items (0–3, so 0–18), and a total (0–72).
 - Local items of the Werkplaats (1–5) and open questions.
 The kit's wording is a paraphrase of both instruments, in Dutch and English: "adapted, not validated".
+
+Why residents take part is also read from their stories (``werkplaats_data.stories``, research
+consent only): ``story_motives`` counts the stories per theme.
+
+``public=True`` (see ``privacy.public_mode``): numbers of forms, people and stories pass the
+small-cell rule (below 10 suppressed, others rounded to 5); means, shares and α are shown only on
+a base of 10 or more; no person id leaves a function that has the keyword.
 """
 
 from __future__ import annotations
@@ -22,7 +29,8 @@ import pandas as pd
 
 from werkplaats_data import stats
 from werkplaats_data.charts import with_source
-from werkplaats_data.i18n import t
+from werkplaats_data.i18n import format_number, t
+from werkplaats_data.privacy import MIN_CELL, safe_count, small_cell
 
 VFI_FUNCTIONS = ("values", "understanding", "social", "career", "protective", "enhancement")
 SCI_SUBSCALES = ("reinforcement_of_needs", "membership", "influence", "shared_emotional_connection")
@@ -33,6 +41,9 @@ SCI_MAX_MISSING = 1
 #: A local item (1–5) counts as agreement from this value up ("eens", "helemaal eens").
 LOCAL_AGREE_FROM = 4
 _RESPONSE_COLUMNS = ["response_id", "person_id", "date", "language"]
+#: The codebook's top-level story themes (werkplaats_data.stories): why people take part, their
+#: circumstances, and sustainability; a theme outside them is "other".
+STORY_GROUPS = ("motives", "circumstances", "sustainability")
 
 
 @cache
@@ -67,15 +78,26 @@ def in_period(responses: pd.DataFrame, *, start=None, end=None) -> pd.DataFrame:
     return responses[keep]
 
 
-def survey_overview(responses: pd.DataFrame) -> pd.DataFrame:
-    """One row: forms (filled-in questionnaires), people, first and last date, and forms per language ("nl: 20, en: 5")."""
+def _count(n, public: bool, lang: str = "nl") -> str:
+    """A count as text: exact, or in public "minder dan 10" / rounded to 5."""
+    if public and safe_count(n) is None:
+        return t("small_cell.suppressed", lang)
+    return format_number(safe_count(n) if public else n, lang)
+
+
+def survey_overview(responses: pd.DataFrame, *, public: bool = False) -> pd.DataFrame:
+    """One row: forms (filled-in questionnaires), people, first and last date, and forms per language ("nl: 20, en: 5").
+
+    ``public``: forms, people and the per-language numbers pass the small-cell rule.
+    """
     forms = responses.drop_duplicates("response_id")
     per_language = forms["language"].fillna("?").value_counts()
-    return pd.DataFrame([{
+    overview = pd.DataFrame([{
         "forms": len(forms), "people": forms["person_id"].nunique(),
         "first": forms["date"].min(), "last": forms["date"].max(),
-        "languages": ", ".join(f"{lang}: {n}" for lang, n in per_language.items()),
+        "languages": ", ".join(f"{lang}: {_count(n, public)}" for lang, n in per_language.items()),
     }])
+    return small_cell(overview, ["forms", "people"]) if public else overview
 
 
 def answers_wide(responses: pd.DataFrame, instrument: str) -> pd.DataFrame:
@@ -147,25 +169,35 @@ def sci_scores(responses: pd.DataFrame, *, max_missing: int = SCI_MAX_MISSING) -
     return pd.concat([subscales, totals], ignore_index=True)
 
 
-def scale_summary(scores: pd.DataFrame, *, by: str | None = None) -> pd.DataFrame:
+def scale_summary(scores: pd.DataFrame, *, by: str | None = None, public: bool = False) -> pd.DataFrame:
     """Per scale (and per ``by`` group, e.g. "language"): n (forms with a score), mean, sd, median.
 
     ``scores`` comes from ``vfi_scores`` or ``sci_scores``. Rows are in the order of the scales,
-    missing scores are left out.
+    missing scores are left out. ``public``: n passes the small-cell rule and mean, sd and median
+    are empty where fewer than 10 forms have a score.
     """
     keys = ["instrument", "scale"] + ([by] if by else [])
     valid = scores.dropna(subset=["score"])
     summary = valid.groupby(keys, sort=False)["score"].agg(n="count", mean="mean", sd="std", median="median").reset_index()
     order = {s: i for i, s in enumerate(VFI_FUNCTIONS + SCI_SUBSCALES + ("total",))}
     summary["position"] = summary["scale"].map(order)
-    return summary.sort_values(["instrument", "position"], kind="stable").drop(columns="position").reset_index(drop=True)
+    summary = summary.sort_values(["instrument", "position"], kind="stable").drop(columns="position").reset_index(drop=True)
+    return _public_statistics(summary, "n", ["mean", "sd", "median"]) if public else summary
 
 
-def local_agreement(responses: pd.DataFrame) -> pd.DataFrame:
+def _public_statistics(table: pd.DataFrame, base: str, statistics: list[str], counts: tuple[str, ...] = ()) -> pd.DataFrame:
+    """``statistics`` emptied where ``base`` < 10, then ``base`` and ``counts`` through the small-cell rule."""
+    table = table.copy()
+    table.loc[table[base] < MIN_CELL, statistics] = np.nan
+    return small_cell(table, [base, *counts])
+
+
+def local_agreement(responses: pd.DataFrame, *, public: bool = False) -> pd.DataFrame:
     """The Werkplaats' own items (1 = helemaal oneens … 5 = helemaal eens), one row per item.
 
     Columns: item, text_nl, text_en, n (forms that answered), mean, agree (forms answering
     ``LOCAL_AGREE_FROM`` or higher), share_agree (agree / n). Items nobody answered have n = 0.
+    ``public``: n and agree pass the small-cell rule; mean and share only where n ≥ 10.
     """
     items = survey_items("local")
     wide = answers_wide(responses, "local")
@@ -175,15 +207,17 @@ def local_agreement(responses: pd.DataFrame) -> pd.DataFrame:
         agree = int((answers >= LOCAL_AGREE_FROM).sum())
         rows.append({"item": item, "n": len(answers), "mean": answers.mean(), "agree": agree,
                      "share_agree": agree / len(answers) if len(answers) else np.nan})
-    return items[["item", "text_nl", "text_en"]].merge(pd.DataFrame(rows), on="item")
+    table = items[["item", "text_nl", "text_en"]].merge(pd.DataFrame(rows), on="item")
+    return _public_statistics(table, "n", ["mean", "share_agree"], counts=("agree",)) if public else table
 
 
-def reliability(responses: pd.DataFrame) -> pd.DataFrame:
+def reliability(responses: pd.DataFrame, *, public: bool = False) -> pd.DataFrame:
     """Cronbach's α per VFI function, SCI-2 subscale and SCI-2 total, with its 95 % Feldt interval.
 
     Uses only forms that answered every item of the scale (listwise). Columns: instrument, scale,
     n_items, n_respondents, alpha, ci_low, ci_high. α ≥ .70 is usually read as acceptable; with few
-    respondents the interval is wide.
+    respondents the interval is wide. ``public``: n_respondents passes the small-cell rule and α
+    is given only on 10 or more complete forms.
     """
     rows = []
     for instrument, scales in (("vfi", VFI_FUNCTIONS), ("sci", SCI_SUBSCALES + ("total",))):
@@ -195,7 +229,8 @@ def reliability(responses: pd.DataFrame) -> pd.DataFrame:
             rows.append({"instrument": instrument, "scale": scale, "n_items": result.n_items,
                          "n_respondents": result.n_respondents, "alpha": result.alpha,
                          "ci_low": result.ci_low, "ci_high": result.ci_high})
-    return pd.DataFrame(rows)
+    table = pd.DataFrame(rows)
+    return _public_statistics(table, "n_respondents", ["alpha", "ci_low", "ci_high"]) if public else table
 
 
 def open_answers(responses: pd.DataFrame, *, item: str | None = None) -> pd.DataFrame:
@@ -225,12 +260,14 @@ OPEN_THEMES = {
 }
 
 
-def open_answer_themes(answers: pd.DataFrame, *, themes: dict[str, tuple[str, ...]] = OPEN_THEMES) -> pd.DataFrame:
+def open_answer_themes(answers: pd.DataFrame, *, themes: dict[str, tuple[str, ...]] = OPEN_THEMES,
+                       public: bool = False) -> pd.DataFrame:
     """How many open answers mention each theme: theme, answers (with a match), total, share.
 
     An answer matches a theme when one of its words starts with one of the theme's keywords
     (case does not matter). One answer can match several themes or none. ``answers`` comes from
-    ``open_answers``; total is the number of answers, share = answers / total.
+    ``open_answers``; total is the number of answers, share = answers / total. ``public``:
+    answers and total pass the small-cell rule, the share needs a total of 10 or more.
     """
     words = answers["text"].fillna("").str.lower().str.findall(r"\w+")
     rows = []
@@ -238,7 +275,85 @@ def open_answer_themes(answers: pd.DataFrame, *, themes: dict[str, tuple[str, ..
         hits = words.map(lambda ws: any(w.startswith(keywords) for w in ws))
         rows.append({"theme": theme, "answers": int(hits.sum()), "total": len(answers),
                      "share": hits.mean() if len(answers) else np.nan})
-    return pd.DataFrame(rows).sort_values("answers", ascending=False, kind="stable").reset_index(drop=True)
+    table = pd.DataFrame(rows).sort_values("answers", ascending=False, kind="stable").reset_index(drop=True)
+    return _public_statistics(table, "total", ["share"], counts=("answers",)) if public else table
+
+
+# --- why people take part, from their stories --------------------------------------------------
+
+def story_tables(release, *, start=None, end=None) -> dict[str, pd.DataFrame]:
+    """The release's story tables (``stories.tables_for``: research consent, redacted), limited to
+    stories told from ``start`` up to and including ``end`` (either may be None: no limit)."""
+    from werkplaats_data import stories
+
+    tables = stories.tables_for(release)
+    if start is None and end is None:
+        return tables
+    return stories.in_period(tables, (start or pd.Timestamp.min, end or pd.Timestamp.max))
+
+def story_motives(story_tables: dict[str, pd.DataFrame], *, public: bool = False) -> pd.DataFrame:
+    """How many stories carry each theme: theme, group, label_nl, label_en, stories, total, share.
+
+    ``story_tables`` are a release's story tables (``stories.tables_for``: research consent only,
+    redacted). Each original story counts once (translations follow their original); its themes
+    are the ``themes`` its collector gave it (";"-separated codes). ``group`` is the theme's parent
+    in the codebook (e.g. "motives", "circumstances"); labels come from the codebook, a theme not
+    in it keeps its code. total = original stories, share = stories / total. Most stories first.
+    ``public``: stories and total pass the small-cell rule, the share needs 10 stories or more.
+    """
+    columns = ["theme", "group", "label_nl", "label_en", "stories", "total", "share"]
+    stories = story_tables.get("stories", pd.DataFrame())
+    if stories.empty:
+        return pd.DataFrame(columns=columns)
+    originals = stories[stories["story_id"] == stories["original_id"]]
+    themes = originals["themes"].fillna("").str.split(";").explode().str.strip()
+    counts = themes[themes != ""].value_counts().rename_axis("theme").rename("stories").reset_index()
+    codebook = story_tables.get("story_codebook", pd.DataFrame(columns=["code", "parent", "label_nl", "label_en"]))
+    book = codebook.set_index("code")
+    table = counts.assign(
+        group=counts["theme"].map(book["parent"]).fillna(""),
+        label_nl=counts["theme"].map(book["label_nl"]).fillna(counts["theme"]),
+        label_en=counts["theme"].map(book["label_en"]).fillna(counts["theme"]),
+        total=len(originals))
+    table["share"] = table["stories"] / table["total"]
+    table = table.sort_values(["stories", "theme"], ascending=[False, True], kind="stable").reset_index(drop=True)[columns]
+    return _public_statistics(table, "total", ["share"], counts=("stories",)) if public else table
+
+
+# --- sentences: the findings in words, computed on the data -----------------------------------
+
+def vfi_sentence(scores: pd.DataFrame, *, lang: str = "nl", public: bool = False) -> str:
+    """The strongest and weakest VFI function by mean score, with the mean and the number of forms."""
+    summary = scale_summary(scores[scores["instrument"] == "vfi"], public=public).dropna(subset=["mean"])
+    if summary.empty:
+        return t("motivation.sentence.vfi_none", lang)
+    ordered = summary.sort_values("mean", ascending=False, kind="stable")
+    top, bottom = ordered.iloc[0], ordered.iloc[-1]
+    return t("motivation.sentence.vfi", lang, top=scale_label(top["scale"], "vfi", lang),
+             mean=format_number(top["mean"], lang, decimals=1), n=format_number(top["n"], lang),
+             bottom=scale_label(bottom["scale"], "vfi", lang), low=format_number(bottom["mean"], lang, decimals=1))
+
+
+def local_sentence(agreement: pd.DataFrame, *, lang: str = "nl") -> str:
+    """The Werkplaats' own item most agreed with, from ``local_agreement`` (exact or public)."""
+    shown = agreement.dropna(subset=["share_agree"]).sort_values("share_agree", ascending=False, kind="stable")
+    if shown.empty:
+        return t("motivation.sentence.local_none", lang)
+    top = shown.iloc[0]
+    return t("motivation.sentence.local", lang, pct=f"{round(100 * top['share_agree'])}%",
+             item=item_text(shown.iloc[:1], lang).iloc[0], n=format_number(top["n"], lang))
+
+
+def story_sentence(motives: pd.DataFrame, *, lang: str = "nl") -> str:
+    """The most frequent theme in the stories, from ``story_motives`` (exact or public)."""
+    if motives.empty:
+        return t("motivation.sentence.stories_none", lang)
+    shown = motives.dropna(subset=["share"])
+    if shown.empty:
+        return t("motivation.sentence.stories_too_few", lang)
+    top = shown.iloc[0]
+    return t("motivation.sentence.stories", lang, theme=top["label_nl" if lang == "nl" else "label_en"],
+             share=f"{round(100 * top['share'])}%", total=format_number(top["total"], lang))
 
 
 # --- charts -----------------------------------------------------------------------------------
@@ -249,15 +364,18 @@ def scale_label(scale: str, instrument: str, lang: str = "nl") -> str:
     return t(f"motivation.{instrument}.{scale}", lang)
 
 
-def vfi_profile_chart(scores: pd.DataFrame, *, source: str, lang: str = "nl", by: str | None = None) -> alt.TopLevelMixin:
+def vfi_profile_chart(scores: pd.DataFrame, *, source: str, lang: str = "nl", by: str | None = None,
+                      public: bool = False) -> alt.TopLevelMixin:
     """Bars: the mean score (1–7) per VFI function, highest first; one bar per ``by`` group if given.
 
     The title names the function with the highest mean; the subtitle says the wording is adapted,
-    not validated. ``source`` is the caption ("Bron: …" or the demo label).
+    not validated. ``source`` is the caption ("Bron: …" or the demo label). ``public``: bars only
+    for means over 10 forms or more (``scale_summary``), counts rounded.
     """
-    summary = scale_summary(scores[scores["instrument"] == "vfi"], by=by)
+    summary = scale_summary(scores[scores["instrument"] == "vfi"], by=by, public=public).dropna(subset=["mean"])
     summary["label"] = [scale_label(s, "vfi", lang) for s in summary["scale"]]
-    overall = scale_summary(scores[scores["instrument"] == "vfi"]).sort_values("mean", ascending=False)
+    overall = scale_summary(scores[scores["instrument"] == "vfi"], public=public).dropna(subset=["mean"])
+    overall = overall.sort_values("mean", ascending=False)
     top = scale_label(overall["scale"].iloc[0], "vfi", lang) if len(overall) else "–"
     order = [scale_label(s, "vfi", lang) for s in overall["scale"]]
     encoding = {
@@ -277,12 +395,14 @@ def vfi_profile_chart(scores: pd.DataFrame, *, source: str, lang: str = "nl", by
     return with_source(chart, source)
 
 
-def sci_chart(scores: pd.DataFrame, *, source: str, lang: str = "nl") -> alt.TopLevelMixin:
+def sci_chart(scores: pd.DataFrame, *, source: str, lang: str = "nl", public: bool = False) -> alt.TopLevelMixin:
     """Bars: the mean SCI-2 subscale sum (0–18) per subscale, in the instrument's order.
 
     The title names the highest subscale; the subtitle says the wording is adapted, not validated.
+    ``public``: as ``vfi_profile_chart``.
     """
-    summary = scale_summary(scores[(scores["instrument"] == "sci") & (scores["scale"] != "total")])
+    summary = scale_summary(scores[(scores["instrument"] == "sci") & (scores["scale"] != "total")],
+                            public=public).dropna(subset=["mean"])
     summary["label"] = [scale_label(s, "sci", lang) for s in summary["scale"]]
     top = summary.sort_values("mean", ascending=False)["label"].iloc[0] if len(summary) else "–"
     chart = alt.Chart(summary).mark_bar().encode(
@@ -299,9 +419,11 @@ def sci_chart(scores: pd.DataFrame, *, source: str, lang: str = "nl") -> alt.Top
 def local_items_chart(agreement: pd.DataFrame, *, source: str, lang: str = "nl") -> alt.TopLevelMixin:
     """Bars: the share of forms agreeing (4 or 5 on 1–5) with each of the Werkplaats' own items, highest first.
 
-    ``agreement`` comes from ``local_agreement``. The title quotes the item most agreed with.
+    ``agreement`` comes from ``local_agreement`` (a public one leaves out items with fewer than 10
+    answers). The title quotes the item most agreed with.
     """
-    data = agreement[agreement["n"] > 0].assign(label=lambda d: item_text(d, lang)).sort_values("share_agree", ascending=False)
+    data = agreement.dropna(subset=["share_agree"]).assign(label=lambda d: item_text(d, lang))
+    data = data.sort_values("share_agree", ascending=False)
     top = data["label"].iloc[0] if len(data) else "–"
     chart = alt.Chart(data).mark_bar().encode(
         x=alt.X("share_agree:Q", title=t("motivation.local.axis", lang), axis=alt.Axis(format="%"), scale=alt.Scale(domain=[0, 1])),
@@ -315,8 +437,8 @@ def local_items_chart(agreement: pd.DataFrame, *, source: str, lang: str = "nl")
 
 def open_themes_chart(themes: pd.DataFrame, *, source: str, lang: str = "nl") -> alt.TopLevelMixin:
     """Bars: the share of open answers that mention each theme (``open_answer_themes`` output), most first."""
-    data = themes.assign(label=[t(f"motivation.theme.{theme}", lang) for theme in themes["theme"]])
-    top = data["label"].iloc[0] if len(data) and data["answers"].iloc[0] > 0 else "–"
+    data = themes.dropna(subset=["share"]).assign(label=lambda d: [t(f"motivation.theme.{theme}", lang) for theme in d["theme"]])
+    top = data["label"].iloc[0] if len(data) and data["share"].iloc[0] > 0 else "–"
     chart = alt.Chart(data).mark_bar().encode(
         x=alt.X("share:Q", title=t("motivation.theme.axis", lang), axis=alt.Axis(format="%"), scale=alt.Scale(domain=[0, 1])),
         y=alt.Y("label:N", title=None, sort=list(data["label"]), axis=alt.Axis(labelLimit=420)),
@@ -325,3 +447,28 @@ def open_themes_chart(themes: pd.DataFrame, *, source: str, lang: str = "nl") ->
                  alt.Tooltip("share:Q", format=".0%", title=t("motivation.theme.axis", lang))],
     ).properties(title={"text": t("motivation.theme.title", lang, top=top), "subtitle": t("motivation.theme.subtitle", lang)})
     return with_source(chart, source)
+
+
+def story_motives_chart(motives: pd.DataFrame, *, source: str, lang: str = "nl") -> alt.TopLevelMixin:
+    """Bars: the share of stories carrying each theme (``story_motives``), coloured by its codebook group.
+
+    The title names the most frequent theme; themes without a share (public, too few stories) are left out.
+    """
+    label = "label_nl" if lang == "nl" else "label_en"
+    data = motives.dropna(subset=["share"])
+    data = data.assign(label=data[label], theme_group=data["group"].map(lambda g: _group_label(g, lang)))
+    top = data["label"].iloc[0] if len(data) else "–"
+    chart = alt.Chart(data).mark_bar().encode(
+        x=alt.X("share:Q", title=t("motivation.stories.axis", lang), axis=alt.Axis(format="%"), scale=alt.Scale(domain=[0, 1])),
+        y=alt.Y("label:N", title=None, sort=list(data["label"]), axis=alt.Axis(labelLimit=420)),
+        color=alt.Color("theme_group:N", title=None, legend=alt.Legend(orient="bottom")),
+        tooltip=[alt.Tooltip("label:N", title=t("motivation.theme.theme", lang)),
+                 alt.Tooltip("share:Q", format=".0%", title=t("motivation.stories.axis", lang))],
+    ).properties(title={"text": t("motivation.stories.title", lang, top=top), "subtitle": t("motivation.stories.subtitle", lang)})
+    return with_source(chart, source)
+
+
+def _group_label(group: str, lang: str) -> str:
+    """The readers' name of a codebook group (a top-level story theme); "other" for a theme outside them."""
+    key = f"motivation.stories.group.{group}" if group in STORY_GROUPS else "motivation.stories.group.other"
+    return t(key, lang)

@@ -12,6 +12,10 @@ Shared rules:
   work with responsibility for others). ``visitor`` is step 3. ``expert`` (a guest teacher or
   specialist) is neither, unless you pass it in ``roles``.
 - **Periods** are pandas period codes: ``"M"`` month, ``"Q"`` quarter, ``"Y"`` year.
+- **Public** (``public=True``, see ``privacy.public_mode``): counts of people pass the small-cell
+  rule (below 10 suppressed, others rounded to 5), shares only on a base of 10 or more, and no
+  person id leaves a function that has the keyword. Without it, a student with the research
+  release sees the exact figures.
 """
 
 from __future__ import annotations
@@ -20,7 +24,9 @@ import altair as alt
 import pandas as pd
 
 from werkplaats_data.charts import with_source
-from werkplaats_data.i18n import t
+from werkplaats_data.facts import facts
+from werkplaats_data.i18n import format_date, format_number, t
+from werkplaats_data.privacy import MIN_CELL, safe_count, small_cell
 
 VOLUNTEER_ROLES = ("volunteer", "coordinator")
 STATUSES = ("prospective", "new", "active", "inactive")
@@ -84,16 +90,43 @@ def _month(dates: pd.Series) -> pd.Series:
     return pd.to_datetime(dates).dt.to_period("M").dt.to_timestamp()
 
 
+def count_text(count, lang: str = "nl", *, public: bool = False) -> str:
+    """A count of people to read: exact, or in public "minder dan 10" / rounded to 5 (small-cell rule)."""
+    if public:
+        count = safe_count(count)
+        if count is None:
+            return t("small_cell.suppressed", lang)
+    return format_number(count, lang)
+
+
 # --- people ------------------------------------------------------------------------------------
 
+def status_day(sessions: pd.DataFrame, period: tuple | None = None) -> pd.Timestamp:
+    """The day a status is taken on: the last session date (within ``period`` when given).
+
+    A period without sessions gives its last day; no sessions at all (and no period) gives NaT.
+    """
+    dates = pd.to_datetime(sessions["date"])
+    if period is not None:
+        last_day = pd.Timestamp(period[1])
+        dates = dates[dates.between(pd.Timestamp(period[0]), last_day)]
+        return dates.max() if len(dates) else last_day
+    return dates.max() if len(dates) else pd.NaT
+
+
 def person_lifecycle(attendance: pd.DataFrame, sessions: pd.DataFrame, people: pd.DataFrame | None = None, *,
-                     as_of: str | pd.Timestamp | None = None, lapse_days: int = 90, new_days: int = 90,
-                     missing_hours: float | None = None) -> pd.DataFrame:
+                     period: tuple | None = None, as_of: str | pd.Timestamp | None = None, lapse_days: int = 90,
+                     new_days: int = 90, missing_hours: float | None = None) -> pd.DataFrame:
     """One row per person: first_seen, last_seen, sessions, hours, main_role, status.
 
-    Status on the day ``as_of`` (default: the last session date in ``sessions``):
+    The status is the one on the day ``as_of``, from all attendance up to and including that day;
+    sessions after ``as_of`` are left out, as if they had not happened yet. ``as_of`` defaults to
+    ``status_day(sessions, period)``: the last session date (in ``period``, when given). For a
+    period, pass the *full* tables with ``period=``: someone who came only before the period is
+    then inactive, not prospective.
 
-    - ``prospective``: in ``people`` but never at a session (e.g. signed up, not yet come);
+    - ``prospective``: in ``people`` and known by ``as_of`` (``first_seen`` on or before it, or
+      unknown) but never at a session up to ``as_of`` (e.g. signed up, not yet come);
     - ``new``: first session at most ``new_days`` days before ``as_of``;
     - ``active``: last session at most ``lapse_days`` days before ``as_of`` (and not new);
     - ``inactive``: no session in the last ``lapse_days`` days.
@@ -101,8 +134,10 @@ def person_lifecycle(attendance: pd.DataFrame, sessions: pd.DataFrame, people: p
     ``main_role`` is the role the person had most often (ties: the first in visitor, volunteer,
     coordinator, expert). Hours are the summed session hours (see the module rule).
     """
+    as_of = pd.Timestamp(as_of) if as_of is not None else status_day(sessions, period)
     detail = attendance_detail(attendance, sessions, missing_hours=missing_hours)
-    as_of = pd.Timestamp(as_of) if as_of is not None else pd.to_datetime(sessions["date"]).max()
+    if pd.notna(as_of):
+        detail = detail[detail["date"] <= as_of]
     grouped = detail.groupby("person_id")
     table = pd.DataFrame({
         "first_seen": grouped["date"].min(),
@@ -120,18 +155,26 @@ def person_lifecycle(attendance: pd.DataFrame, sessions: pd.DataFrame, people: p
     table.loc[days_since_last > lapse_days, "status"] = "inactive"
     table.loc[days_since_first <= new_days, "status"] = "new"
     if people is not None:
-        never = people.loc[~people["person_id"].isin(table.index), ["person_id", "first_seen"]].set_index("person_id")
-        never = never.assign(last_seen=pd.NaT, sessions=0, hours=0.0, main_role=None, status="prospective")
+        first_known = pd.to_datetime(people["first_seen"])
+        on_time = (first_known <= as_of) if pd.notna(as_of) else True  # no sessions at all: everyone is known
+        known = first_known.isna() | on_time
+        never = people.loc[known & ~people["person_id"].isin(table.index), ["person_id", "first_seen"]]
+        never = never.set_index("person_id").assign(last_seen=pd.NaT, sessions=0, hours=0.0, main_role=None,
+                                                    status="prospective")
         table = pd.concat([table, never]) if len(never) else table
     table.index.name = "person_id"
     table["sessions"] = table["sessions"].astype(int)
     return table.reset_index()
 
 
-def status_counts(lifecycle: pd.DataFrame) -> pd.DataFrame:
-    """Number of people per status (all four statuses, zero when none): status, people."""
+def status_counts(lifecycle: pd.DataFrame, *, public: bool = False) -> pd.DataFrame:
+    """Number of people per status (all four statuses, zero when none): status, people.
+
+    ``public``: the counts pass the small-cell rule (empty below 10, else rounded to 5).
+    """
     counts = lifecycle["status"].value_counts().reindex(list(STATUSES), fill_value=0)
-    return counts.rename_axis("status").rename("people").reset_index()
+    counts = counts.rename_axis("status").rename("people").reset_index()
+    return small_cell(counts, "people") if public else counts
 
 
 def retention_table(attendance: pd.DataFrame, sessions: pd.DataFrame, *, period: str = "Q",
@@ -172,14 +215,16 @@ def retention_table(attendance: pd.DataFrame, sessions: pd.DataFrame, *, period:
     return table
 
 
-def retention_summary(table: pd.DataFrame, *, ks: tuple[int, ...] = (1, 2, 4)) -> pd.DataFrame:
+def retention_summary(table: pd.DataFrame, *, ks: tuple[int, ...] = (1, 2, 4), public: bool = False) -> pd.DataFrame:
     """Share of people still taking part k periods after their first time, all cohorts pooled.
 
     Takes ``retention_table(..., with_size=True)``. For each k it adds up, over the cohorts for
     which k periods later has already happened, the people still taking part, and divides by
     those cohorts' sizes. Rows are the groups of ``by`` (or one row "all"), columns the ks;
-    NaN when no cohort is old enough.
+    NaN when no cohort is old enough. ``public``: also NaN when those cohorts hold fewer than
+    10 people together (a share only on a base of 10 or more).
     """
+    smallest = MIN_CELL if public else 1
     keys = [name for name in table.index.names[:-1]]
     groups = table.groupby(level=keys) if keys else [("all", table)]
     rows = {}
@@ -188,7 +233,7 @@ def retention_summary(table: pd.DataFrame, *, ks: tuple[int, ...] = (1, 2, 4)) -
         for k in ks:
             observed = part[part[k].notna()] if k in part.columns else part.iloc[0:0]
             size = observed["size"].sum()
-            row[k] = (observed[k] * observed["size"]).sum() / size if size else float("nan")
+            row[k] = (observed[k] * observed["size"]).sum() / size if size >= smallest else float("nan")
         rows[group[0] if isinstance(group, tuple) else group] = row
     return pd.DataFrame.from_dict(rows, orient="index").rename_axis(keys[0] if keys else "group")
 
@@ -210,16 +255,22 @@ def conversions(attendance: pd.DataFrame, sessions: pd.DataFrame, *,
     return table.reset_index(drop=True)
 
 
-def conversion_summary(conversions_table: pd.DataFrame) -> pd.DataFrame:
-    """One row: visitors (who started as visitor), converted, share (0–1), median_days to convert."""
+def conversion_summary(conversions_table: pd.DataFrame, *, public: bool = False) -> pd.DataFrame:
+    """One row: visitors (who started as visitor), converted, share (0–1), median_days to convert.
+
+    ``public``: visitors and converted pass the small-cell rule, the share needs 10 visitors and
+    the median 10 people who converted (else empty).
+    """
     visitors = len(conversions_table)
     converted = int(conversions_table["became"].notna().sum())
-    return pd.DataFrame({
+    smallest = MIN_CELL if public else 1
+    summary = pd.DataFrame({
         "visitors": [visitors],
         "converted": [converted],
-        "share": [converted / visitors if visitors else float("nan")],
-        "median_days": [conversions_table["days"].median()],
+        "share": [converted / visitors if visitors >= smallest else float("nan")],
+        "median_days": [conversions_table["days"].median() if converted >= smallest else float("nan")],
     })
+    return small_cell(summary, ["visitors", "converted"]) if public else summary
 
 
 # --- work and who carries it -------------------------------------------------------------------
@@ -261,7 +312,7 @@ def key_person_factor(contributions, *, share: float = 0.5) -> int:
 def key_person_table(attendance: pd.DataFrame, sessions: pd.DataFrame, *, roles: tuple[str, ...] = VOLUNTEER_ROLES,
                      measure: str = "hours", period: str | None = None, last_days: int | None = None,
                      share: float = 0.5, missing_hours: float | None = None,
-                     activity_id: str | None = None) -> pd.DataFrame:
+                     activity_id: str | None = None, public: bool = False) -> pd.DataFrame:
     """Key-person factor per activity (and per period): activity_id, [period,] people, work, key_person_factor.
 
     Work per person is their summed session hours (``measure="hours"``) or their number of
@@ -269,7 +320,8 @@ def key_person_table(attendance: pd.DataFrame, sessions: pd.DataFrame, *, roles:
     ``roles=("coordinator",)`` for the same view over coordination. ``period`` ("M", "Q", "Y")
     gives one row per activity per period. ``last_days`` counts only the sessions in the last
     that many days up to the last session date (the risk *now*, not over all years).
-    ``activity_id`` keeps one activity.
+    ``activity_id`` keeps one activity. ``public``: ``people`` passes the small-cell rule and the
+    factor (itself a number of people) is shown only for teams of 10 or more.
     """
     detail = attendance_detail(attendance, sessions, missing_hours=missing_hours)
     detail = detail[detail["role"].isin(roles)]
@@ -289,7 +341,11 @@ def key_person_table(attendance: pd.DataFrame, sessions: pd.DataFrame, *, roles:
          "key_person_factor": key_person_factor(part["work"], share=share)}
         for group, part in per_person.groupby(keys)
     ]
-    return pd.DataFrame(rows, columns=keys + ["people", "work", "key_person_factor"])
+    table = pd.DataFrame(rows, columns=keys + ["people", "work", "key_person_factor"])
+    if public:
+        factor = table["key_person_factor"].where(table["people"] >= MIN_CELL)
+        table = small_cell(table, "people").assign(key_person_factor=pd.array(factor, dtype="Int64"))
+    return table
 
 
 def paid_hours_per_month(paid_support: pd.DataFrame, *, until: str | pd.Timestamp) -> pd.DataFrame:
@@ -312,14 +368,23 @@ def paid_hours_per_month(paid_support: pd.DataFrame, *, until: str | pd.Timestam
 
 def continuity(attendance: pd.DataFrame, sessions: pd.DataFrame, paid_support: pd.DataFrame, *,
                activity_id: str | None = None, roles: tuple[str, ...] = VOLUNTEER_ROLES,
-               missing_hours: float | None = None) -> pd.DataFrame:
+               missing_hours: float | None = None, public: bool = False) -> pd.DataFrame:
     """Per activity per month: volunteers, sessions, volunteer_hours and paid_hours, with every month filled in.
 
-    Months run from the activity's first session or first paid support (whichever is earlier)
-    to the last session date of *all* activities in ``sessions``; a month with nothing in it shows zeros, so a team
-    that stops is visible as a drop to 0. ``activity_id`` keeps one activity.
+    The months observed are those of ``sessions`` (all activities): from the month of the first
+    session to the last session date. Paid support counts only in those months, so with
+    ``in_period`` tables the paid hours are limited to the period too (paid months outside it
+    would otherwise show up as months "with support" but without volunteers). Per activity the
+    months run from its first session or first paid month (whichever is earlier) to the end; a
+    month with nothing in it shows zeros, so a team that stops is visible as a drop to 0.
+    ``activity_id`` keeps one activity. No sessions: an empty table. ``public``: ``volunteers``
+    passes the small-cell rule (empty below 10).
     """
-    last = pd.to_datetime(sessions["date"]).max() if len(sessions) else pd.Timestamp.today().normalize()
+    columns = ["activity_id", "month", "volunteers", "sessions", "volunteer_hours", "paid_hours"]
+    if not len(sessions):
+        return pd.DataFrame(columns=columns)
+    first = _month(pd.Series([pd.to_datetime(sessions["date"]).min()]))[0]
+    last = pd.to_datetime(sessions["date"]).max()
     if activity_id is not None:
         sessions = sessions[sessions["activity_id"] == activity_id]
         paid_support = paid_support[paid_support["activity_id"] == activity_id]
@@ -328,14 +393,13 @@ def continuity(attendance: pd.DataFrame, sessions: pd.DataFrame, paid_support: p
     n_sessions = (sessions.assign(month=_month(sessions["date"])).groupby(["activity_id", "month"])
                   .size().rename("sessions").reset_index())
     paid = paid_hours_per_month(paid_support, until=last)
-    paid = paid[paid["month"] <= last]
+    paid = paid[paid["month"].between(first, last)]
     frames = []
     for act in sorted(set(n_sessions["activity_id"]) | set(paid["activity_id"])):
         starts = [d for d in (n_sessions.loc[n_sessions["activity_id"] == act, "month"].min(),
                               paid.loc[paid["activity_id"] == act, "month"].min()) if pd.notna(d)]
         months = pd.date_range(min(starts), _month(pd.Series([last]))[0], freq="MS")
         frames.append(pd.DataFrame({"activity_id": act, "month": months}))
-    columns = ["activity_id", "month", "volunteers", "sessions", "volunteer_hours", "paid_hours"]
     if not frames:
         return pd.DataFrame(columns=columns)
     table = pd.concat(frames)
@@ -343,16 +407,19 @@ def continuity(attendance: pd.DataFrame, sessions: pd.DataFrame, paid_support: p
         table = table.merge(part, on=["activity_id", "month"], how="left")
     table = table.fillna({"volunteers": 0, "sessions": 0, "volunteer_hours": 0.0, "paid_hours": 0.0})
     table[["volunteers", "sessions"]] = table[["volunteers", "sessions"]].astype(int)
-    return table[columns].reset_index(drop=True)
+    table = table[columns].reset_index(drop=True)
+    return small_cell(table, "volunteers") if public else table
 
 
-def support_effect(continuity_table: pd.DataFrame) -> pd.DataFrame:
+def support_effect(continuity_table: pd.DataFrame, *, public: bool = False) -> pd.DataFrame:
     """Per activity: mean volunteers per month with and without paid support.
 
     Columns: activity_id, volunteers_with_support, volunteers_without_support (after support
     began; NaN when there is no such month), months_with_support, months_without_support.
     A month counts as "with support" when it has any paid hours. Months before the first paid
-    month are left out, so the comparison is "during" against "after".
+    month are left out, so the comparison is "during" against "after". Pass the exact
+    ``continuity`` table; ``public`` then treats the means as counts of people (empty below 10,
+    else rounded to 5).
     """
     rows = []
     for act, part in continuity_table.groupby("activity_id"):
@@ -366,18 +433,146 @@ def support_effect(continuity_table: pd.DataFrame) -> pd.DataFrame:
                      "volunteers_with_support": on["volunteers"].mean(),
                      "volunteers_without_support": off["volunteers"].mean() if len(off) else float("nan"),
                      "months_with_support": len(on), "months_without_support": len(off)})
-    return pd.DataFrame(rows, columns=["activity_id", "volunteers_with_support", "volunteers_without_support",
-                                       "months_with_support", "months_without_support"])
+    effect = pd.DataFrame(rows, columns=["activity_id", "volunteers_with_support", "volunteers_without_support",
+                                         "months_with_support", "months_without_support"])
+    return small_cell(effect, ["volunteers_with_support", "volunteers_without_support"]) if public else effect
+
+
+# --- sentences: the findings in words, computed on the data -----------------------------------
+
+def _mean_text(value, lang: str, public: bool) -> str:
+    """A mean number of people: one decimal, or in public treated as a count (small-cell rule)."""
+    return count_text(value, lang, public=True) if public else format_number(value, lang, decimals=1)
+
+
+def support_sentence(effect: pd.DataFrame, activity_id: str, *, activity_name: str | None = None,
+                     lang: str = "nl", public: bool = False) -> str:
+    """What paid support went with for one activity, from the exact ``support_effect`` table.
+
+    Says the mean volunteers per month with and without support and whether there were fewer
+    without; or that support is still running; or that there was none in the data. ``public``
+    shows the means as counts under the small-cell rule; "fewer or not" is read from the exact means.
+    """
+    name = activity_name or activity_id
+    rows = effect[effect["activity_id"] == activity_id]
+    if rows.empty:
+        return t("participation.support.none", lang, activity=name)
+    row = rows.iloc[0]
+    values = {"activity": name, "months_with": int(row["months_with_support"]),
+              "with_support": _mean_text(row["volunteers_with_support"], lang, public)}
+    if not row["months_without_support"]:
+        return t("participation.support.running", lang, **values)
+    sentence = t("participation.support.sentence", lang, months_without=int(row["months_without_support"]),
+                 without_support=_mean_text(row["volunteers_without_support"], lang, public), **values)
+    fewer = fewer_without_support(effect, activity_id)
+    return f"{sentence} {t('participation.support.fewer' if fewer else 'participation.support.not_fewer', lang)}"
+
+
+def fewer_without_support(effect: pd.DataFrame, activity_id: str) -> bool:
+    """True when the activity had months after its paid support and fewer volunteers a month in them
+    (from the exact ``support_effect`` table)."""
+    rows = effect[effect["activity_id"] == activity_id]
+    if rows.empty or not rows["months_without_support"].iloc[0]:
+        return False
+    return bool(rows["volunteers_without_support"].iloc[0] < rows["volunteers_with_support"].iloc[0])
+
+
+def coordination_sentence(coordinators: pd.DataFrame, *, lang: str = "nl") -> str:
+    """How many activities lean on one coordinator, from ``key_person_table(..., roles=("coordinator",))``.
+
+    In a public table the factors of small teams are suppressed; the sentence then says so.
+    """
+    if coordinators.empty:
+        return t("participation.coordination.none", lang)
+    shown = coordinators.dropna(subset=["key_person_factor"])
+    if shown.empty:
+        return t("participation.coordination.suppressed", lang)
+    return t("participation.coordination.sentence", lang, n=int((shown["key_person_factor"] <= 1).sum()),
+             total=len(shown))
+
+
+def conversion_sentence(conversions_table: pd.DataFrame, *, lang: str = "nl", public: bool = False) -> str:
+    """Visitor → volunteer in words: how many started as visitor, the share who made the step, the median days."""
+    if conversions_table.empty:
+        return t("participation.conversion.none", lang)
+    if public and len(conversions_table) < MIN_CELL:
+        return t("participation.conversion.too_few", lang)
+    summary = conversion_summary(conversions_table, public=public).iloc[0]
+    values = {"pct": _percent(summary["share"], lang), "visitors": count_text(len(conversions_table), lang, public=public)}
+    if pd.isna(summary["median_days"]):
+        return t("participation.conversion.sentence_short", lang, **values)
+    return t("participation.conversion.sentence", lang, days=format_number(summary["median_days"], lang), **values)
+
+
+def key_person_trend(by_year: pd.DataFrame, *, activity_name: str, lang: str = "nl") -> str:
+    """The key-person factor per year of one activity, from ``key_person_table(..., period="Y", activity_id=...)``.
+
+    "–" marks a year whose factor is suppressed (public, a team under 10).
+    """
+    if by_year.empty:
+        return t("participation.keyperson.trend_none", lang, activity=activity_name)
+    values = ", ".join(f"{'–' if pd.isna(f) else int(f)} ({y})" for y, f in zip(by_year["period"], by_year["key_person_factor"]))
+    sentence = t("participation.keyperson.trend", lang, activity=activity_name, values=values)
+    if by_year["key_person_factor"].isna().any():
+        sentence += " " + t("participation.keyperson.suppressed", lang)
+    return sentence
+
+
+def retention_sentence(by_role: pd.DataFrame, *, lang: str = "nl") -> str:
+    """Volunteers against visitors one period after their first time in that role, from
+    ``retention_summary(retention_table(..., by="role", with_size=True), ks=(1, ...))`` (exact or public)."""
+    def share(role: str) -> str:
+        value = by_role[1].get(role, float("nan")) if 1 in by_role.columns else float("nan")
+        return _percent(value, lang)
+
+    return t("participation.retention.by_role", lang, volunteer=share("volunteer"), visitor=share("visitor"))
+
+
+def report_coaches_sentence(*, lang: str = "nl") -> str:
+    """What the Werkplaats's own report says about the energy coaches (start, trained, left), with its source."""
+    report = facts()
+    start = pd.Timestamp(report.loc["energy_coaches_start", "value"])
+    month_year = format_date(start, lang).partition(" ")[2]  # "1 september 2022" → "september 2022"
+    return t("participation.report.coaches", lang, start=month_year,
+             trained=report.loc["energy_coaches_trained", "value"], left=report.loc["energy_coaches_remaining", "value"],
+             source=report["source"].iloc[0])
+
+
+def meaning_bullets(effect: pd.DataFrame, coordinators: pd.DataFrame, conversions_table: pd.DataFrame, *,
+                    activity_id: str, activity_name: str | None = None, lang: str = "nl",
+                    public: bool = False) -> list[str]:
+    """The "Wat betekent dit?" points for the working group, each built on a computed sentence.
+
+    ``effect`` is the exact ``support_effect`` table, ``coordinators`` a ``key_person_table`` over
+    the coordinator role (exact or public). Advice is added only where the data supports it: "plan
+    support in" when there were fewer volunteers without support, "a second coordinator" when an
+    activity leans on one coordinator.
+    """
+    support = support_sentence(effect, activity_id, activity_name=activity_name, lang=lang, public=public)
+    fewer = fewer_without_support(effect, activity_id)
+    leaning = bool((coordinators["key_person_factor"].dropna() <= 1).any())
+    return [
+        t("participation.meaning.support_fewer" if fewer else "participation.meaning.support_not_fewer", lang,
+          sentence=support),
+        t("participation.meaning.coordination_risk" if leaning else "participation.meaning.coordination", lang,
+          sentence=coordination_sentence(coordinators, lang=lang)),
+        t("participation.meaning.conversion", lang, sentence=conversion_sentence(conversions_table, lang=lang, public=public)),
+    ]
 
 
 # --- charts ------------------------------------------------------------------------------------
 
-def status_chart(lifecycle: pd.DataFrame, *, source: str, lang: str = "nl") -> alt.TopLevelMixin:
-    """Bar chart of people per status; the title says how many are still active."""
-    counts = status_counts(lifecycle)
+def status_chart(lifecycle: pd.DataFrame, *, source: str, lang: str = "nl", public: bool = False) -> alt.TopLevelMixin:
+    """Bar chart of people per status; the title says how many are still active (new or active).
+
+    ``public``: bars and title follow the small-cell rule (a suppressed bar is left out).
+    """
+    exact = status_counts(lifecycle)
+    active = int(exact.loc[exact["status"].isin(["new", "active"]), "people"].sum())
+    title = t("participation.status.title", lang, active=count_text(active, lang, public=public),
+              total=count_text(int(exact["people"].sum()), lang, public=public))
+    counts = status_counts(lifecycle, public=public).dropna(subset=["people"])
     counts["label"] = counts["status"].map(lambda s: t(f"participation.status.{s}", lang))
-    active = int(counts.loc[counts["status"].isin(["new", "active"]), "people"].sum())
-    title = t("participation.status.title", lang, active=active, total=int(counts["people"].sum()))
     chart = alt.Chart(counts, title=title).mark_bar().encode(
         x=alt.X("label:N", sort=None, title=None, axis=alt.Axis(labelAngle=0)),
         y=alt.Y("people:Q", title=t("participation.people", lang)),
@@ -387,16 +582,17 @@ def status_chart(lifecycle: pd.DataFrame, *, source: str, lang: str = "nl") -> a
     return with_source(chart, source)
 
 
-def retention_chart(table: pd.DataFrame, *, source: str, lang: str = "nl") -> alt.TopLevelMixin:
+def retention_chart(table: pd.DataFrame, *, source: str, lang: str = "nl", public: bool = False) -> alt.TopLevelMixin:
     """Heat map of ``retention_table(..., with_size=True)`` (without ``by``): cohorts down, periods later across.
 
     The title gives the share of all people who came back one period after their first time
-    (``retention_summary``, cohorts pooled).
+    (``retention_summary``, cohorts pooled). ``public``: cohorts of fewer than 10 people are
+    left out (a share only on a base of 10 or more).
     """
-    shares = table.drop(columns=["size"])
-    long = shares.stack().rename("share").reset_index()
+    shown = table[table["size"] >= MIN_CELL] if public else table
+    long = shown.drop(columns=["size"]).stack().rename("share").reset_index()
     long["k"] = long["k"].astype(int)
-    after_one = retention_summary(table, ks=(1,)).iloc[0, 0]
+    after_one = retention_summary(table, ks=(1,), public=public).iloc[0, 0]
     title = (t("participation.retention.title", lang, pct=round(100 * after_one))
              if pd.notna(after_one) else t("participation.retention.title_short", lang))
     chart = alt.Chart(long, title=title).mark_rect().encode(
@@ -434,9 +630,11 @@ def key_person_chart(table: pd.DataFrame, activities: pd.DataFrame, *, source: s
                      lang: str = "nl") -> alt.TopLevelMixin:
     """Bars of the key-person factor per activity (from ``key_person_table`` without ``period``).
 
-    Activities that lean on one person (factor 1) are coloured; the title counts them.
+    Activities that lean on one person (factor 1) are coloured; the title counts them. Activities
+    whose factor is suppressed (a public table, teams under 10) are left out.
     """
     names = activity_names(activities, lang)
+    table = table.dropna(subset=["key_person_factor"])
     data = table.assign(activity=table["activity_id"].map(names).fillna(table["activity_id"]),
                         risk=table["key_person_factor"] <= 1)
     title = t("participation.keyperson.title", lang, n=int(data["risk"].sum()), total=len(data))
@@ -451,31 +649,55 @@ def key_person_chart(table: pd.DataFrame, activities: pd.DataFrame, *, source: s
     return with_source(chart, source)
 
 
-def conversion_chart(conversions_table: pd.DataFrame, *, source: str, lang: str = "nl") -> alt.TopLevelMixin:
-    """Histogram of months from first visit to first volunteer session; the title gives the share who made the step."""
-    summary = conversion_summary(conversions_table).iloc[0]
-    data = conversions_table.dropna(subset=["days"]).assign(months=lambda d: (d["days"] / 30.44).round().astype(int))
-    pct = round(100 * summary["share"]) if summary["visitors"] else 0
-    title = t("participation.conversion.title", lang, pct=pct, visitors=int(summary["visitors"]))
-    chart = alt.Chart(data, title=title).mark_bar().encode(
+def conversion_months(conversions_table: pd.DataFrame, *, public: bool = False) -> pd.DataFrame:
+    """People per whole number of months (30.44 days) from first visit to first volunteer session: months, people.
+
+    Only people who made the step. ``public``: the counts pass the small-cell rule and
+    suppressed months are left out.
+    """
+    months = (conversions_table["days"].dropna() / 30.44).round().astype(int)
+    counts = months.value_counts().sort_index().rename_axis("months").rename("people").reset_index()
+    return small_cell(counts, "people").dropna(subset=["people"]) if public else counts
+
+
+def conversion_chart(conversions_table: pd.DataFrame, *, source: str, lang: str = "nl",
+                     public: bool = False) -> alt.TopLevelMixin:
+    """Bars of people per month from first visit to first volunteer session; the title gives the share who made the step.
+
+    The chart holds counts per month only (no person ids); ``public`` applies the small-cell rule
+    (``conversion_months``, ``conversion_summary``).
+    """
+    summary = conversion_summary(conversions_table, public=public).iloc[0]
+    title = t("participation.conversion.title", lang, pct=_percent(summary["share"], lang),
+              visitors=count_text(len(conversions_table), lang, public=public))
+    chart = alt.Chart(conversion_months(conversions_table, public=public), title=title).mark_bar().encode(
         x=alt.X("months:O", title=t("participation.conversion.months", lang), axis=alt.Axis(labelAngle=0)),
-        y=alt.Y("count():Q", title=t("participation.people", lang)),
+        y=alt.Y("people:Q", title=t("participation.people", lang)),
     )
     return with_source(chart, source)
 
 
+def _percent(share: float, lang: str) -> str:
+    """A share as "12%", or "–" when it is not there (no base, or a base too small to publish)."""
+    return "–" if pd.isna(share) else f"{round(100 * share)}%"
+
+
 def continuity_chart(table: pd.DataFrame, *, activity_id: str, source: str, lang: str = "nl",
-                     activity_name: str | None = None) -> alt.TopLevelMixin:
+                     activity_name: str | None = None, public: bool = False) -> alt.TopLevelMixin:
     """Volunteers per month (line) over paid support hours per month (shaded bars), for one activity.
 
     The title says what happened after paid support stopped, when it did: how many volunteers
-    were active in the last month against the most there ever were.
+    were active in the last month against the most there ever were. Pass the exact
+    ``continuity`` table; ``public`` applies the small-cell rule to the line and the title
+    (months under 10 volunteers have no point).
     """
     data = table[table["activity_id"] == activity_id]
     name = activity_name or activity_id
     paid_months = data.loc[data["paid_hours"] > 0, "month"]
-    peak = int(data["volunteers"].max()) if len(data) else 0
-    last = int(data["volunteers"].iloc[-1]) if len(data) else 0
+    peak = count_text(int(data["volunteers"].max()) if len(data) else 0, lang, public=public)
+    last = count_text(int(data["volunteers"].iloc[-1]) if len(data) else 0, lang, public=public)
+    if public:
+        data = small_cell(data, "volunteers")
     if len(paid_months) and paid_months.max() < data["month"].max():
         title = t("participation.continuity.title_stopped", lang, activity=name, peak=peak, last=last)
     else:

@@ -1,9 +1,10 @@
 """Reliability statistics: Cronbach's α, Cohen's κ and Krippendorff's α.
 
 Written here with numpy and scipy.special rather than taken from a library: each is a few lines of
-textbook formula, so a student can check the code against the formula, and the kit avoids a
-dependency (pingouin is GPL-3, the ``krippendorff`` package adds little for three functions).
-The tests reproduce published reference values (REFERENCES.md §6).
+textbook formula, so a student can check the code against the formula, and the kit needs no extra
+runtime dependency (pingouin is GPL-3). The tests reproduce published reference values
+(REFERENCES.md §6) and compare Krippendorff's α at every level with the independent
+``krippendorff`` package (a test-only dependency).
 
 Missing answers are NaN (or None). Each function says how it treats them.
 """
