@@ -161,4 +161,32 @@ def test_by_kind_sums_swaps_and_points_over_categories(with_shop):
 
 def test_ledger_check_counts_postings_unbalanced_swaps_and_the_shop_balance(with_shop):
     row = ruilpunt.ledger_check(with_shop).iloc[0]
-    assert (row["postings"], row["unbalanced"], row["organisation_balance"]) == (10, 0, 2.0)
+    assert (row["postings"], row["not_booked"], row["unbalanced"], row["organisation_balance"]) == (10, 0, 0, 2.0)
+    assert ruilpunt.ledger_problems(with_shop).empty
+
+
+def test_unbalanced_lists_accounts_and_amounts(three):
+    postings = ruilpunt.ledger(three)
+    postings.loc[(postings["swap_id"] == "s2") & (postings["side"] == "receiver"), "amount"] = -4.0  # c paid 4, b got 5
+    table = ruilpunt.unbalanced(postings)
+    assert table.to_dict("records") == [{"swap_id": "s2", "postings": 2, "total": 1.0, "accounts": "b, c", "amounts": "+5, -4"}]
+
+
+def test_ledger_problems_say_where_the_books_do_not_add_up(three):
+    broken = pd.concat([three, swaps_table([
+        ("s6", "2024-02-01", "d", "d", "good", "books", 2),      # self-swap
+        ("s7", "2024-02-02", "d", None, "good", "books", 3),     # receiver missing
+        ("s8", "2024-02-03", "a", "d", "service", "repair", 0),  # zero points
+    ])], ignore_index=True)
+    postings = ruilpunt.ledger(three)
+    postings = postings[~((postings["swap_id"] == "s3") & (postings["side"] == "receiver"))]  # one posting lost
+    table = ruilpunt.ledger_problems(broken, postings=postings)
+    assert table[["swap_id", "accounts", "amounts", "problem"]].values.tolist() == [
+        ["s6", "d → d", "2", "self_swap"],
+        ["s7", "d → ?", "3", "missing_account"],
+        ["s8", "a → d", "0", "non_positive_points"],
+        ["s3", "a", "+3", "unbalanced"],
+    ]
+    row = ruilpunt.ledger_check(broken, postings=postings).iloc[0]
+    assert (row["postings"], row["not_booked"], row["unbalanced"]) == (5, 3, 1)
+    assert ruilpunt.ledger_check(broken).iloc[0]["unbalanced"] == 0  # its own ledger of the bookable swaps balances

@@ -64,14 +64,21 @@ def ledger(swaps: pd.DataFrame) -> pd.DataFrame:
 
 
 def unbalanced(postings: pd.DataFrame, *, tolerance: float = 1e-9) -> pd.DataFrame:
-    """Swaps whose postings do not balance: swap_id, postings (count), total (sum of amounts).
+    """Swaps whose postings do not balance: swap_id, postings (count), total (sum), accounts, amounts.
 
     A swap balances when it has exactly two postings and their amounts sum to zero (within
-    ``tolerance``). An empty result means the whole ledger balances.
+    ``tolerance``). ``accounts`` and ``amounts`` list its postings in order ("a, b" and "+10, -9"),
+    so the swap can be found and corrected. An empty result means the whole ledger balances.
     """
-    per_swap = postings.groupby("swap_id", sort=True)["amount"].agg(postings="size", total="sum").reset_index()
-    wrong = (per_swap["postings"] != 2) | (per_swap["total"].abs() > tolerance)
-    return per_swap.loc[wrong].reset_index(drop=True)
+    columns = ["swap_id", "postings", "total", "accounts", "amounts"]
+    per_swap = postings.groupby("swap_id", sort=True)["amount"].agg(postings="size", total="sum")
+    wrong = per_swap[(per_swap["postings"] != 2) | (per_swap["total"].abs() > tolerance)]
+    if wrong.empty:
+        return pd.DataFrame(columns=columns)
+    rows = postings[postings["swap_id"].isin(wrong.index)].groupby("swap_id", sort=True)
+    wrong = wrong.assign(accounts=rows["account"].agg(lambda a: ", ".join(map(str, a))),
+                         amounts=rows["amount"].agg(lambda a: ", ".join(f"{x:+g}" for x in a)))
+    return wrong.reset_index()[columns]
 
 
 def balances(swaps: pd.DataFrame, *, include_organisation: bool = False) -> pd.DataFrame:
@@ -110,12 +117,48 @@ def organisation_balance(swaps: pd.DataFrame) -> float:
     return float(row["balance"].sum())
 
 
-def ledger_check(swaps: pd.DataFrame) -> pd.DataFrame:
-    """One row to check the books: postings (two per swap), unbalanced (swaps whose postings do not add up
-    to zero; 0 is good news) and organisation_balance (the shop's own account, see ``organisation_balance``)."""
-    postings = ledger(swaps)
-    return pd.DataFrame([{"postings": len(postings), "unbalanced": len(unbalanced(postings)),
-                          "organisation_balance": organisation_balance(swaps)}])
+def _bookable(swaps: pd.DataFrame) -> pd.DataFrame:
+    """The swaps ``ledger`` can book (none of the ``swap_problems``)."""
+    return swaps[~swaps["swap_id"].isin(swap_problems(swaps)["swap_id"])]
+
+
+def ledger_problems(swaps: pd.DataFrame, *, postings: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Every swap where the books do not add up, to find it in the register: swap_id, date, accounts, amounts, problem.
+
+    Two kinds. (1) A swap that cannot be booked (``swap_problems``: ``missing_account``,
+    ``self_swap``, ``non_positive_points``): accounts "giver → receiver", amounts its points.
+    (2) A swap whose postings do not balance (``unbalanced``; problem ``unbalanced``): accounts and
+    amounts of its postings. ``postings`` defaults to the ledger of the bookable swaps, which
+    balances by construction; pass postings kept elsewhere (an export, a hand-corrected table) to
+    check those. Empty: the books balance.
+    """
+    columns = ["swap_id", "date", "accounts", "amounts", "problem"]
+    dates = swaps.drop_duplicates("swap_id").set_index("swap_id")["date"]
+    problems = swap_problems(swaps).merge(swaps[["swap_id", "giver_id", "receiver_id", "points"]], on="swap_id")
+    cannot = pd.DataFrame({
+        "swap_id": problems["swap_id"],
+        "accounts": problems["giver_id"].fillna("?").astype(str) + " → " + problems["receiver_id"].fillna("?").astype(str),
+        "amounts": problems["points"].map(lambda p: "?" if pd.isna(p) else f"{float(p):g}"),
+        "problem": problems["reason"],
+    })
+    postings = ledger(_bookable(swaps)) if postings is None else postings
+    wrong = unbalanced(postings)
+    off = pd.DataFrame({"swap_id": wrong["swap_id"], "accounts": wrong["accounts"], "amounts": wrong["amounts"],
+                        "problem": "unbalanced"})
+    table = pd.concat([cannot, off], ignore_index=True)
+    table["date"] = table["swap_id"].map(dates)
+    return table.sort_values(["date", "swap_id"], kind="stable", ignore_index=True)[columns]
+
+
+def ledger_check(swaps: pd.DataFrame, *, postings: pd.DataFrame | None = None) -> pd.DataFrame:
+    """One row to check the books: postings (two per booked swap), not_booked (swaps that cannot be
+    booked), unbalanced (swaps whose postings do not add up to zero; 0 is good news) and
+    organisation_balance (the shop's own account, see ``organisation_balance``). Which swaps they
+    are, with accounts and amounts: ``ledger_problems``; ``postings`` as there."""
+    bookable = _bookable(swaps)
+    postings = ledger(bookable) if postings is None else postings
+    return pd.DataFrame([{"postings": len(postings), "not_booked": len(swaps) - len(bookable),
+                          "unbalanced": len(unbalanced(postings)), "organisation_balance": organisation_balance(bookable)}])
 
 
 def active_members_per_month(swaps: pd.DataFrame) -> pd.DataFrame:
