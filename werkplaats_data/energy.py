@@ -14,6 +14,7 @@ marked "schatting / estimate" there:
 
 from __future__ import annotations
 
+import re
 from functools import cache
 from importlib.resources import files
 
@@ -34,6 +35,17 @@ OUDE_WESTEN = "BU05990111"
 def _read_once(name: str) -> pd.DataFrame:
     with (files("werkplaats_data") / "data" / "energy" / name).open(encoding="utf-8") as fh:
         return pd.read_csv(fh)
+
+
+@cache
+def _read_text_once(name: str) -> pd.DataFrame:
+    with (files("werkplaats_data") / "data" / "energy" / name).open(encoding="utf-8") as fh:
+        return pd.read_csv(fh, dtype=str, keep_default_na=False)
+
+
+def _read_text(name: str) -> pd.DataFrame:
+    """A parameter table read as text (values that are not all numbers), copied for the caller."""
+    return _read_text_once(name).copy()
 
 
 def _read(name: str) -> pd.DataFrame:
@@ -83,13 +95,15 @@ def cbs_use(*, area_code: str | None = None, year: int | None = None) -> pd.Data
 
 
 def poverty_indicators() -> pd.DataFrame:
-    """Energy-poverty indicators with their definition and the national 2019 share (CBS/TNO)."""
+    """Energy-poverty indicators (CBS/TNO): code, labels, definition (nl, en), the threshold parameters
+    each uses (``thresholds``, names in ``poverty_thresholds``, ';'-separated), the NL 2019 share, source."""
     return _read("poverty_indicators.csv")
 
 
 def poverty_thresholds() -> pd.DataFrame:
-    """Thresholds used by the indicators, with their source (marked unverified where they are)."""
-    return _read("poverty_thresholds.csv").set_index("name", drop=False)
+    """Thresholds used by the indicators: name, value (a number, or labels such as "E;F;G"), unit,
+    meaning_en, source (marked unverified where they are)."""
+    return _read_text("poverty_thresholds.csv").set_index("name", drop=False)
 
 
 # ----- coach visits ---------------------------------------------------------------------------
@@ -276,9 +290,18 @@ def what_can_i_save(codes, *, price_kwh: float | None = None, price_m3: float | 
 # ----- Postcoderoos ---------------------------------------------------------------------------
 
 
-def tax_rate(year: int) -> float:
-    """The verified energy-tax rate (€ per kWh, ex VAT) for ``year``; ``UserError`` for other years."""
+def _year(year) -> int:
+    """A year as a whole number: 2024, "2024" or 2024.0; anything else is a ``UserError`` saying so."""
+    text = str(year).strip()
+    if isinstance(year, bool) or not re.fullmatch(r"[0-9]{4}(\.0+)?", text):
+        raise UserError(f"The year must be a number such as 2024, not {year!r}.")
+    return int(float(text))
+
+
+def tax_rate(year: int | str) -> float:
+    """The verified energy-tax rate (€ per kWh, ex VAT) for ``year`` (2024 or "2024"); ``UserError`` for other years."""
     rates = _indexed("energy_tax.csv", "year", "rate_eur_per_kwh_ex_vat")
+    year = _year(year)
     if year not in rates.index:
         raise UserError(
             f"No verified energy-tax rate for {year}; known years: {', '.join(map(str, rates.index))}. "
@@ -305,10 +328,13 @@ def share_benefit(kwh: float, year: int, *, vat: float | None = None) -> float:
 
 
 def postcoderoos_benefit(solar: pd.DataFrame, *, vat: float | None = None, skip_unknown_years: bool = False) -> pd.DataFrame:
-    """Each member's yearly benefit: the solar rows plus rate_eur_per_kwh and benefit_eur.
+    """Each member's yearly benefit: the solar rows plus kwh_counted, rate_eur_per_kwh and benefit_eur.
 
-    Raises ``UserError`` when a year has no verified rate, unless ``skip_unknown_years=True``
-    (then those rows are left out; ``years_without_rate`` lists them).
+    The cap (``postcoderoos_max_kwh``, 10,000 kWh) holds per member per year over all their projects:
+    when a member's rows in a year add up to more, each row counts in proportion (two rows of 6,000
+    kWh count 5,000 each). benefit_eur = kwh_counted × tax rate × (1 + VAT). Raises ``UserError``
+    when a year has no verified rate, unless ``skip_unknown_years=True`` (then those rows are left
+    out; ``years_without_rate`` lists them).
     """
     missing = years_without_rate(solar)
     if missing and not skip_unknown_years:
@@ -316,9 +342,14 @@ def postcoderoos_benefit(solar: pd.DataFrame, *, vat: float | None = None, skip_
             f"No verified energy-tax rate for {', '.join(map(str, missing))}: the benefit is not guessed. "
             "Add the rate with its source to werkplaats_data/data/energy/energy_tax.csv, or skip these years."
         )
+    vat = parameter("vat_rate") if vat is None else vat
     rows = solar[~solar["year"].isin(missing)].copy()
+    kwh = rows["kwh_allocated"].astype(float)
+    per_member_year = kwh.groupby([rows["person_id"], rows["year"]]).transform("sum")
+    cap = parameter("postcoderoos_max_kwh")
+    rows["kwh_counted"] = kwh * (cap / per_member_year).clip(upper=1.0).fillna(1.0)
     rows["rate_eur_per_kwh"] = [tax_rate(int(y)) for y in rows["year"]]
-    rows["benefit_eur"] = [share_benefit(k, int(y), vat=vat) for k, y in zip(rows["kwh_allocated"], rows["year"])]
+    rows["benefit_eur"] = rows["kwh_counted"] * rows["rate_eur_per_kwh"] * (1 + vat)
     return rows.reset_index(drop=True)
 
 
@@ -343,40 +374,75 @@ def estimate_origin(energy_visits: pd.DataFrame) -> pd.Series:
 # ----- energy poverty -------------------------------------------------------------------------
 
 
-def classify_energy_poverty(households: pd.DataFrame, *, heq_threshold: float | None = None,
-                            lihe_threshold: float | None = None) -> pd.DataFrame:
-    """Energy-poverty flags per household, following the CBS/TNO indicators.
+def _labels(text: str) -> set[str]:
+    return {label.strip().upper() for label in str(text).split(";") if label.strip()}
 
-    Input columns: household_id, income_eur, energy_cost_eur (both per year), low_income (bool),
-    low_energy_quality (bool). Adds energy_quote = energy_cost_eur / income_eur and:
-    HEQ = energy_quote > heq_threshold; LIHE = low_income and energy_quote > lihe_threshold;
-    LILEK = low_income and low_energy_quality; LIHE_or_LILEK = LIHE or LILEK.
-    Thresholds default to ``poverty_thresholds.csv`` (marked unverified there).
+
+def classify_energy_poverty(households: pd.DataFrame, *, heq_threshold: float | None = None,
+                            lihe_threshold: float | None = None, low_income_ratio: float | None = None,
+                            low_energy_labels: str | None = None, very_low_energy_labels: str | None = None) -> pd.DataFrame:
+    """Energy-poverty flags per household, following the CBS/TNO indicators (``poverty_indicators``).
+
+    Input columns: household_id, income_eur, energy_cost_eur (both per year); low_income (bool) or
+    social_minimum_eur (low income = income ≤ ``low_income_ratio`` × social minimum);
+    low_energy_quality (bool) or energy_label (low = one of ``low_energy_labels``). Optional:
+    energy_label (for ZLEK), little_means_to_invest (bool, for LEKWI), housing_cost_eur and
+    residual_minimum_eur (for LARI). Adds energy_quote = energy_cost_eur / income_eur and:
+    HEQ = energy_quote > heq_threshold; LIHE = low income and energy_quote > lihe_threshold;
+    LEK = low energy quality; LILEK = low income and LEK; LIHE_or_LILEK = LIHE or LILEK;
+    ZLEK = energy_label in ``very_low_energy_labels``; LEKWI = LEK and little means to invest;
+    LARI = income − housing costs − energy costs < residual_minimum_eur. An indicator whose input
+    columns are missing is empty (NA). Thresholds default to ``poverty_thresholds.csv`` (unverified there).
     """
     limits = poverty_thresholds()["value"]
-    heq_threshold = float(limits["heq_energy_quote"]) if heq_threshold is None else heq_threshold
-    lihe_threshold = float(limits["lihe_energy_quote"]) if lihe_threshold is None else lihe_threshold
+
+    def limit(given, name: str) -> float:
+        return float(limits[name]) if given is None else float(given)
+
     out = households.copy()
     out["energy_quote"] = out["energy_cost_eur"] / out["income_eur"]
-    low_income = out["low_income"].astype(bool)
-    out["HEQ"] = out["energy_quote"] > heq_threshold
-    out["LIHE"] = low_income & (out["energy_quote"] > lihe_threshold)
-    out["LILEK"] = low_income & out["low_energy_quality"].astype(bool)
+    if "low_income" in out:
+        low_income = out["low_income"].astype(bool)
+    else:
+        low_income = out["income_eur"] <= limit(low_income_ratio, "low_income_ratio") * out["social_minimum_eur"]
+    label = out["energy_label"].astype("string").str.strip().str.upper() if "energy_label" in out else None
+    if "low_energy_quality" in out:
+        low_quality = out["low_energy_quality"].astype(bool)
+    else:
+        low_quality = label.isin(_labels(low_energy_labels or limits["low_energy_quality_labels"])).fillna(False)
+    missing = pd.Series(pd.NA, index=out.index, dtype="boolean")
+    out["HEQ"] = out["energy_quote"] > limit(heq_threshold, "heq_energy_quote")
+    out["LIHE"] = low_income & (out["energy_quote"] > limit(lihe_threshold, "lihe_energy_quote"))
+    out["LEK"] = low_quality
+    out["LILEK"] = low_income & low_quality
     out["LIHE_or_LILEK"] = out["LIHE"] | out["LILEK"]
+    out["ZLEK"] = missing if label is None else \
+        label.isin(_labels(very_low_energy_labels or limits["very_low_energy_quality_labels"])).fillna(False).astype("boolean")
+    out["LEKWI"] = (low_quality & out["little_means_to_invest"].astype(bool)) if "little_means_to_invest" in out else missing
+    if {"housing_cost_eur", "residual_minimum_eur"} <= set(out):
+        residual = out["income_eur"] - out["housing_cost_eur"] - out["energy_cost_eur"]
+        out["LARI"] = residual < out["residual_minimum_eur"]
+    else:
+        out["LARI"] = missing
     return out
 
 
-def poverty_shares(classified: pd.DataFrame) -> pd.DataFrame:
-    """Share of households per indicator (HEQ, LIHE, LILEK, LIHE_or_LILEK), next to the NL 2019 figure.
+#: The indicators ``classify_energy_poverty`` adds, in the order of ``poverty_indicators.csv``.
+POVERTY_CODES = ("HEQ", "LIHE", "LILEK", "LIHE_or_LILEK", "LEK", "ZLEK", "LEKWI", "LARI")
 
-    Columns: code, households, share (0–1), nl_2019_percent, source.
+
+def poverty_shares(classified: pd.DataFrame) -> pd.DataFrame:
+    """Share of households per indicator next to the NL 2019 figure, for the indicators the data allow.
+
+    Columns: code, households, share (0–1), nl_2019_percent (empty where the monitor gives none),
+    source. Indicators that are empty (their inputs were missing) are left out.
     """
     reference = poverty_indicators().set_index("code")
-    codes = ["HEQ", "LIHE", "LILEK", "LIHE_or_LILEK"]
+    codes = [c for c in POVERTY_CODES if c in classified and classified[c].notna().any()]
     return pd.DataFrame({
         "code": codes,
         "households": [int(classified[c].sum()) for c in codes],
-        "share": [float(classified[c].mean()) if len(classified) else 0.0 for c in codes],
+        "share": [float(classified[c].astype(float).mean()) if len(classified) else 0.0 for c in codes],
         "nl_2019_percent": [float(reference.loc[c, "nl_2019_percent"]) for c in codes],
         "source": [reference.loc[c, "source"] for c in codes],
     })
