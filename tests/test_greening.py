@@ -38,9 +38,19 @@ def test_actions_over_time_by_year_fills_quiet_years(actions):
     table = greening.actions_over_time(actions, freq="Y")
     per_year = table.groupby(table["period"].dt.year)["actions"].sum().to_dict()
     assert per_year == {2021: 3, 2022: 0, 2023: 2}
-    assert len(table) == 3 * len(GREENING_KINDS)
-    row = table[(table["period"].dt.year == 2021) & (table["kind"] == "tiles_removed")].iloc[0]
-    assert (row["actions"], row["quantity"]) == (2, 43.0)
+    # per year: facade_garden/stuks, tiles_removed/m2, tiles_removed/tegels, tree_pit, rain_barrel, maintenance/""
+    assert len(table) == 3 * (len(GREENING_KINDS) + 1)
+    tiles = table[(table["period"].dt.year == 2021) & (table["kind"] == "tiles_removed")]
+    assert tiles.set_index("unit")[["actions", "quantity"]].to_dict("index") == {
+        "m2": {"actions": 1, "quantity": 3.0}, "tegels": {"actions": 1, "quantity": 40.0}}  # never 43
+
+
+def test_over_time_tooltip_keeps_units_apart(actions):
+    rows = next(iter(greening.over_time_chart(actions, lang="en").to_dict()["datasets"].values()))
+    amounts = {r["amount"] for r in rows if r["kind"] == "tiles_removed" and r["actions"]}
+    assert amounts == {"40 tiles", "3 m²"}
+    assert greening.unit_label("Tegels", "nl") == "tegels" and greening.unit_label("emmers", "en") == "emmers"
+    assert greening.unit_label(None, "en") == ""
 
 
 def test_actions_over_time_by_quarter(actions):
