@@ -8,6 +8,7 @@ import pytest
 from werkplaats_data import energy
 from werkplaats_data.charts import source_of
 from werkplaats_data.errors import UserError
+from werkplaats_data.i18n import t
 from werkplaats_data.schemas import schema
 
 
@@ -279,3 +280,56 @@ def test_unknown_measure_counts(visits):
     extra = visits.assign(measures=["zonnescherm", "zonnescherm; led_lamps", None, "iets anders"])
     counts = energy.unknown_measure_counts(extra)
     assert counts.to_dict() == {"zonnescherm": 2, "iets anders": 1}
+
+
+def test_share_example_is_the_sum_a_reader_can_check():
+    assert energy.share_example(1000, 2024, lang="nl") == \
+        "Een voorbeeld om na te rekenen: 1.000 kWh in 2024 levert 1.000 × € 0,10880 × 1,21 = € 131,65 op."
+    assert "€ 131.65" in energy.share_example(1000, "2024", lang="en")
+
+
+def test_missing_rate_note_and_share_yield_table(solar):
+    assert energy.missing_rate_note(solar, lang="en") == t("energy.all_years_have_rate", "en")
+    with_2021 = pd.concat([solar, solar.head(1).assign(year=2021)], ignore_index=True)
+    assert "2021" in energy.missing_rate_note(with_2021, lang="nl")
+    table = energy.share_yield_table(with_2021)
+    assert set(table["year"]) == {2023, 2024} and table["members"].tolist() == [2, 1]
+    assert energy.share_yield_table(with_2021, public=True)["members"].isna().all()  # 2 and 1 member: suppressed
+
+
+def test_public_counts_follow_the_small_cell_rule(visits):
+    assert energy.reach(visits, public=True)[["visits", "households", "coaches"]].isna().all(axis=None)
+    assert energy.estimate_origin(visits, public=True).isna().all()
+    many = pd.concat([visits.assign(visit_id=visits["visit_id"] + f"_{i}", measures="zonnescherm") for i in range(3)]
+                     + [visits.head(1).assign(visit_id="x", measures="iets anders")], ignore_index=True)
+    assert energy.unknown_measure_counts(many, public=True).to_dict() == {"zonnescherm": 10}  # 12 → 10; 1 left out
+
+
+def test_public_coaches_chart_counts_per_quarter_with_the_small_cell_rule(visits):
+    quarters = energy.coaches_per_quarter(visits)
+    assert quarters["quarter"].tolist() == [pd.Timestamp("2022-07-01"), pd.Timestamp("2022-10-01")]
+    assert quarters["visits"].tolist() == [1, 3] and quarters["active_coaches"].tolist() == [1, 2]
+    spec = energy.coaches_chart(visits, lang="en", public=True).to_dict()
+    rows = next(iter(spec["datasets"].values()))
+    assert all(r["count"] is None for r in rows)
+    assert spec["vconcat"][0]["title"] == t("energy.coaches_title_few", "en")
+    measures = next(iter(energy.measures_chart(visits, public=True).to_dict()["datasets"].values()))
+    assert measures == []  # every measure taken at fewer than 10 visits
+
+
+def test_share_yield_chart_sends_no_member_count(solar):
+    rows = next(iter(energy.share_yield_chart(solar).to_dict()["datasets"].values()))
+    assert rows and all("members" not in r for r in rows)
+
+
+def test_summary_three_lines_from_the_data(visits, solar):
+    text = energy.summary(visits, solar, lang="en", demo=True)
+    lines = text.split("  \n")
+    assert len(lines) == 3 and lines[0].startswith("*Question:*") and "made-up demo data" in lines[1]
+    assert "4 home visits" in lines[1] and "3 households" in lines[2]
+    gas = energy.savings_vs_cbs(visits).set_index("carrier").loc["gas", "share"]
+    assert f"{100 * gas:.1f}%" in lines[2]
+    assert "a share in the solar roof yielded 25.01 to 30.49 euro a year" in lines[2]  # 190 and 200 kWh per share
+    public = energy.summary(visits, solar, lang="en", public=True)
+    assert "fewer than 10 households" in public and "fewer than 10 home visits" in public
+    assert len(energy.summary(visits.iloc[:0], solar, lang="nl").split("  \n")) == 2

@@ -88,3 +88,12 @@ def test_public_street_chart_leaves_out_small_streets(actions):
     chart = greening.street_chart(many, public=True).to_dict()
     rows = next(iter(chart["datasets"].values()))
     assert [(r["street"], r["actions"]) for r in rows] == [("Gaffelstraat", 15)]  # 13 rounded to 5; others < 10
+
+
+def test_summary_three_lines_from_the_data(actions):
+    lines = greening.summary(actions, lang="en", demo=True).split("  \n")
+    assert len(lines) == 3 and "5 greening actions from 1 May 2021 to 1 September 2023" in lines[1]
+    assert "most actions were of the kind facade garden (40% of all actions)" in lines[2]  # 2 of 5 (tiles too: first in order)
+    assert "the busiest street was Gaffelstraat" in lines[2]
+    public = greening.summary(actions, lang="en", public=True).split("  \n")[2]
+    assert "no street had 10 or more actions" in public and "Gaffelstraat" not in public

@@ -640,3 +640,17 @@ def test_barriers_counts_end_of_life_only():
     assert table["items"].tolist() == [2, 1]
     assert table["share"].tolist() == pytest.approx([2 / 3, 1 / 3])
     assert table["repair_barrier"].iloc[0] == "Lack of equipment" and pd.isna(table["repair_barrier"].iloc[1])
+
+
+def test_summary_three_lines_from_the_data():
+    data = _chart_repairs()  # 24 items, 15 fixed: 7 coffee makers, 8 textile
+    lines = repair.summary(data, lang="en", demo=True).split("  \n")
+    assert len(lines) == 3 and lines[0].startswith("*Question:*")
+    assert "24 items brought in from 21 January 2023 to 18 February 2023 (made-up demo data)" in lines[1]
+    low, high = repair.wilson_interval(15, 24)
+    dutch = repair.shipped_dutch_repair_rates()
+    assert f"62% of the items were fixed (95% interval {100 * low:.0f}–{100 * high:.0f}%)" in lines[2]
+    assert f"against {100 * dutch['fixed'].sum() / dutch['items'].sum():.0f}% at Dutch Repair Cafés" in lines[2]
+    co2e = 7 * 8.75 + 8 * 10.16  # Fixometer: coffee maker 8.75, textile 10.16 kg CO2e per fixed item
+    assert f"about {co2e:,.0f} kg CO2e" in lines[2]
+    assert len(repair.summary(data.iloc[:0], lang="nl").split("  \n")) == 2

@@ -23,7 +23,8 @@ import pandas as pd
 
 from werkplaats_data.charts import with_source
 from werkplaats_data.errors import UserError
-from werkplaats_data.i18n import format_number, t
+from werkplaats_data.i18n import format_date, format_number, t
+from werkplaats_data.privacy import safe_count, small_cell
 
 OUDE_WESTEN = "BU05990111"
 
@@ -151,19 +152,29 @@ def unknown_measures(energy_visits: pd.DataFrame) -> pd.DataFrame:
     return long.loc[~long["measure"].isin(_measures().index), ["visit_id", "measure"]].reset_index(drop=True)
 
 
-def unknown_measure_counts(energy_visits: pd.DataFrame) -> pd.Series:
-    """How often each unrecognised measure text was recorded (see ``unknown_measures``), most frequent first."""
-    return unknown_measures(energy_visits)["measure"].value_counts()
+def unknown_measure_counts(energy_visits: pd.DataFrame, *, public: bool = False) -> pd.Series:
+    """How often each unrecognised measure text was recorded (see ``unknown_measures``), most frequent first.
+
+    With ``public=True`` only texts recorded at 10 visits or more are listed, counts rounded to 5.
+    """
+    counts = unknown_measures(energy_visits)["measure"].value_counts()
+    if public:
+        counts = counts.map(safe_count).dropna().astype(int)
+    return counts
 
 
-def reach(energy_visits: pd.DataFrame) -> pd.DataFrame:
-    """One row: visits, households (distinct household_id), coaches (distinct coach_id), first and last visit date."""
-    return pd.DataFrame([{
+def reach(energy_visits: pd.DataFrame, *, public: bool = False) -> pd.DataFrame:
+    """One row: visits, households (distinct household_id), coaches (distinct coach_id), first and last visit date.
+
+    With ``public=True`` the three counts follow the small-cell rule (below 10 empty, rounded to 5).
+    """
+    table = pd.DataFrame([{
         "visits": len(energy_visits), "households": energy_visits["household_id"].nunique(),
         "coaches": energy_visits["coach_id"].nunique(),
         "first": energy_visits["date"].min() if len(energy_visits) else None,
         "last": energy_visits["date"].max() if len(energy_visits) else None,
     }])
+    return small_cell(table, ["visits", "households", "coaches"]) if public else table
 
 
 def visit_estimates(energy_visits: pd.DataFrame) -> pd.DataFrame:
@@ -366,9 +377,35 @@ def share_yield(solar: pd.DataFrame, *, vat: float | None = None, skip_unknown_y
     return table
 
 
-def estimate_origin(energy_visits: pd.DataFrame) -> pd.Series:
-    """Visits whose savings estimate came from the coach's register (True) or from the measure table (False)."""
-    return visit_estimates(energy_visits)["from_register"].value_counts()
+def share_example(kwh: float = 1000, year: int | str = 2024, *, lang: str = "nl", vat: float | None = None) -> str:
+    """The Postcoderoos rule as a sum a reader can check: "1.000 kWh in 2024 levert 1.000 × € 0,10880 × 1,21 = € 131,65 op"."""
+    vat = parameter("vat_rate") if vat is None else vat
+    return t("energy.share_example", lang, kwh=format_number(kwh, lang), year=_year(year),
+             rate=format_number(tax_rate(year), lang, 5), factor=format_number(1 + vat, lang, 2),
+             eur=format_number(share_benefit(kwh, year, vat=vat), lang, 2))
+
+
+def missing_rate_note(solar: pd.DataFrame, *, lang: str = "nl") -> str:
+    """One sentence: which years of ``solar`` are left out for want of a verified tax rate, or that none is."""
+    missing = years_without_rate(solar)
+    if not missing:
+        return t("energy.all_years_have_rate", lang)
+    return t("energy.years_without_rate", lang, years=", ".join(map(str, missing)))
+
+
+def share_yield_table(solar: pd.DataFrame, *, vat: float | None = None, public: bool = False) -> pd.DataFrame:
+    """``share_yield`` of the years with a verified rate; with ``public=True`` members follow the small-cell rule."""
+    table = share_yield(solar, vat=vat, skip_unknown_years=True)
+    return small_cell(table, "members") if public else table
+
+
+def estimate_origin(energy_visits: pd.DataFrame, *, public: bool = False) -> pd.Series:
+    """Visits whose savings estimate came from the coach's register (True) or from the measure table (False).
+
+    With ``public=True`` the small-cell rule applies (below 10 empty, rounded to 5).
+    """
+    counts = visit_estimates(energy_visits)["from_register"].value_counts()
+    return counts.map(safe_count).astype("Int64") if public else counts
 
 
 # ----- energy poverty -------------------------------------------------------------------------
@@ -448,6 +485,37 @@ def poverty_shares(classified: pd.DataFrame) -> pd.DataFrame:
     })
 
 
+# ----- notebook summary ---------------------------------------------------------------------
+
+
+def summary(energy_visits: pd.DataFrame, solar: pd.DataFrame, *, lang: str = "en", demo: bool = False,
+            public: bool = False) -> str:
+    """Three Markdown lines for the top of notebook 06, from the data: question, data, main finding.
+
+    The finding: households visited (``reach``), the estimated gas saving per visited household as
+    a share of CBS use per dwelling (``savings_vs_cbs``, Oude Westen 2017) and the range of € per
+    share (``share_yield``, verified years only). With ``public=True`` counts follow the small-cell rule.
+    """
+    lines = [t("energy.summary.question", lang)]
+    if energy_visits.empty:
+        return "  \n".join([*lines, t("energy.summary.empty", lang)])
+    row = reach(energy_visits, public=public).iloc[0]
+
+    def count(value) -> str:
+        return t("energy.few", lang) if pd.isna(value) else format_number(value, lang)
+
+    lines.append(t("energy.summary.data", lang, visits=count(row["visits"]),
+                   first=format_date(row["first"], lang), last=format_date(row["last"], lang),
+                   source=t("energy.summary.demo" if demo else "energy.summary.register", lang)))
+    gas = savings_vs_cbs(energy_visits).set_index("carrier").loc["gas", "share"]
+    shares = share_yield(solar, skip_unknown_years=True)["eur_per_share"] if len(solar) else pd.Series(dtype=float)
+    solar_text = t("energy.summary.no_solar", lang) if shares.empty else t(
+        "energy.summary.solar", lang, low=format_number(shares.min(), lang, 2), high=format_number(shares.max(), lang, 2))
+    lines.append(t("energy.summary.finding", lang, households=count(row["households"]),
+                   gas=format_number(100 * gas, lang, 1), solar=solar_text))
+    return "  \n".join(lines)
+
+
 # ----- charts -------------------------------------------------------------------------------
 
 
@@ -455,25 +523,60 @@ def _source(lang: str, demo: bool) -> str:
     return t("source.demo", lang) if demo else t("energy.source", lang)
 
 
-def coaches_chart(energy_visits: pd.DataFrame, *, lang: str = "nl", demo: bool = True) -> alt.TopLevelMixin:
-    """Lines of visits and active coaches per month; the title gives the peak and the last month's coaches."""
-    table = visits_per_month(energy_visits)
-    peak = int(table["active_coaches"].max()) if len(table) else 0
-    last = int(table["active_coaches"].iloc[-1]) if len(table) else 0
+def coaches_per_quarter(energy_visits: pd.DataFrame) -> pd.DataFrame:
+    """Per quarter: quarter (first day), visits, households, active_coaches (coaches with a visit that quarter)."""
+    columns = ["quarter", "visits", "households", "active_coaches"]
+    if energy_visits.empty:
+        return pd.DataFrame(columns=columns)
+    quarter = energy_visits["date"].dt.to_period("Q")
+    table = energy_visits.assign(quarter=quarter).groupby("quarter").agg(
+        visits=("visit_id", "size"), households=("household_id", "nunique"), active_coaches=("coach_id", "nunique"))
+    quarters = pd.period_range(quarter.min(), quarter.max(), freq="Q")
+    table = table.reindex(quarters, fill_value=0)
+    table.index = quarters.to_timestamp()
+    return table.rename_axis("quarter").reset_index()[columns]
+
+
+def coaches_chart(energy_visits: pd.DataFrame, *, lang: str = "nl", demo: bool = True, public: bool = False) -> alt.TopLevelMixin:
+    """Lines of visits and active coaches per month; the title gives the peak and the last month's coaches.
+
+    With ``public=True``: per quarter (``coaches_per_quarter``) with the small-cell rule (below 10
+    not shown, rounded to 5), so a team of a few coaches is not shown month by month.
+    """
+    if public:
+        table = small_cell(coaches_per_quarter(energy_visits).rename(columns={"quarter": "month"}), ["visits", "active_coaches"])
+    else:
+        table = visits_per_month(energy_visits)
+    coaches = table["active_coaches"].dropna()
+    peak = int(coaches.max()) if len(coaches) else 0
+    last = table["active_coaches"].iloc[-1] if len(table) else 0
+    if public:
+        last_text = t("energy.few", lang) if pd.isna(last) else format_number(last, lang)
+        title = t("energy.coaches_title_few", lang) if coaches.empty else \
+            t("energy.coaches_title_public", lang, peak=format_number(peak, lang), last=last_text)
+    else:
+        title = t("energy.coaches_title", lang, peak=peak, last=int(last))
     long = table.melt(id_vars="month", value_vars=["visits", "active_coaches"], var_name="series", value_name="count")
     long["series"] = long["series"].map(lambda s: t(f"energy.{s}", lang))
+    period = t("energy.quarter" if public else "energy.month", lang)
     chart = alt.Chart(long).mark_line(point=True).encode(
-        x=alt.X("month:T", title=t("energy.month", lang)),
+        x=alt.X("month:T", title=period),
         y=alt.Y("count:Q", title=t("energy.count", lang)),
         color=alt.Color("series:N", title=None),
-        tooltip=[alt.Tooltip("month:T", format="%Y-%m"), "series:N", "count:Q"],
-    ).properties(title=t("energy.coaches_title", lang, peak=peak, last=last))
+        tooltip=[alt.Tooltip("month:T", format="%Y-%m", title=period), "series:N", "count:Q"],
+    ).properties(title=title)
     return with_source(chart, _source(lang, demo))
 
 
-def measures_chart(energy_visits: pd.DataFrame, *, lang: str = "nl", demo: bool = True) -> alt.TopLevelMixin:
-    """Bars of visits per measure; the title names the measure taken most often."""
+def measures_chart(energy_visits: pd.DataFrame, *, lang: str = "nl", demo: bool = True, public: bool = False) -> alt.TopLevelMixin:
+    """Bars of visits per measure; the title names the measure taken most often.
+
+    With ``public=True`` visits and households follow the small-cell rule (measures taken at fewer
+    than 10 visits are left out).
+    """
     table = measure_counts(energy_visits, lang=lang)
+    if public:
+        table = small_cell(table, ["visits", "households"]).dropna(subset=["visits"])
     top = table["label"].iloc[0] if len(table) else "–"
     chart = alt.Chart(table).mark_bar().encode(
         x=alt.X("visits:Q", title=t("energy.visits", lang)),
@@ -500,7 +603,7 @@ def savings_vs_cbs_chart(energy_visits: pd.DataFrame, *, lang: str = "nl", demo:
 
 def share_yield_chart(solar: pd.DataFrame, *, lang: str = "nl", demo: bool = True) -> alt.TopLevelMixin:
     """Bars of € per share per year (years with a verified tax rate only); the title gives the range."""
-    table = share_yield(solar, skip_unknown_years=True)
+    table = share_yield(solar, skip_unknown_years=True).drop(columns="members")  # no people count leaves for the browser
     low = format_number(table["eur_per_share"].min(), lang, 2) if len(table) else "–"
     high = format_number(table["eur_per_share"].max(), lang, 2) if len(table) else "–"
     chart = alt.Chart(table).mark_bar().encode(

@@ -10,7 +10,7 @@ import altair as alt
 import pandas as pd
 
 from werkplaats_data.charts import with_source
-from werkplaats_data.i18n import format_number, t
+from werkplaats_data.i18n import format_date, format_number, t
 from werkplaats_data.privacy import small_cell
 from werkplaats_data.schemas import GREENING_KINDS
 
@@ -72,6 +72,31 @@ def actions_by_street(greening: pd.DataFrame) -> pd.DataFrame:
         .reset_index()
     )
     return table.sort_values(["actions", "street"], ascending=[False, True], ignore_index=True)
+
+
+def summary(greening: pd.DataFrame, *, lang: str = "en", demo: bool = False, public: bool = False) -> str:
+    """Three Markdown lines for the top of notebook 07, from the data: question, data, main finding.
+
+    The finding: the kind with the most actions (ties: the order of ``GREENING_KINDS``) and its share,
+    and the busiest street (``actions_by_street``, unknown streets left out). With ``public=True`` a
+    street is only named with 10 actions or more.
+    """
+    lines = [t("greening.summary.question", lang)]
+    if greening.empty:
+        return "  \n".join([*lines, t("greening.summary.empty", lang)])
+    lines.append(t("greening.summary.data", lang, actions=format_number(len(greening), lang),
+                   first=format_date(greening["date"].min(), lang), last=format_date(greening["date"].max(), lang),
+                   source=t("greening.summary.demo" if demo else "greening.summary.register", lang)))
+    kinds = totals_by_kind(greening).groupby("kind", sort=False)["actions"].sum().sort_values(ascending=False, kind="stable")
+    streets = actions_by_street(greening)
+    streets = streets[streets["street"] != UNKNOWN_STREET]
+    if public:
+        streets = small_cell(streets, "actions").dropna(subset=["actions"])
+    street = t("greening.summary.no_street", lang) if streets.empty else \
+        t("greening.summary.street", lang, street=streets["street"].iloc[0])
+    lines.append(t("greening.summary.finding", lang, kind=_kind_label(kinds.index[0], lang).lower(),
+                   share=format_number(100 * kinds.iloc[0] / len(greening), lang), street=street))
+    return "  \n".join(lines)
 
 
 def _source(lang: str, demo: bool) -> str:

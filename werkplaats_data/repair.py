@@ -29,7 +29,7 @@ import pycountry
 from werkplaats_data.charts import PALETTE, with_source
 from werkplaats_data.clean import take
 from werkplaats_data.errors import UserError
-from werkplaats_data.i18n import t
+from werkplaats_data.i18n import format_date, format_number, t
 from werkplaats_data.registers import SYNONYMS, header_key
 from werkplaats_data.schemas import REPAIR_STATUSES, TABLES
 
@@ -878,6 +878,33 @@ def shipped_dutch_repair_rates() -> pd.DataFrame:
     for column in ("rate", "ci_low", "ci_high"):
         df[column] = df[column].astype(float)
     return df
+
+
+# --- notebook summary -------------------------------------------------------------------------
+
+def summary(repairs: pd.DataFrame, *, lang: str = "en", demo: bool = False) -> str:
+    """Three Markdown lines for the top of notebook 04, from the data: question, data, main finding.
+
+    The finding: the share fixed with its Wilson interval (``repair_rates``' rule, all items), the
+    Dutch Repair Cafés' share (all items of the shipped table), and the impact (``impact_totals``).
+    No repairs: the question and one line saying so.
+    """
+    lines = [t("repair.summary.question", lang)]
+    if repairs.empty:
+        return "  \n".join([*lines, t("repair.summary.empty", lang)])
+    items = len(repairs)
+    fixed = int((repairs["repair_status"] == "Fixed").sum())
+    low, high = wilson_interval(fixed, items)
+    dutch = shipped_dutch_repair_rates()
+    totals = impact_totals(repairs)
+    lines.append(t("repair.summary.data", lang, items=format_number(items, lang),
+                   first=format_date(repairs["date"].min(), lang), last=format_date(repairs["date"].max(), lang),
+                   source=t("repair.summary.demo" if demo else "repair.summary.register", lang)))
+    lines.append(t("repair.summary.finding", lang, share=format_number(100 * fixed / items, lang),
+                   low=format_number(100 * float(low), lang), high=format_number(100 * float(high), lang),
+                   dutch=format_number(100 * dutch["fixed"].sum() / dutch["items"].sum(), lang),
+                   co2e=format_number(totals["co2e_avoided_kg"], lang), kg=format_number(totals["waste_prevented_kg"], lang)))
+    return "  \n".join(lines)
 
 
 # --- charts -----------------------------------------------------------------------------------
