@@ -371,6 +371,12 @@ def test_too_short_row_is_reported(tmp_path):
     assert (row["line"], row["id"], row["column"]) == (2, "r-1", "problem") and "13 of 14" in row["problem"]
 
 
+def test_a_column_named_twice_is_reported(tmp_path):
+    read = _v03(tmp_path, GOOD.format(n=1) + ",other", header=HEADER_03 + ",problem")
+    assert read.repairs["problem"].tolist() == ["ok"]
+    assert read.problems[["line", "column"]].values.tolist() == [[1, "problem"]]
+
+
 def test_not_an_ords_file_is_a_plain_message(tmp_path):
     path = tmp_path / "names.csv"
     path.write_text("naam,adres\nAnna,Gaffelstraat 1\n", encoding="utf-8")

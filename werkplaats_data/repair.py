@@ -489,6 +489,9 @@ def read_ords(source, *, earliest_date: str = EARLIEST_REAL_DATE) -> OrdsRead:
     body = records[1:]
     values = [r[1][:width] + [""] * (width - len(r[1])) for r in body]
     raw = pd.DataFrame(values, columns=header, dtype=object) if values else pd.DataFrame(columns=header, dtype=object)
+    for column in raw.columns[raw.columns.duplicated()].unique():
+        problems.append({"line": 1, "id": None, "column": column, "value": None,
+                         "problem": "column appears more than once; only the first is read"})
     raw = raw.loc[:, ~raw.columns.duplicated()]
     line = pd.Series([r[0] for r in body], index=raw.index, dtype=int)
     reason = pd.Series(None, index=raw.index, dtype=object)
