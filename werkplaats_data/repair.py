@@ -412,8 +412,8 @@ def _delimiter(first_line: str) -> str:
     return max(DELIMITERS, key=named)
 
 
-def _records(text: str, delimiter: str) -> list[tuple[int, list[str], bool]]:
-    """(line, values, quote_not_closed) per record; line is where the record starts (1 = header).
+def _records(text: str, delimiter: str) -> tuple[list[int], list[list[str]], list[bool]]:
+    """Per record: the line it starts on (1 = header), its values, and whether its quote is not closed.
 
     A quote that is never closed would swallow the rest of the file: such a record (a csv error, or a
     record over several lines with the wrong number of values) is read as its own line only, and
@@ -422,12 +422,13 @@ def _records(text: str, delimiter: str) -> list[tuple[int, list[str], bool]]:
     try:  # the usual case, fast: one record per line, no blank line
         rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True))
         if len(rows) == text.count("\n") + (not text.endswith("\n")) and all(rows):
-            return [(i, values, False) for i, values in enumerate(rows, start=1)]
+            return list(range(1, len(rows) + 1)), rows, [False] * len(rows)
     except csv.Error:
         pass
     lines = io.StringIO(text, newline="").readlines()
-    records: list[tuple[int, list[str], bool]] = []
-    width = None
+    starts: list[int] = []
+    rows = []
+    unclosed: list[bool] = []
     start = 0
     while start < len(lines):
         reader = csv.reader(lines[start:], delimiter=delimiter, strict=True)
@@ -436,20 +437,20 @@ def _records(text: str, delimiter: str) -> list[tuple[int, list[str], bool]]:
             try:
                 values = next(reader)
             except StopIteration:
-                return records
+                return starts, rows, unclosed
             except csv.Error:
                 broken = start + done + 1
                 break
             line, span, done = start + done + 1, reader.line_num - done, reader.line_num
-            if span > 1 and width is not None and len(values) != width:
+            if span > 1 and rows and len(values) != len(rows[0]):
                 broken = line
                 break
             if values:
-                width = len(values) if width is None else width
-                records.append((line, values, False))
-        records.append((broken, next(csv.reader([lines[broken - 1]], delimiter=delimiter), []), True))
+                starts.append(line), rows.append(values), unclosed.append(False)
+        starts.append(broken), unclosed.append(True)
+        rows.append(next(csv.reader([lines[broken - 1]], delimiter=delimiter), []))
         start = broken
-    return records
+    return starts, rows, unclosed
 
 
 def read_ords(source, *, earliest_date: str = EARLIEST_REAL_DATE) -> OrdsRead:
@@ -476,9 +477,9 @@ def read_ords(source, *, earliest_date: str = EARLIEST_REAL_DATE) -> OrdsRead:
     problems: list[dict] = [encoding_problem] if encoding_problem else []
     first_line = content.split("\n", 1)[0]
     delimiter = _delimiter(first_line)
-    records = _records(content, delimiter)
+    starts, rows, open_quote = _records(content, delimiter)
     known_columns = set().union(*ORDS_COLUMNS.values())
-    header = [c.strip() for c in records[0][1]] if records else []
+    header = [c.strip() for c in rows[0]] if rows else []
     if not known_columns & set(header):
         raise UserError(f"{name}: the first line does not name ORDS columns (id, country, product_category, "
                         f"repair_status, …), so this is not an ORDS file. Check that you chose the right file.")
@@ -486,14 +487,16 @@ def read_ords(source, *, earliest_date: str = EARLIEST_REAL_DATE) -> OrdsRead:
         problems.append({"line": 1, "id": None, "column": None, "value": delimiter,
                          "problem": "values are separated by this character, not by a comma; read that way"})
     width = len(header)
-    body = records[1:]
-    values = [r[1][:width] + [""] * (width - len(r[1])) for r in body]
+    body = rows[1:]
+    lengths = pd.Series([len(r) for r in body], index=pd.RangeIndex(len(body)), dtype=int)
+    ragged = lengths != width
+    values = [r[:width] + [""] * (width - len(r)) for r in body] if ragged.any() else body
     raw = pd.DataFrame(values, columns=header, dtype=object) if values else pd.DataFrame(columns=header, dtype=object)
     for column in raw.columns[raw.columns.duplicated()].unique():
         problems.append({"line": 1, "id": None, "column": column, "value": None,
                          "problem": "column appears more than once; only the first is read"})
     raw = raw.loc[:, ~raw.columns.duplicated()]
-    line = pd.Series([r[0] for r in body], index=raw.index, dtype=int)
+    line = pd.Series(starts[1:], index=raw.index, dtype=int)
     reason = pd.Series(None, index=raw.index, dtype=object)
 
     def report(mask: pd.Series, column: str, problem: str, value: pd.Series | None = None) -> None:
@@ -506,14 +509,15 @@ def read_ords(source, *, earliest_date: str = EARLIEST_REAL_DATE) -> OrdsRead:
         new = mask & reason.isna()
         reason[new] = why if isinstance(why, str) else why[new]
 
-    lengths = pd.Series([len(r[1]) for r in body], index=raw.index, dtype=int)
-    unclosed = pd.Series([r[2] for r in body], index=raw.index, dtype=bool)
-    extra = pd.Series([delimiter.join(r[1][width:]) for r in body], index=raw.index, dtype=object)
+    unclosed = pd.Series(open_quote[1:], index=raw.index, dtype=bool)
+    whole = pd.Series("", index=raw.index, dtype=object)
+    extra = pd.Series("", index=raw.index, dtype=object)
+    for i in raw.index[ragged | unclosed]:
+        whole[i], extra[i] = delimiter.join(body[i]), delimiter.join(body[i][width:])
     too_long = ~unclosed & (lengths > width) & (extra.str.strip(delimiter + " ") != "")
     too_short = ~unclosed & (lengths < width)
     last = header[-1] if header else None
-    report(unclosed, last, "a quote (\") on this line is never closed; the line is set aside: close the quote",
-           value=pd.Series([delimiter.join(r[1]) for r in body], index=raw.index, dtype=object))
+    report(unclosed, last, "a quote (\") on this line is never closed; the line is set aside: close the quote", value=whole)
     set_aside(unclosed, "quote not closed on this line")
     report(too_long, last, f"more values than the header has columns ({width}): a separator inside a text "
                            "without quotes? The line is set aside: put the text in quotes", value=extra)
