@@ -446,9 +446,12 @@ def _records(text: str, delimiter: str) -> tuple[list[int], list[list[str]], lis
                 broken = line
                 break
             if values:
-                starts.append(line), rows.append(values), unclosed.append(False)
-        starts.append(broken), unclosed.append(True)
+                starts.append(line)
+                rows.append(values)
+                unclosed.append(False)
+        starts.append(broken)
         rows.append(next(csv.reader([lines[broken - 1]], delimiter=delimiter), []))
+        unclosed.append(True)
         start = broken
     return starts, rows, unclosed
 
