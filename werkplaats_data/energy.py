@@ -9,7 +9,10 @@ marked "schatting / estimate" there:
 - ``parameters.csv``: VAT rate and the Postcoderoos rules;
 - ``prices.csv``: the consumer price used to turn savings into euros;
 - ``cbs_use.csv``: average electricity and gas use per dwelling (CBS);
-- ``poverty_indicators.csv`` / ``poverty_thresholds.csv``: energy-poverty indicators and thresholds.
+- ``poverty_indicators.csv``: the CBS/TNO energy-poverty indicators (HEQ, LIHE, LILEK, LEK, ZLEK,
+  LEKWI, LARI and the headline LIHE and/or LILEK), each with its definition and the thresholds it uses;
+- ``poverty_thresholds.csv``: those thresholds (energy quotes, low-income line, energy labels,
+  minimum budget) with their source, all marked unverified.
 """
 
 from __future__ import annotations
