@@ -660,3 +660,14 @@ def test_summary_three_lines_from_the_data():
     co2e = 7 * 8.75 + 8 * 10.16  # Fixometer: coffee maker 8.75, textile 10.16 kg CO2e per fixed item
     assert f"about {co2e:,.0f} kg CO2e" in lines[2]
     assert len(repair.summary(data.iloc[:0], lang="nl").split("  \n")) == 2
+
+
+@pytest.mark.parametrize("path", [RCI, RESTART])
+def test_fast_and_line_by_line_reading_agree(path, monkeypatch):
+    """A regular file is read at once (pyarrow); the careful record-by-record reader gives the same result."""
+    fast = repair.read_ords(path)
+    monkeypatch.setattr(repair, "_regular_table", lambda *args: None)
+    slow = repair.read_ords(path)
+    pd.testing.assert_frame_equal(fast.repairs, slow.repairs)
+    pd.testing.assert_frame_equal(fast.quarantine, slow.quarantine)
+    pd.testing.assert_frame_equal(fast.problems, slow.problems)

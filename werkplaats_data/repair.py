@@ -24,6 +24,8 @@ import ftfy.bad_codecs  # noqa: F401  (registers the sloppy-windows-1252 codec)
 import ftfy.badness
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.csv as pa_csv
 import pycountry
 
 from werkplaats_data.charts import PALETTE, with_source
@@ -456,6 +458,75 @@ def _records(text: str, delimiter: str) -> tuple[list[int], list[list[str]], lis
     return starts, rows, unclosed
 
 
+def _regular_table(content: str, delimiter: str, header: list[str]) -> pd.DataFrame | None:
+    """The records as text columns when the file is regular (each record one line with one value per
+    column, no empty line, no column named twice), read fast with pyarrow; else None."""
+    if len(set(header)) != len(header):
+        return None
+    try:
+        table = pa_csv.read_csv(
+            io.BytesIO(content.encode("utf-8")),
+            read_options=pa_csv.ReadOptions(column_names=header, skip_rows=1),
+            parse_options=pa_csv.ParseOptions(delimiter=delimiter, newlines_in_values=False),
+            convert_options=pa_csv.ConvertOptions(column_types={c: pa.string() for c in header},
+                                                  strings_can_be_null=False, quoted_strings_can_be_null=False))
+    except pa.ArrowInvalid:
+        return None
+    lines = content.count("\n") + (not content.endswith("\n"))
+    if table.num_rows != lines - 1:  # an empty line, or a quoted value over a line end: read record by record
+        return None
+    return table.to_pandas().astype(object)
+
+
+def _table(content: str, delimiter: str, header: list[str]) -> tuple[pd.DataFrame, pd.Series, list[dict], pd.Series]:
+    """(records, line each starts on, problems of the file's structure, why a record is set aside).
+
+    Records are text columns named by the header. A regular file is read at once (``_regular_table``);
+    otherwise record by record (``_records``): a line whose quote is not closed, or with more values
+    than the header (a separator inside a text without quotes), is set aside; a line with fewer values
+    is read with the rest empty and reported; a column named twice is reported and read once.
+    """
+    regular = _regular_table(content, delimiter, header)
+    if regular is not None:
+        return regular, pd.Series(regular.index + 2, index=regular.index), [], pd.Series(None, index=regular.index, dtype=object)
+    problems: list[dict] = []
+    starts, rows, open_quote = _records(content, delimiter)
+    width = len(header)
+    body = rows[1:]
+    lengths = pd.Series([len(r) for r in body], index=pd.RangeIndex(len(body)), dtype=int)
+    ragged = lengths != width
+    values = [r[:width] + [""] * (width - len(r)) for r in body]
+    raw = pd.DataFrame(values, columns=header, dtype=object) if values else pd.DataFrame(columns=header, dtype=object)
+    for column in raw.columns[raw.columns.duplicated()].unique():
+        problems.append({"line": 1, "id": None, "column": column, "value": None,
+                         "problem": "column appears more than once; only the first is read"})
+    raw = raw.loc[:, ~raw.columns.duplicated()]
+    line = pd.Series(starts[1:], index=raw.index, dtype=int)
+    reason = pd.Series(None, index=raw.index, dtype=object)
+    unclosed = pd.Series(open_quote[1:], index=raw.index, dtype=bool)
+    too_long = pd.Series([len(r) > width and any(v.strip() for v in r[width:]) for r in body], index=raw.index, dtype=bool)
+    too_long &= ~unclosed
+    last = header[-1]
+
+    def record(i: int, column: str, value: str | None, problem: str) -> None:
+        problems.append({"line": int(line[i]), "id": raw.at[i, "id"] if "id" in raw else None,
+                         "column": column, "value": value, "problem": problem})
+
+    for i in raw.index[ragged | unclosed]:
+        if unclosed[i]:
+            record(i, last, delimiter.join(body[i]), "a quote (\") on this line is never closed; the line is set aside: "
+                                                      "close the quote")
+            reason[i] = "quote not closed on this line"
+        elif too_long[i]:
+            record(i, last, delimiter.join(body[i][width:]), f"more values than the header has columns ({width}): "
+                   "a separator inside a text without quotes? The line is set aside: put the text in quotes")
+            reason[i] = "more values than columns"
+        elif lengths[i] < width:
+            record(i, ", ".join(header[lengths[i]:]), None,
+                   f"only {lengths[i]} of {width} values; read the missing ones as empty")
+    return raw, line, problems, reason
+
+
 def read_ords(source, *, earliest_date: str = EARLIEST_REAL_DATE) -> OrdsRead:
     """Read an ORDS CSV file of any version (0.1, 0.2.1, 0.3) into the canonical ``repairs`` table.
 
@@ -480,27 +551,16 @@ def read_ords(source, *, earliest_date: str = EARLIEST_REAL_DATE) -> OrdsRead:
     problems: list[dict] = [encoding_problem] if encoding_problem else []
     first_line = content.split("\n", 1)[0]
     delimiter = _delimiter(first_line)
-    starts, rows, open_quote = _records(content, delimiter)
+    header = [c.strip() for c in next(csv.reader([first_line], delimiter=delimiter), [])]
     known_columns = set().union(*ORDS_COLUMNS.values())
-    header = [c.strip() for c in rows[0]] if rows else []
     if not known_columns & set(header):
         raise UserError(f"{name}: the first line does not name ORDS columns (id, country, product_category, "
                         f"repair_status, …), so this is not an ORDS file. Check that you chose the right file.")
     if delimiter != ",":
         problems.append({"line": 1, "id": None, "column": None, "value": delimiter,
                          "problem": "values are separated by this character, not by a comma; read that way"})
-    width = len(header)
-    body = rows[1:]
-    lengths = pd.Series([len(r) for r in body], index=pd.RangeIndex(len(body)), dtype=int)
-    ragged = lengths != width
-    values = [r[:width] + [""] * (width - len(r)) for r in body] if ragged.any() else body
-    raw = pd.DataFrame(values, columns=header, dtype=object) if values else pd.DataFrame(columns=header, dtype=object)
-    for column in raw.columns[raw.columns.duplicated()].unique():
-        problems.append({"line": 1, "id": None, "column": column, "value": None,
-                         "problem": "column appears more than once; only the first is read"})
-    raw = raw.loc[:, ~raw.columns.duplicated()]
-    line = pd.Series(starts[1:], index=raw.index, dtype=int)
-    reason = pd.Series(None, index=raw.index, dtype=object)
+    raw, line, structure, reason = _table(content, delimiter, header)
+    problems += structure
 
     def report(mask: pd.Series, column: str, problem: str, value: pd.Series | None = None) -> None:
         shown = text[column] if value is None else value  # text: all ORDS columns, set below
@@ -511,24 +571,6 @@ def read_ords(source, *, earliest_date: str = EARLIEST_REAL_DATE) -> OrdsRead:
     def set_aside(mask: pd.Series, why: pd.Series | str) -> None:
         new = mask & reason.isna()
         reason[new] = why if isinstance(why, str) else why[new]
-
-    unclosed = pd.Series(open_quote[1:], index=raw.index, dtype=bool)
-    whole = pd.Series("", index=raw.index, dtype=object)
-    extra = pd.Series("", index=raw.index, dtype=object)
-    for i in raw.index[ragged | unclosed]:
-        whole[i], extra[i] = delimiter.join(body[i]), delimiter.join(body[i][width:])
-    too_long = ~unclosed & (lengths > width) & (extra.str.strip(delimiter + " ") != "")
-    too_short = ~unclosed & (lengths < width)
-    last = header[-1] if header else None
-    report(unclosed, last, "a quote (\") on this line is never closed; the line is set aside: close the quote", value=whole)
-    set_aside(unclosed, "quote not closed on this line")
-    report(too_long, last, f"more values than the header has columns ({width}): a separator inside a text "
-                           "without quotes? The line is set aside: put the text in quotes", value=extra)
-    set_aside(too_long, "more values than columns")
-    for i in raw.index[too_short]:
-        missing = ", ".join(header[lengths[i]:])
-        problems.append({"line": int(line[i]), "id": raw.at[i, "id"] if "id" in raw else None, "column": missing,
-                         "value": None, "problem": f"only {lengths[i]} of {width} values; read the missing ones as empty"})
 
     version = ords_version(raw.columns)
     for column in raw.columns:
