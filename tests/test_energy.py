@@ -8,6 +8,7 @@ import pytest
 from werkplaats_data import energy
 from werkplaats_data.charts import source_of
 from werkplaats_data.errors import UserError
+from werkplaats_data.i18n import t
 from werkplaats_data.schemas import schema
 
 
@@ -106,11 +107,39 @@ def test_savings_vs_cbs(visits):
 
 def test_tax_rates_exact_and_unknown_years_refused():
     assert energy.tax_rate(2016) == 0.1007
+    assert energy.tax_rate(2020) == 0.0977
     assert energy.tax_rate(2022) == 0.03679
     assert energy.tax_rate(2023) == 0.12599
     assert energy.tax_rate(2024) == 0.10880
     with pytest.raises(UserError, match="No verified energy-tax rate for 2021"):
         energy.tax_rate(2021)
+
+
+@pytest.mark.parametrize("year", ["2024", " 2024 ", 2024.0])
+def test_tax_rate_takes_a_year_written_as_text(year):
+    assert energy.tax_rate(year) == 0.10880
+
+
+@pytest.mark.parametrize("year", ["twenty", "24", "2024-01", None, True])
+def test_tax_rate_says_a_year_must_be_a_number(year):
+    with pytest.raises(UserError, match="must be a number such as 2024"):
+        energy.tax_rate(year)
+
+
+def test_postcoderoos_cap_is_per_member_per_year():
+    """6,000 kWh in each of two projects in 2024: 10,000 kWh count, € 1,316.48 (not € 1,579.78)."""
+    solar = pd.DataFrame([
+        ("p1", "Batavierenstraat", 2024, 10, 6000.0),
+        ("p1", "Tweede dak", 2024, 10, 6000.0),
+        ("p1", "Batavierenstraat", 2023, 10, 6000.0),   # another year: its own cap
+        ("p2", "Batavierenstraat", 2024, 10, 6000.0),   # another member
+    ], columns=["person_id", "project", "year", "shares", "kwh_allocated"]).astype({"year": "Int64", "shares": "Int64"})
+    benefit = energy.postcoderoos_benefit(solar)
+    p1_2024 = benefit[(benefit["person_id"] == "p1") & (benefit["year"] == 2024)]
+    assert p1_2024["kwh_counted"].tolist() == [5000.0, 5000.0]
+    assert round(p1_2024["benefit_eur"].sum(), 2) == 1316.48  # 10,000 × 0.10880 × 1.21
+    assert benefit["kwh_counted"].tolist()[2:] == [6000.0, 6000.0]
+    assert round(benefit["benefit_eur"].iloc[2], 2) == round(6000 * 0.12599 * 1.21, 2)
 
 
 def test_share_benefit_on_paper():
@@ -168,9 +197,49 @@ def test_energy_poverty_on_paper():
 
 
 def test_poverty_reference_figures_and_unverified_thresholds():
-    nl = energy.poverty_indicators().set_index("code")["nl_2019_percent"]
+    indicators = energy.poverty_indicators().set_index("code")
+    nl = indicators["nl_2019_percent"]
     assert (nl["HEQ"], nl["LIHE"], nl["LILEK"], nl["LIHE_or_LILEK"]) == (7.4, 6.1, 5.4, 8.4)
     assert energy.poverty_thresholds()["source"].str.contains("unverified").all()
+
+
+def test_every_indicator_of_the_monitor_has_a_definition_and_its_thresholds():
+    """REFERENCES.md §2: headline LIHE and/or LILEK; also HEQ, LEK, LEKWI, ZLEK, LARI."""
+    indicators = energy.poverty_indicators().set_index("code")
+    assert set(indicators.index) == set(energy.POVERTY_CODES)
+    assert (indicators["definition_nl"].str.len() > 20).all() and (indicators["definition_en"].str.len() > 20).all()
+    assert indicators["source"].str.contains("Monitor Energiearmoede").all()
+    thresholds = energy.poverty_thresholds()
+    used = {name for names in indicators["thresholds"] for name in names.split(";")}
+    assert used == set(thresholds["name"])  # every threshold is used, every used one exists
+    assert "8 % and 10 %" in thresholds.loc["heq_energy_quote", "source"]
+    assert thresholds.loc["low_energy_quality_labels", "value"] == "E;F;G"
+    assert "low_income_ratio" in indicators.loc["LIHE", "thresholds"]
+
+
+def test_energy_poverty_from_labels_social_minimum_and_residual_income():
+    households = pd.DataFrame({
+        "household_id": ["a", "b", "c"],
+        "income_eur": [15000, 30000, 15000],
+        "social_minimum_eur": [12000, 12000, 12000],   # low income: at most 1.3 × 12,000 = 15,600
+        "energy_cost_eur": [1000, 1000, 2000],          # quotes 6.7 %, 3.3 %, 13.3 %
+        "energy_label": ["F", "g", "B"],
+        "little_means_to_invest": [True, False, True],
+        "housing_cost_eur": [6000, 9000, 7000],
+        "residual_minimum_eur": [9000, 9000, 9000],     # residual 8,000, 20,000, 6,000
+    })
+    flags = energy.classify_energy_poverty(households).set_index("household_id")
+    assert flags["LEK"].tolist() == [True, True, False]
+    assert flags["ZLEK"].tolist() == [True, True, False]
+    assert flags["LILEK"].tolist() == [True, False, False]
+    assert flags["LIHE"].tolist() == [False, False, True]
+    assert flags["LEKWI"].tolist() == [True, False, False]
+    assert flags["LARI"].tolist() == [True, False, True]
+    shares = energy.poverty_shares(flags).set_index("code")
+    assert list(shares.index) == list(energy.POVERTY_CODES)
+    assert shares.loc["LIHE_or_LILEK", "households"] == 2 and pd.isna(shares.loc["LARI", "nl_2019_percent"])
+    stricter = energy.classify_energy_poverty(households, low_income_ratio=1.2, low_energy_labels="G")
+    assert stricter["LILEK"].tolist() == [False, False, False]
 
 
 @pytest.mark.parametrize("lang", ["nl", "en"])
@@ -211,3 +280,56 @@ def test_unknown_measure_counts(visits):
     extra = visits.assign(measures=["zonnescherm", "zonnescherm; led_lamps", None, "iets anders"])
     counts = energy.unknown_measure_counts(extra)
     assert counts.to_dict() == {"zonnescherm": 2, "iets anders": 1}
+
+
+def test_share_example_is_the_sum_a_reader_can_check():
+    assert energy.share_example(1000, 2024, lang="nl") == \
+        "Een voorbeeld om na te rekenen: 1.000 kWh in 2024 levert 1.000 × € 0,10880 × 1,21 = € 131,65 op."
+    assert "€ 131.65" in energy.share_example(1000, "2024", lang="en")
+
+
+def test_missing_rate_note_and_share_yield_table(solar):
+    assert energy.missing_rate_note(solar, lang="en") == t("energy.all_years_have_rate", "en")
+    with_2021 = pd.concat([solar, solar.head(1).assign(year=2021)], ignore_index=True)
+    assert "2021" in energy.missing_rate_note(with_2021, lang="nl")
+    table = energy.share_yield_table(with_2021)
+    assert set(table["year"]) == {2023, 2024} and table["members"].tolist() == [2, 1]
+    assert energy.share_yield_table(with_2021, public=True)["members"].isna().all()  # 2 and 1 member: suppressed
+
+
+def test_public_counts_follow_the_small_cell_rule(visits):
+    assert energy.reach(visits, public=True)[["visits", "households", "coaches"]].isna().all(axis=None)
+    assert energy.estimate_origin(visits, public=True).isna().all()
+    many = pd.concat([visits.assign(visit_id=visits["visit_id"] + f"_{i}", measures="zonnescherm") for i in range(3)]
+                     + [visits.head(1).assign(visit_id="x", measures="iets anders")], ignore_index=True)
+    assert energy.unknown_measure_counts(many, public=True).to_dict() == {"zonnescherm": 10}  # 12 → 10; 1 left out
+
+
+def test_public_coaches_chart_counts_per_quarter_with_the_small_cell_rule(visits):
+    quarters = energy.coaches_per_quarter(visits)
+    assert quarters["quarter"].tolist() == [pd.Timestamp("2022-07-01"), pd.Timestamp("2022-10-01")]
+    assert quarters["visits"].tolist() == [1, 3] and quarters["active_coaches"].tolist() == [1, 2]
+    spec = energy.coaches_chart(visits, lang="en", public=True).to_dict()
+    rows = next(iter(spec["datasets"].values()))
+    assert all(r["count"] is None for r in rows)
+    assert spec["vconcat"][0]["title"] == t("energy.coaches_title_few", "en")
+    measures = next(iter(energy.measures_chart(visits, public=True).to_dict()["datasets"].values()))
+    assert measures == []  # every measure taken at fewer than 10 visits
+
+
+def test_share_yield_chart_sends_no_member_count(solar):
+    rows = next(iter(energy.share_yield_chart(solar).to_dict()["datasets"].values()))
+    assert rows and all("members" not in r for r in rows)
+
+
+def test_summary_three_lines_from_the_data(visits, solar):
+    text = energy.summary(visits, solar, lang="en", demo=True)
+    lines = text.split("  \n")
+    assert len(lines) == 3 and lines[0].startswith("*Question:*") and "made-up demo data" in lines[1]
+    assert "4 home visits" in lines[1] and "3 households" in lines[2]
+    gas = energy.savings_vs_cbs(visits).set_index("carrier").loc["gas", "share"]
+    assert f"{100 * gas:.1f}%" in lines[2]
+    assert "a share in the solar roof yielded 25.01 to 30.49 euro a year" in lines[2]  # 190 and 200 kWh per share
+    public = energy.summary(visits, solar, lang="en", public=True)
+    assert "fewer than 10 households" in public and "fewer than 10 home visits" in public
+    assert len(energy.summary(visits.iloc[:0], solar, lang="nl").split("  \n")) == 2

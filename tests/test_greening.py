@@ -38,9 +38,19 @@ def test_actions_over_time_by_year_fills_quiet_years(actions):
     table = greening.actions_over_time(actions, freq="Y")
     per_year = table.groupby(table["period"].dt.year)["actions"].sum().to_dict()
     assert per_year == {2021: 3, 2022: 0, 2023: 2}
-    assert len(table) == 3 * len(GREENING_KINDS)
-    row = table[(table["period"].dt.year == 2021) & (table["kind"] == "tiles_removed")].iloc[0]
-    assert (row["actions"], row["quantity"]) == (2, 43.0)
+    # per year: facade_garden/stuks, tiles_removed/m2, tiles_removed/tegels, tree_pit, rain_barrel, maintenance/""
+    assert len(table) == 3 * (len(GREENING_KINDS) + 1)
+    tiles = table[(table["period"].dt.year == 2021) & (table["kind"] == "tiles_removed")]
+    assert tiles.set_index("unit")[["actions", "quantity"]].to_dict("index") == {
+        "m2": {"actions": 1, "quantity": 3.0}, "tegels": {"actions": 1, "quantity": 40.0}}  # never 43
+
+
+def test_over_time_tooltip_keeps_units_apart(actions):
+    rows = next(iter(greening.over_time_chart(actions, lang="en").to_dict()["datasets"].values()))
+    amounts = {r["amount"] for r in rows if r["kind"] == "tiles_removed" and r["actions"]}
+    assert amounts == {"40 tiles", "3 m²"}
+    assert greening.unit_label("Tegels", "nl") == "tegels" and greening.unit_label("emmers", "en") == "emmers"
+    assert greening.unit_label(None, "en") == ""
 
 
 def test_actions_over_time_by_quarter(actions):
@@ -78,3 +88,12 @@ def test_public_street_chart_leaves_out_small_streets(actions):
     chart = greening.street_chart(many, public=True).to_dict()
     rows = next(iter(chart["datasets"].values()))
     assert [(r["street"], r["actions"]) for r in rows] == [("Gaffelstraat", 15)]  # 13 rounded to 5; others < 10
+
+
+def test_summary_three_lines_from_the_data(actions):
+    lines = greening.summary(actions, lang="en", demo=True).split("  \n")
+    assert len(lines) == 3 and "5 greening actions from 1 May 2021 to 1 September 2023" in lines[1]
+    assert "most actions were of the kind facade garden (40% of all actions)" in lines[2]  # 2 of 5 (tiles too: first in order)
+    assert "the busiest street was Gaffelstraat" in lines[2]
+    public = greening.summary(actions, lang="en", public=True).split("  \n")[2]
+    assert "no street had 10 or more actions" in public and "Gaffelstraat" not in public

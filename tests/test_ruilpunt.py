@@ -6,6 +6,7 @@ import pytest
 from werkplaats_data import ruilpunt
 from werkplaats_data.charts import source_of
 from werkplaats_data.errors import UserError
+from werkplaats_data.i18n import t
 from werkplaats_data.schemas import ORGANISATION_ACCOUNT, schema
 
 
@@ -161,4 +162,55 @@ def test_by_kind_sums_swaps_and_points_over_categories(with_shop):
 
 def test_ledger_check_counts_postings_unbalanced_swaps_and_the_shop_balance(with_shop):
     row = ruilpunt.ledger_check(with_shop).iloc[0]
-    assert (row["postings"], row["unbalanced"], row["organisation_balance"]) == (10, 0, 2.0)
+    assert (row["postings"], row["not_booked"], row["unbalanced"], row["organisation_balance"]) == (10, 0, 0, 2.0)
+    assert ruilpunt.ledger_problems(with_shop).empty
+
+
+def test_unbalanced_lists_accounts_and_amounts(three):
+    postings = ruilpunt.ledger(three)
+    postings.loc[(postings["swap_id"] == "s2") & (postings["side"] == "receiver"), "amount"] = -4.0  # c paid 4, b got 5
+    table = ruilpunt.unbalanced(postings)
+    assert table.to_dict("records") == [{"swap_id": "s2", "postings": 2, "total": 1.0, "accounts": "b, c", "amounts": "+5, -4"}]
+
+
+def test_ledger_problems_say_where_the_books_do_not_add_up(three):
+    broken = pd.concat([three, swaps_table([
+        ("s6", "2024-02-01", "d", "d", "good", "books", 2),      # self-swap
+        ("s7", "2024-02-02", "d", None, "good", "books", 3),     # receiver missing
+        ("s8", "2024-02-03", "a", "d", "service", "repair", 0),  # zero points
+    ])], ignore_index=True)
+    postings = ruilpunt.ledger(three)
+    postings = postings[~((postings["swap_id"] == "s3") & (postings["side"] == "receiver"))]  # one posting lost
+    table = ruilpunt.ledger_problems(broken, postings=postings)
+    assert table[["swap_id", "accounts", "amounts", "problem"]].values.tolist() == [
+        ["s6", "d → d", "2", "self_swap"],
+        ["s7", "d → ?", "3", "missing_account"],
+        ["s8", "a → d", "0", "non_positive_points"],
+        ["s3", "a", "+3", "unbalanced"],
+    ]
+    row = ruilpunt.ledger_check(broken, postings=postings).iloc[0]
+    assert (row["postings"], row["not_booked"], row["unbalanced"]) == (5, 3, 1)
+    assert ruilpunt.ledger_check(broken).iloc[0]["unbalanced"] == 0  # its own ledger of the bookable swaps balances
+
+
+def test_ledger_problems_in_public_leave_out_the_accounts(three):
+    broken = pd.concat([three, swaps_table([("s6", "2024-02-01", "d", "d", "good", "books", 2)])], ignore_index=True)
+    table = ruilpunt.ledger_problems(broken, public=True)
+    assert list(table.columns) == ["swap_id", "date", "amounts", "problem"] and table["swap_id"].tolist() == ["s6"]
+    assert len(ruilpunt.bookable(broken)) == 3
+
+
+def test_public_active_members_chart_applies_the_small_cell_rule(with_shop):
+    spec = ruilpunt.active_members_chart(with_shop, public=True).to_dict()
+    rows = next(iter(spec["datasets"].values()))
+    assert [r["active_members"] for r in rows] == [None, None, None]  # 3, 0 and 3 members a month
+    assert spec["vconcat"][0]["title"] == t("ruilpunt.active_title_few", "nl")
+
+
+def test_summary_three_lines_from_the_data(with_shop):
+    lines = ruilpunt.summary(with_shop, lang="en", demo=True).split("  \n")
+    assert len(lines) == 3 and "5 swaps from 10 January 2024 to 7 March 2024 (made-up demo data)" in lines[1]
+    # active members: January a, b, c (3); February none (0); March a, c, d (3) → 2.0; only b gives and takes (1 of 4)
+    assert "on average 2.0 members" in lines[2] and "25% of members both give and take" in lines[2]
+    public = ruilpunt.summary(with_shop, lang="en", public=True)
+    assert "fewer than 10 members" in public and "a share not shown (fewer than 10 members)" in public

@@ -9,11 +9,15 @@ marked "schatting / estimate" there:
 - ``parameters.csv``: VAT rate and the Postcoderoos rules;
 - ``prices.csv``: the consumer price used to turn savings into euros;
 - ``cbs_use.csv``: average electricity and gas use per dwelling (CBS);
-- ``poverty_indicators.csv`` / ``poverty_thresholds.csv``: energy-poverty indicators and thresholds.
+- ``poverty_indicators.csv``: the CBS/TNO energy-poverty indicators (HEQ, LIHE, LILEK, LEK, ZLEK,
+  LEKWI, LARI and the headline LIHE and/or LILEK), each with its definition and the thresholds it uses;
+- ``poverty_thresholds.csv``: those thresholds (energy quotes, low-income line, energy labels,
+  minimum budget) with their source, all marked unverified.
 """
 
 from __future__ import annotations
 
+import re
 from functools import cache
 from importlib.resources import files
 
@@ -22,7 +26,8 @@ import pandas as pd
 
 from werkplaats_data.charts import with_source
 from werkplaats_data.errors import UserError
-from werkplaats_data.i18n import format_number, t
+from werkplaats_data.i18n import format_date, format_number, t
+from werkplaats_data.privacy import safe_count, small_cell
 
 OUDE_WESTEN = "BU05990111"
 
@@ -34,6 +39,17 @@ OUDE_WESTEN = "BU05990111"
 def _read_once(name: str) -> pd.DataFrame:
     with (files("werkplaats_data") / "data" / "energy" / name).open(encoding="utf-8") as fh:
         return pd.read_csv(fh)
+
+
+@cache
+def _read_text_once(name: str) -> pd.DataFrame:
+    with (files("werkplaats_data") / "data" / "energy" / name).open(encoding="utf-8") as fh:
+        return pd.read_csv(fh, dtype=str, keep_default_na=False)
+
+
+def _read_text(name: str) -> pd.DataFrame:
+    """A parameter table read as text (values that are not all numbers), copied for the caller."""
+    return _read_text_once(name).copy()
 
 
 def _read(name: str) -> pd.DataFrame:
@@ -83,13 +99,15 @@ def cbs_use(*, area_code: str | None = None, year: int | None = None) -> pd.Data
 
 
 def poverty_indicators() -> pd.DataFrame:
-    """Energy-poverty indicators with their definition and the national 2019 share (CBS/TNO)."""
+    """Energy-poverty indicators (CBS/TNO): code, labels, definition (nl, en), the threshold parameters
+    each uses (``thresholds``, names in ``poverty_thresholds``, ';'-separated), the NL 2019 share, source."""
     return _read("poverty_indicators.csv")
 
 
 def poverty_thresholds() -> pd.DataFrame:
-    """Thresholds used by the indicators, with their source (marked unverified where they are)."""
-    return _read("poverty_thresholds.csv").set_index("name", drop=False)
+    """Thresholds used by the indicators: name, value (a number, or labels such as "E;F;G"), unit,
+    meaning_en, source (marked unverified where they are)."""
+    return _read_text("poverty_thresholds.csv").set_index("name", drop=False)
 
 
 # ----- coach visits ---------------------------------------------------------------------------
@@ -137,19 +155,29 @@ def unknown_measures(energy_visits: pd.DataFrame) -> pd.DataFrame:
     return long.loc[~long["measure"].isin(_measures().index), ["visit_id", "measure"]].reset_index(drop=True)
 
 
-def unknown_measure_counts(energy_visits: pd.DataFrame) -> pd.Series:
-    """How often each unrecognised measure text was recorded (see ``unknown_measures``), most frequent first."""
-    return unknown_measures(energy_visits)["measure"].value_counts()
+def unknown_measure_counts(energy_visits: pd.DataFrame, *, public: bool = False) -> pd.Series:
+    """How often each unrecognised measure text was recorded (see ``unknown_measures``), most frequent first.
+
+    With ``public=True`` only texts recorded at 10 visits or more are listed, counts rounded to 5.
+    """
+    counts = unknown_measures(energy_visits)["measure"].value_counts()
+    if public:
+        counts = counts.map(safe_count).dropna().astype(int)
+    return counts
 
 
-def reach(energy_visits: pd.DataFrame) -> pd.DataFrame:
-    """One row: visits, households (distinct household_id), coaches (distinct coach_id), first and last visit date."""
-    return pd.DataFrame([{
+def reach(energy_visits: pd.DataFrame, *, public: bool = False) -> pd.DataFrame:
+    """One row: visits, households (distinct household_id), coaches (distinct coach_id), first and last visit date.
+
+    With ``public=True`` the three counts follow the small-cell rule (below 10 empty, rounded to 5).
+    """
+    table = pd.DataFrame([{
         "visits": len(energy_visits), "households": energy_visits["household_id"].nunique(),
         "coaches": energy_visits["coach_id"].nunique(),
         "first": energy_visits["date"].min() if len(energy_visits) else None,
         "last": energy_visits["date"].max() if len(energy_visits) else None,
     }])
+    return small_cell(table, ["visits", "households", "coaches"]) if public else table
 
 
 def visit_estimates(energy_visits: pd.DataFrame) -> pd.DataFrame:
@@ -276,9 +304,18 @@ def what_can_i_save(codes, *, price_kwh: float | None = None, price_m3: float | 
 # ----- Postcoderoos ---------------------------------------------------------------------------
 
 
-def tax_rate(year: int) -> float:
-    """The verified energy-tax rate (€ per kWh, ex VAT) for ``year``; ``UserError`` for other years."""
+def _year(year) -> int:
+    """A year as a whole number: 2024, "2024" or 2024.0; anything else is a ``UserError`` saying so."""
+    text = str(year).strip()
+    if isinstance(year, bool) or not re.fullmatch(r"[0-9]{4}(\.0+)?", text):
+        raise UserError(f"The year must be a number such as 2024, not {year!r}.")
+    return int(float(text))
+
+
+def tax_rate(year: int | str) -> float:
+    """The verified energy-tax rate (€ per kWh, ex VAT) for ``year`` (2024 or "2024"); ``UserError`` for other years."""
     rates = _indexed("energy_tax.csv", "year", "rate_eur_per_kwh_ex_vat")
+    year = _year(year)
     if year not in rates.index:
         raise UserError(
             f"No verified energy-tax rate for {year}; known years: {', '.join(map(str, rates.index))}. "
@@ -305,10 +342,13 @@ def share_benefit(kwh: float, year: int, *, vat: float | None = None) -> float:
 
 
 def postcoderoos_benefit(solar: pd.DataFrame, *, vat: float | None = None, skip_unknown_years: bool = False) -> pd.DataFrame:
-    """Each member's yearly benefit: the solar rows plus rate_eur_per_kwh and benefit_eur.
+    """Each member's yearly benefit: the solar rows plus kwh_counted, rate_eur_per_kwh and benefit_eur.
 
-    Raises ``UserError`` when a year has no verified rate, unless ``skip_unknown_years=True``
-    (then those rows are left out; ``years_without_rate`` lists them).
+    The cap (``postcoderoos_max_kwh``, 10,000 kWh) holds per member per year over all their projects:
+    when a member's rows in a year add up to more, each row counts in proportion (two rows of 6,000
+    kWh count 5,000 each). benefit_eur = kwh_counted × tax rate × (1 + VAT). Raises ``UserError``
+    when a year has no verified rate, unless ``skip_unknown_years=True`` (then those rows are left
+    out; ``years_without_rate`` lists them).
     """
     missing = years_without_rate(solar)
     if missing and not skip_unknown_years:
@@ -316,9 +356,14 @@ def postcoderoos_benefit(solar: pd.DataFrame, *, vat: float | None = None, skip_
             f"No verified energy-tax rate for {', '.join(map(str, missing))}: the benefit is not guessed. "
             "Add the rate with its source to werkplaats_data/data/energy/energy_tax.csv, or skip these years."
         )
+    vat = parameter("vat_rate") if vat is None else vat
     rows = solar[~solar["year"].isin(missing)].copy()
+    kwh = rows["kwh_allocated"].astype(float)
+    per_member_year = kwh.groupby([rows["person_id"], rows["year"]]).transform("sum")
+    cap = parameter("postcoderoos_max_kwh")
+    rows["kwh_counted"] = kwh * (cap / per_member_year).clip(upper=1.0).fillna(1.0)
     rows["rate_eur_per_kwh"] = [tax_rate(int(y)) for y in rows["year"]]
-    rows["benefit_eur"] = [share_benefit(k, int(y), vat=vat) for k, y in zip(rows["kwh_allocated"], rows["year"])]
+    rows["benefit_eur"] = rows["kwh_counted"] * rows["rate_eur_per_kwh"] * (1 + vat)
     return rows.reset_index(drop=True)
 
 
@@ -335,51 +380,143 @@ def share_yield(solar: pd.DataFrame, *, vat: float | None = None, skip_unknown_y
     return table
 
 
-def estimate_origin(energy_visits: pd.DataFrame) -> pd.Series:
-    """Visits whose savings estimate came from the coach's register (True) or from the measure table (False)."""
-    return visit_estimates(energy_visits)["from_register"].value_counts()
+def share_example(kwh: float = 1000, year: int | str = 2024, *, lang: str = "nl", vat: float | None = None) -> str:
+    """The Postcoderoos rule as a sum a reader can check: "1.000 kWh in 2024 levert 1.000 × € 0,10880 × 1,21 = € 131,65 op"."""
+    vat = parameter("vat_rate") if vat is None else vat
+    return t("energy.share_example", lang, kwh=format_number(kwh, lang), year=_year(year),
+             rate=format_number(tax_rate(year), lang, 5), factor=format_number(1 + vat, lang, 2),
+             eur=format_number(share_benefit(kwh, year, vat=vat), lang, 2))
+
+
+def missing_rate_note(solar: pd.DataFrame, *, lang: str = "nl") -> str:
+    """One sentence: which years of ``solar`` are left out for want of a verified tax rate, or that none is."""
+    missing = years_without_rate(solar)
+    if not missing:
+        return t("energy.all_years_have_rate", lang)
+    return t("energy.years_without_rate", lang, years=", ".join(map(str, missing)))
+
+
+def share_yield_table(solar: pd.DataFrame, *, vat: float | None = None, public: bool = False) -> pd.DataFrame:
+    """``share_yield`` of the years with a verified rate; with ``public=True`` members follow the small-cell rule."""
+    table = share_yield(solar, vat=vat, skip_unknown_years=True)
+    return small_cell(table, "members") if public else table
+
+
+def estimate_origin(energy_visits: pd.DataFrame, *, public: bool = False) -> pd.Series:
+    """Visits whose savings estimate came from the coach's register (True) or from the measure table (False).
+
+    With ``public=True`` the small-cell rule applies (below 10 empty, rounded to 5).
+    """
+    counts = visit_estimates(energy_visits)["from_register"].value_counts()
+    return counts.map(safe_count).astype("Int64") if public else counts
 
 
 # ----- energy poverty -------------------------------------------------------------------------
 
 
-def classify_energy_poverty(households: pd.DataFrame, *, heq_threshold: float | None = None,
-                            lihe_threshold: float | None = None) -> pd.DataFrame:
-    """Energy-poverty flags per household, following the CBS/TNO indicators.
+def _labels(text: str) -> set[str]:
+    return {label.strip().upper() for label in str(text).split(";") if label.strip()}
 
-    Input columns: household_id, income_eur, energy_cost_eur (both per year), low_income (bool),
-    low_energy_quality (bool). Adds energy_quote = energy_cost_eur / income_eur and:
-    HEQ = energy_quote > heq_threshold; LIHE = low_income and energy_quote > lihe_threshold;
-    LILEK = low_income and low_energy_quality; LIHE_or_LILEK = LIHE or LILEK.
-    Thresholds default to ``poverty_thresholds.csv`` (marked unverified there).
+
+def classify_energy_poverty(households: pd.DataFrame, *, heq_threshold: float | None = None,
+                            lihe_threshold: float | None = None, low_income_ratio: float | None = None,
+                            low_energy_labels: str | None = None, very_low_energy_labels: str | None = None) -> pd.DataFrame:
+    """Energy-poverty flags per household, following the CBS/TNO indicators (``poverty_indicators``).
+
+    Input columns: household_id, income_eur, energy_cost_eur (both per year); low_income (bool) or
+    social_minimum_eur (low income = income ≤ ``low_income_ratio`` × social minimum);
+    low_energy_quality (bool) or energy_label (low = one of ``low_energy_labels``). Optional:
+    energy_label (for ZLEK), little_means_to_invest (bool, for LEKWI), housing_cost_eur and
+    residual_minimum_eur (for LARI). Adds energy_quote = energy_cost_eur / income_eur and:
+    HEQ = energy_quote > heq_threshold; LIHE = low income and energy_quote > lihe_threshold;
+    LEK = low energy quality; LILEK = low income and LEK; LIHE_or_LILEK = LIHE or LILEK;
+    ZLEK = energy_label in ``very_low_energy_labels``; LEKWI = LEK and little means to invest;
+    LARI = income − housing costs − energy costs < residual_minimum_eur. An indicator whose input
+    columns are missing is empty (NA). Thresholds default to ``poverty_thresholds.csv`` (unverified there).
     """
     limits = poverty_thresholds()["value"]
-    heq_threshold = float(limits["heq_energy_quote"]) if heq_threshold is None else heq_threshold
-    lihe_threshold = float(limits["lihe_energy_quote"]) if lihe_threshold is None else lihe_threshold
+
+    def limit(given, name: str) -> float:
+        return float(limits[name]) if given is None else float(given)
+
     out = households.copy()
     out["energy_quote"] = out["energy_cost_eur"] / out["income_eur"]
-    low_income = out["low_income"].astype(bool)
-    out["HEQ"] = out["energy_quote"] > heq_threshold
-    out["LIHE"] = low_income & (out["energy_quote"] > lihe_threshold)
-    out["LILEK"] = low_income & out["low_energy_quality"].astype(bool)
+    if "low_income" in out:
+        low_income = out["low_income"].astype(bool)
+    else:
+        low_income = out["income_eur"] <= limit(low_income_ratio, "low_income_ratio") * out["social_minimum_eur"]
+    label = out["energy_label"].astype("string").str.strip().str.upper() if "energy_label" in out else None
+    if "low_energy_quality" in out:
+        low_quality = out["low_energy_quality"].astype(bool)
+    else:
+        low_quality = label.isin(_labels(low_energy_labels or limits["low_energy_quality_labels"])).fillna(False)
+    missing = pd.Series(pd.NA, index=out.index, dtype="boolean")
+    out["HEQ"] = out["energy_quote"] > limit(heq_threshold, "heq_energy_quote")
+    out["LIHE"] = low_income & (out["energy_quote"] > limit(lihe_threshold, "lihe_energy_quote"))
+    out["LEK"] = low_quality
+    out["LILEK"] = low_income & low_quality
     out["LIHE_or_LILEK"] = out["LIHE"] | out["LILEK"]
+    out["ZLEK"] = missing if label is None else \
+        label.isin(_labels(very_low_energy_labels or limits["very_low_energy_quality_labels"])).fillna(False).astype("boolean")
+    out["LEKWI"] = (low_quality & out["little_means_to_invest"].astype(bool)) if "little_means_to_invest" in out else missing
+    if {"housing_cost_eur", "residual_minimum_eur"} <= set(out):
+        residual = out["income_eur"] - out["housing_cost_eur"] - out["energy_cost_eur"]
+        out["LARI"] = residual < out["residual_minimum_eur"]
+    else:
+        out["LARI"] = missing
     return out
 
 
-def poverty_shares(classified: pd.DataFrame) -> pd.DataFrame:
-    """Share of households per indicator (HEQ, LIHE, LILEK, LIHE_or_LILEK), next to the NL 2019 figure.
+#: The indicators ``classify_energy_poverty`` adds, in the order of ``poverty_indicators.csv``.
+POVERTY_CODES = ("HEQ", "LIHE", "LILEK", "LIHE_or_LILEK", "LEK", "ZLEK", "LEKWI", "LARI")
 
-    Columns: code, households, share (0–1), nl_2019_percent, source.
+
+def poverty_shares(classified: pd.DataFrame) -> pd.DataFrame:
+    """Share of households per indicator next to the NL 2019 figure, for the indicators the data allow.
+
+    Columns: code, households, share (0–1), nl_2019_percent (empty where the monitor gives none),
+    source. Indicators that are empty (their inputs were missing) are left out.
     """
     reference = poverty_indicators().set_index("code")
-    codes = ["HEQ", "LIHE", "LILEK", "LIHE_or_LILEK"]
+    codes = [c for c in POVERTY_CODES if c in classified and classified[c].notna().any()]
     return pd.DataFrame({
         "code": codes,
         "households": [int(classified[c].sum()) for c in codes],
-        "share": [float(classified[c].mean()) if len(classified) else 0.0 for c in codes],
+        "share": [float(classified[c].astype(float).mean()) if len(classified) else 0.0 for c in codes],
         "nl_2019_percent": [float(reference.loc[c, "nl_2019_percent"]) for c in codes],
         "source": [reference.loc[c, "source"] for c in codes],
     })
+
+
+# ----- notebook summary ---------------------------------------------------------------------
+
+
+def summary(energy_visits: pd.DataFrame, solar: pd.DataFrame, *, lang: str = "en", demo: bool = False,
+            public: bool = False) -> str:
+    """Three Markdown lines for the top of notebook 06, from the data: question, data, main finding.
+
+    The finding: households visited (``reach``), the estimated gas saving per visited household as
+    a share of CBS use per dwelling (``savings_vs_cbs``, Oude Westen 2017) and the range of € per
+    share (``share_yield``, verified years only). With ``public=True`` counts follow the small-cell rule.
+    """
+    lines = [t("energy.summary.question", lang)]
+    if energy_visits.empty:
+        return "  \n".join([*lines, t("energy.summary.empty", lang)])
+    row = reach(energy_visits, public=public).iloc[0]
+
+    def count(value) -> str:
+        return t("energy.few", lang) if pd.isna(value) else format_number(value, lang)
+
+    lines.append(t("energy.summary.data", lang, visits=count(row["visits"]),
+                   first=format_date(row["first"], lang), last=format_date(row["last"], lang),
+                   source=t("energy.summary.demo" if demo else "energy.summary.register", lang)))
+    gas = savings_vs_cbs(energy_visits).set_index("carrier").loc["gas", "share"]
+    shares = share_yield(solar, skip_unknown_years=True)["eur_per_share"] if len(solar) else pd.Series(dtype=float)
+    solar_text = t("energy.summary.no_solar", lang) if shares.empty else t(
+        "energy.summary.solar", lang, low=format_number(shares.min(), lang, 2), high=format_number(shares.max(), lang, 2))
+    lines.append(t("energy.summary.finding", lang, households=count(row["households"]),
+                   gas=format_number(100 * gas, lang, 1), solar=solar_text))
+    return "  \n".join(lines)
 
 
 # ----- charts -------------------------------------------------------------------------------
@@ -389,25 +526,60 @@ def _source(lang: str, demo: bool) -> str:
     return t("source.demo", lang) if demo else t("energy.source", lang)
 
 
-def coaches_chart(energy_visits: pd.DataFrame, *, lang: str = "nl", demo: bool = True) -> alt.TopLevelMixin:
-    """Lines of visits and active coaches per month; the title gives the peak and the last month's coaches."""
-    table = visits_per_month(energy_visits)
-    peak = int(table["active_coaches"].max()) if len(table) else 0
-    last = int(table["active_coaches"].iloc[-1]) if len(table) else 0
+def coaches_per_quarter(energy_visits: pd.DataFrame) -> pd.DataFrame:
+    """Per quarter: quarter (first day), visits, households, active_coaches (coaches with a visit that quarter)."""
+    columns = ["quarter", "visits", "households", "active_coaches"]
+    if energy_visits.empty:
+        return pd.DataFrame(columns=columns)
+    quarter = energy_visits["date"].dt.to_period("Q")
+    table = energy_visits.assign(quarter=quarter).groupby("quarter").agg(
+        visits=("visit_id", "size"), households=("household_id", "nunique"), active_coaches=("coach_id", "nunique"))
+    quarters = pd.period_range(quarter.min(), quarter.max(), freq="Q")
+    table = table.reindex(quarters, fill_value=0)
+    table.index = quarters.to_timestamp()
+    return table.rename_axis("quarter").reset_index()[columns]
+
+
+def coaches_chart(energy_visits: pd.DataFrame, *, lang: str = "nl", demo: bool = True, public: bool = False) -> alt.TopLevelMixin:
+    """Lines of visits and active coaches per month; the title gives the peak and the last month's coaches.
+
+    With ``public=True``: per quarter (``coaches_per_quarter``) with the small-cell rule (below 10
+    not shown, rounded to 5), so a team of a few coaches is not shown month by month.
+    """
+    if public:
+        table = small_cell(coaches_per_quarter(energy_visits).rename(columns={"quarter": "month"}), ["visits", "active_coaches"])
+    else:
+        table = visits_per_month(energy_visits)
+    coaches = table["active_coaches"].dropna()
+    peak = int(coaches.max()) if len(coaches) else 0
+    last = table["active_coaches"].iloc[-1] if len(table) else 0
+    if public:
+        last_text = t("energy.few", lang) if pd.isna(last) else format_number(last, lang)
+        title = t("energy.coaches_title_few", lang) if coaches.empty else \
+            t("energy.coaches_title_public", lang, peak=format_number(peak, lang), last=last_text)
+    else:
+        title = t("energy.coaches_title", lang, peak=peak, last=int(last))
     long = table.melt(id_vars="month", value_vars=["visits", "active_coaches"], var_name="series", value_name="count")
     long["series"] = long["series"].map(lambda s: t(f"energy.{s}", lang))
+    period = t("energy.quarter" if public else "energy.month", lang)
     chart = alt.Chart(long).mark_line(point=True).encode(
-        x=alt.X("month:T", title=t("energy.month", lang)),
+        x=alt.X("month:T", title=period),
         y=alt.Y("count:Q", title=t("energy.count", lang)),
         color=alt.Color("series:N", title=None),
-        tooltip=[alt.Tooltip("month:T", format="%Y-%m"), "series:N", "count:Q"],
-    ).properties(title=t("energy.coaches_title", lang, peak=peak, last=last))
+        tooltip=[alt.Tooltip("month:T", format="%Y-%m", title=period), "series:N", "count:Q"],
+    ).properties(title=title)
     return with_source(chart, _source(lang, demo))
 
 
-def measures_chart(energy_visits: pd.DataFrame, *, lang: str = "nl", demo: bool = True) -> alt.TopLevelMixin:
-    """Bars of visits per measure; the title names the measure taken most often."""
+def measures_chart(energy_visits: pd.DataFrame, *, lang: str = "nl", demo: bool = True, public: bool = False) -> alt.TopLevelMixin:
+    """Bars of visits per measure; the title names the measure taken most often.
+
+    With ``public=True`` visits and households follow the small-cell rule (measures taken at fewer
+    than 10 visits are left out).
+    """
     table = measure_counts(energy_visits, lang=lang)
+    if public:
+        table = small_cell(table, ["visits", "households"]).dropna(subset=["visits"])
     top = table["label"].iloc[0] if len(table) else "–"
     chart = alt.Chart(table).mark_bar().encode(
         x=alt.X("visits:Q", title=t("energy.visits", lang)),
@@ -434,7 +606,7 @@ def savings_vs_cbs_chart(energy_visits: pd.DataFrame, *, lang: str = "nl", demo:
 
 def share_yield_chart(solar: pd.DataFrame, *, lang: str = "nl", demo: bool = True) -> alt.TopLevelMixin:
     """Bars of € per share per year (years with a verified tax rate only); the title gives the range."""
-    table = share_yield(solar, skip_unknown_years=True)
+    table = share_yield(solar, skip_unknown_years=True).drop(columns="members")  # no people count leaves for the browser
     low = format_number(table["eur_per_share"].min(), lang, 2) if len(table) else "–"
     high = format_number(table["eur_per_share"].max(), lang, 2) if len(table) else "–"
     chart = alt.Chart(table).mark_bar().encode(

@@ -10,7 +10,7 @@ import altair as alt
 import pandas as pd
 
 from werkplaats_data.charts import with_source
-from werkplaats_data.i18n import t
+from werkplaats_data.i18n import format_date, format_number, t
 from werkplaats_data.privacy import small_cell
 from werkplaats_data.schemas import GREENING_KINDS
 
@@ -32,20 +32,27 @@ def totals_by_kind(greening: pd.DataFrame) -> pd.DataFrame:
 
 
 def actions_over_time(greening: pd.DataFrame, *, freq: str = "Y") -> pd.DataFrame:
-    """Actions per period and kind: period (first day), kind, actions, quantity.
+    """Actions per period, kind and unit: period (first day), kind, unit, actions, quantity.
 
-    ``freq`` is a pandas period code: "Y" (year), "Q" (quarter) or "M" (month). Every kind
-    appears in every period from the first to the last action (zeros where nothing happened).
+    ``freq`` is a pandas period code: "Y" (year), "Q" (quarter) or "M" (month). Quantities are
+    summed per unit only (40 tegels and 3 m² stay two rows). Every kind appears in every period from
+    the first to the last action, with each unit it was counted in (unit "" for a kind never seen),
+    with zeros where nothing happened.
     """
-    columns = ["period", "kind", "actions", "quantity"]
+    columns = ["period", "kind", "unit", "actions", "quantity"]
     if greening.empty:
         return pd.DataFrame(columns=columns)
     period = greening["date"].dt.to_period(freq)
-    table = greening.assign(period=period).groupby(["period", "kind"]).agg(
+    table = greening.assign(period=period, unit=greening["unit"].fillna("")).groupby(["period", "kind", "unit"]).agg(
         actions=("action_id", "size"), quantity=("quantity", "sum")
     )
+    seen = table.index.droplevel("period").unique().to_frame(index=False)
+    absent = pd.DataFrame({"kind": [k for k in GREENING_KINDS if k not in set(seen["kind"])], "unit": ""})
+    pairs = pd.concat([seen, absent], ignore_index=True)
+    pairs = pairs.assign(order=pairs["kind"].map({k: i for i, k in enumerate(GREENING_KINDS)})).sort_values(["order", "unit"])
     periods = pd.period_range(period.min(), period.max(), freq=period.dt.freq)
-    full = pd.MultiIndex.from_product([periods, list(GREENING_KINDS)], names=["period", "kind"])
+    full = pd.MultiIndex.from_tuples([(p, k, u) for p in periods for k, u in zip(pairs["kind"], pairs["unit"])],
+                                     names=["period", "kind", "unit"])
     table = table.reindex(full, fill_value=0).reset_index()
     table["period"] = table["period"].dt.to_timestamp()
     table["actions"] = table["actions"].astype(int)
@@ -67,6 +74,31 @@ def actions_by_street(greening: pd.DataFrame) -> pd.DataFrame:
     return table.sort_values(["actions", "street"], ascending=[False, True], ignore_index=True)
 
 
+def summary(greening: pd.DataFrame, *, lang: str = "en", demo: bool = False, public: bool = False) -> str:
+    """Three Markdown lines for the top of notebook 07, from the data: question, data, main finding.
+
+    The finding: the kind with the most actions (ties: the order of ``GREENING_KINDS``) and its share,
+    and the busiest street (``actions_by_street``, unknown streets left out). With ``public=True`` a
+    street is only named with 10 actions or more.
+    """
+    lines = [t("greening.summary.question", lang)]
+    if greening.empty:
+        return "  \n".join([*lines, t("greening.summary.empty", lang)])
+    lines.append(t("greening.summary.data", lang, actions=format_number(len(greening), lang),
+                   first=format_date(greening["date"].min(), lang), last=format_date(greening["date"].max(), lang),
+                   source=t("greening.summary.demo" if demo else "greening.summary.register", lang)))
+    kinds = totals_by_kind(greening).groupby("kind", sort=False)["actions"].sum().sort_values(ascending=False, kind="stable")
+    streets = actions_by_street(greening)
+    streets = streets[streets["street"] != UNKNOWN_STREET]
+    if public:
+        streets = small_cell(streets, "actions").dropna(subset=["actions"])
+    street = t("greening.summary.no_street", lang) if streets.empty else \
+        t("greening.summary.street", lang, street=streets["street"].iloc[0])
+    lines.append(t("greening.summary.finding", lang, kind=_kind_label(kinds.index[0], lang).lower(),
+                   share=format_number(100 * kinds.iloc[0] / len(greening), lang), street=street))
+    return "  \n".join(lines)
+
+
 def _source(lang: str, demo: bool) -> str:
     return t("source.demo", lang) if demo else t("greening.source", lang)
 
@@ -75,16 +107,33 @@ def _kind_label(kind: str, lang: str) -> str:
     return t(f"greening.kind.{kind}", lang)
 
 
+#: Units the registers use, with their translation key (other units are shown as written).
+UNIT_KEYS = {"stuks": "pieces", "stuk": "pieces", "tegels": "tiles", "tegel": "tiles", "m2": "m2", "m²": "m2", "uur": "hours"}
+
+
+def unit_label(unit: object, lang: str = "nl") -> str:
+    """A unit as readers of ``lang`` read it ("tegels" → "tiles" in English); unknown units as written, none as ""."""
+    if unit is None or pd.isna(unit) or str(unit).strip() == "":
+        return ""
+    key = UNIT_KEYS.get(str(unit).strip().lower())
+    return t(f"greening.unit.{key}", lang) if key else str(unit).strip()
+
+
 def over_time_chart(greening: pd.DataFrame, *, lang: str = "nl", demo: bool = True, freq: str = "Y") -> alt.TopLevelMixin:
     """Stacked bars of actions per period by kind; the title gives the total since the first year."""
     table = actions_over_time(greening, freq=freq)
-    table = table.assign(label=table["kind"].map(lambda k: _kind_label(k, lang)))
+    table = table.assign(label=table["kind"].map(lambda k: _kind_label(k, lang)),
+                         amount=[f"{format_number(q, lang, 0 if float(q).is_integer() else 1)} {unit_label(u, lang)}".strip()
+                                 for q, u in zip(table["quantity"], table["unit"])])
     first = int(table["period"].min().year) if len(table) else "–"
     chart = alt.Chart(table).mark_bar().encode(
         x=alt.X("period:T", title=t("greening.period", lang), timeUnit="year" if freq == "Y" else "yearmonth"),
         y=alt.Y("actions:Q", title=t("greening.actions", lang)),
         color=alt.Color("label:N", title=None, sort=[_kind_label(k, lang) for k in GREENING_KINDS]),
-        tooltip=[alt.Tooltip("period:T", format="%Y-%m"), "label:N", "actions:Q", "quantity:Q"],
+        tooltip=[alt.Tooltip("period:T", format="%Y-%m", title=t("greening.period", lang)),
+                 alt.Tooltip("label:N", title=t("greening.kind", lang)),
+                 alt.Tooltip("actions:Q", title=t("greening.actions", lang)),
+                 alt.Tooltip("amount:N", title=t("greening.amount", lang))],
     ).properties(title=t("greening.over_time_title", lang, total=int(table["actions"].sum()), first=first))
     return with_source(chart, _source(lang, demo))
 

@@ -18,8 +18,8 @@ import pandas as pd
 
 from werkplaats_data.charts import with_source
 from werkplaats_data.errors import UserError
-from werkplaats_data.i18n import format_number, t
-from werkplaats_data.privacy import safe_share, small_cell
+from werkplaats_data.i18n import format_date, format_number, t
+from werkplaats_data.privacy import safe_count, safe_share, small_cell
 from werkplaats_data.schemas import ORGANISATION_ACCOUNT
 
 RECIPROCITY_CLASSES = ("only_gives", "only_takes", "both")
@@ -64,14 +64,21 @@ def ledger(swaps: pd.DataFrame) -> pd.DataFrame:
 
 
 def unbalanced(postings: pd.DataFrame, *, tolerance: float = 1e-9) -> pd.DataFrame:
-    """Swaps whose postings do not balance: swap_id, postings (count), total (sum of amounts).
+    """Swaps whose postings do not balance: swap_id, postings (count), total (sum), accounts, amounts.
 
     A swap balances when it has exactly two postings and their amounts sum to zero (within
-    ``tolerance``). An empty result means the whole ledger balances.
+    ``tolerance``). ``accounts`` and ``amounts`` list its postings in order ("a, b" and "+10, -9"),
+    so the swap can be found and corrected. An empty result means the whole ledger balances.
     """
-    per_swap = postings.groupby("swap_id", sort=True)["amount"].agg(postings="size", total="sum").reset_index()
-    wrong = (per_swap["postings"] != 2) | (per_swap["total"].abs() > tolerance)
-    return per_swap.loc[wrong].reset_index(drop=True)
+    columns = ["swap_id", "postings", "total", "accounts", "amounts"]
+    per_swap = postings.groupby("swap_id", sort=True)["amount"].agg(postings="size", total="sum")
+    wrong = per_swap[(per_swap["postings"] != 2) | (per_swap["total"].abs() > tolerance)]
+    if wrong.empty:
+        return pd.DataFrame(columns=columns)
+    rows = postings[postings["swap_id"].isin(wrong.index)].groupby("swap_id", sort=True)
+    wrong = wrong.assign(accounts=rows["account"].agg(lambda a: ", ".join(map(str, a))),
+                         amounts=rows["amount"].agg(lambda a: ", ".join(f"{x:+g}" for x in a)))
+    return wrong.reset_index()[columns]
 
 
 def balances(swaps: pd.DataFrame, *, include_organisation: bool = False) -> pd.DataFrame:
@@ -110,12 +117,49 @@ def organisation_balance(swaps: pd.DataFrame) -> float:
     return float(row["balance"].sum())
 
 
-def ledger_check(swaps: pd.DataFrame) -> pd.DataFrame:
-    """One row to check the books: postings (two per swap), unbalanced (swaps whose postings do not add up
-    to zero; 0 is good news) and organisation_balance (the shop's own account, see ``organisation_balance``)."""
-    postings = ledger(swaps)
-    return pd.DataFrame([{"postings": len(postings), "unbalanced": len(unbalanced(postings)),
-                          "organisation_balance": organisation_balance(swaps)}])
+def bookable(swaps: pd.DataFrame) -> pd.DataFrame:
+    """The swaps ``ledger`` can book (none of the ``swap_problems``): what the analyses use once
+    ``ledger_problems`` has said which swaps are left out and why."""
+    return swaps[~swaps["swap_id"].isin(swap_problems(swaps)["swap_id"])]
+
+
+def ledger_problems(swaps: pd.DataFrame, *, postings: pd.DataFrame | None = None, public: bool = False) -> pd.DataFrame:
+    """Every swap where the books do not add up, to find it in the register: swap_id, date, accounts, amounts, problem.
+
+    Two kinds. (1) A swap that cannot be booked (``swap_problems``: ``missing_account``,
+    ``self_swap``, ``non_positive_points``): accounts "giver → receiver", amounts its points.
+    (2) A swap whose postings do not balance (``unbalanced``; problem ``unbalanced``): accounts and
+    amounts of its postings. ``postings`` defaults to the ledger of the bookable swaps, which
+    balances by construction; pass postings kept elsewhere (an export, a hand-corrected table) to
+    check those. Empty: the books balance. With ``public=True`` the accounts (pseudonyms) are left out.
+    """
+    columns = ["swap_id", "date", "amounts", "problem"] if public else ["swap_id", "date", "accounts", "amounts", "problem"]
+    dates = swaps.drop_duplicates("swap_id").set_index("swap_id")["date"]
+    problems = swap_problems(swaps).merge(swaps[["swap_id", "giver_id", "receiver_id", "points"]], on="swap_id")
+    cannot = pd.DataFrame({
+        "swap_id": problems["swap_id"],
+        "accounts": problems["giver_id"].fillna("?").astype(str) + " → " + problems["receiver_id"].fillna("?").astype(str),
+        "amounts": problems["points"].map(lambda p: "?" if pd.isna(p) else f"{float(p):g}"),
+        "problem": problems["reason"],
+    })
+    postings = ledger(bookable(swaps)) if postings is None else postings
+    wrong = unbalanced(postings)
+    off = pd.DataFrame({"swap_id": wrong["swap_id"], "accounts": wrong["accounts"], "amounts": wrong["amounts"],
+                        "problem": "unbalanced"})
+    table = pd.concat([cannot, off], ignore_index=True)
+    table["date"] = table["swap_id"].map(dates)
+    return table.sort_values(["date", "swap_id"], kind="stable", ignore_index=True)[columns]
+
+
+def ledger_check(swaps: pd.DataFrame, *, postings: pd.DataFrame | None = None) -> pd.DataFrame:
+    """One row to check the books: postings (two per booked swap), not_booked (swaps that cannot be
+    booked), unbalanced (swaps whose postings do not add up to zero; 0 is good news) and
+    organisation_balance (the shop's own account, see ``organisation_balance``). Which swaps they
+    are, with accounts and amounts: ``ledger_problems``; ``postings`` as there."""
+    booked = bookable(swaps)
+    postings = ledger(booked) if postings is None else postings
+    return pd.DataFrame([{"postings": len(postings), "not_booked": len(swaps) - len(booked),
+                          "unbalanced": len(unbalanced(postings)), "organisation_balance": organisation_balance(booked)}])
 
 
 def active_members_per_month(swaps: pd.DataFrame) -> pd.DataFrame:
@@ -243,6 +287,41 @@ def activity_gini(swaps: pd.DataFrame) -> float:
     return gini(table["points_given_for"] + table["points_received_for"])
 
 
+# ----- notebook summary ---------------------------------------------------------------------
+
+
+def _people(count: float, lang: str, *, public: bool, decimals: int = 0) -> str:
+    """A number of people as text; in public the small-cell rule ("fewer than 10", else rounded to 5)."""
+    if public:
+        count = safe_count(count)
+        return t("ruilpunt.few", lang) if count is None else format_number(count, lang)
+    return format_number(count, lang, decimals)
+
+
+def summary(swaps: pd.DataFrame, *, lang: str = "en", demo: bool = False, public: bool = False) -> str:
+    """Three Markdown lines for the top of notebook 05, from the data: question, data, main finding.
+
+    The finding: average active members per month (``active_members_per_month``), the share of
+    members who both give and take (``reciprocity_summary``) and the Gini of activity
+    (``activity_gini``), over the swaps the ledger can book. With ``public=True`` members follow the
+    small-cell rule and the share needs a base of 10 members.
+    """
+    lines = [t("ruilpunt.summary.question", lang)]
+    if swaps.empty:
+        return "  \n".join([*lines, t("ruilpunt.summary.empty", lang)])
+    booked = bookable(swaps)
+    lines.append(t("ruilpunt.summary.data", lang, swaps=format_number(len(swaps), lang),
+                   first=format_date(swaps["date"].min(), lang), last=format_date(swaps["date"].max(), lang),
+                   source=t("ruilpunt.summary.demo" if demo else "ruilpunt.summary.register", lang)))
+    patterns = reciprocity_summary(booked).set_index("pattern")["members"]
+    share = _share(int(patterns["both"]), int(patterns.sum()), public=public)
+    both = t("ruilpunt.summary.share_hidden", lang) if share is None else f"{format_number(100 * share, lang)}%"
+    lines.append(t("ruilpunt.summary.finding", lang,
+                   members=_people(active_members_per_month(booked)["active_members"].mean(), lang, public=public, decimals=1),
+                   both=both, gini=format_number(activity_gini(booked), lang, 2)))
+    return "  \n".join(lines)
+
+
 # ----- charts -----------------------------------------------------------------------------
 
 
@@ -257,15 +336,24 @@ def _share(part: int, base: int, *, public: bool) -> float | None:
     return part / base if base else None
 
 
-def active_members_chart(swaps: pd.DataFrame, *, lang: str = "nl", demo: bool = True) -> alt.TopLevelMixin:
-    """Line chart of active members per month; the title gives the monthly average."""
+def active_members_chart(swaps: pd.DataFrame, *, lang: str = "nl", demo: bool = True, public: bool = False) -> alt.TopLevelMixin:
+    """Line chart of active members per month; the title gives the monthly average.
+
+    With ``public=True`` the small-cell rule applies to each month and to the average (below 10
+    not shown, rounded to 5).
+    """
     table = active_members_per_month(swaps)
     average = table["active_members"].mean() if len(table) else 0
+    if public:
+        table = small_cell(table, "active_members")
+        average = safe_count(average)
+    title = t("ruilpunt.active_title_few", lang) if average is None else \
+        t("ruilpunt.active_title", lang, average=format_number(average, lang))
     chart = alt.Chart(table).mark_line(point=True).encode(
         x=alt.X("month:T", title=t("ruilpunt.month", lang)),
         y=alt.Y("active_members:Q", title=t("ruilpunt.active_members", lang)),
         tooltip=[alt.Tooltip("month:T", format="%Y-%m"), "active_members:Q", "swaps:Q"],
-    ).properties(title=t("ruilpunt.active_title", lang, average=format_number(average, lang)))
+    ).properties(title=title)
     return with_source(chart, _source(lang, demo))
 
 
