@@ -255,6 +255,20 @@ SYNONYMS: dict[str, dict[str, str]] = {
     },
 }
 
+#: The words volunteers are offered for each categorical field (template drop-downs, and the examples a
+#: quarantine reason gives); each maps to one canonical value through ``SYNONYMS``.
+CATEGORY_CHOICES: dict[str, tuple[str, ...]] = {
+    "role": ("Bezoeker", "Vrijwilliger", "Coördinator", "Deskundige"),
+    "repair_status": ("Gerepareerd", "Half gerepareerd", "Advies gegeven", "Niet gerepareerd", "Onbekend"),
+    "repair_barrier": ("Onderdelen niet beschikbaar", "Onderdelen te duur", "Kan niet open", "Geen informatie",
+                       "Geen gereedschap", "Te versleten"),
+    "swap_kind": ("Spullen", "Dienst"),
+    "greening_kind": ("Geveltuin", "Tegels eruit", "Boomspiegel", "Regenton", "Onderhoud"),
+    "theme": ("Circulair", "Energie", "Groen", "Cultuur", "Leren"),
+    "purpose": ("Onderzoek", "Expositie anoniem", "Expositie met voornaam", "Online"),
+    "consent_method": ("Papier", "Mondeling met tolk", "Digitaal"),
+}
+
 #: Activities the Werkplaats runs, with the ways registers name them (keys are header_key forms).
 ACTIVITY_SYNONYMS: dict[str, str] = {
     "repaircafe": "repair_cafe", "repaircafeoudewesten": "repair_cafe", "reparatiecafe": "repair_cafe",
