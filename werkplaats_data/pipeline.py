@@ -1,7 +1,8 @@
 """Raw registers → canonical tables + quarantine + cleaning report.
 
 The steps, for every sheet of every register in a folder:
-1. ``read.read_register`` gives raw values under field names, with spreadsheet row numbers;
+1. ``read.read_sheets`` gives raw values under field names, with spreadsheet row numbers (a sheet
+   that cannot be read is named in ``skipped`` with its reason);
 2. each field is cleaned by its type (``clean``); names, phone numbers, e-mail and addresses become
    HMAC pseudonyms (``privacy``) and are then dropped;
 3. the register's rows become rows of canonical tables (a presence list gives ``attendance`` and
@@ -26,8 +27,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from werkplaats_data import clean, privacy, schemas
-from werkplaats_data.read import RawSheet, ReadError, read_register
-from werkplaats_data.registers import KINDS, SURVEY_ITEM, activity_id
+from werkplaats_data.read import RawSheet, ReadError, read_sheets
+from werkplaats_data.registers import BUILT_IN_ACTIVITIES, KINDS, SURVEY_ITEM, activity_id
 
 PROVENANCE = ["_file", "_sheet", "_row"]
 QUARANTINE_COLUMNS = ["file", "sheet", "row", "column", "value", "reason_nl", "reason_en"]
@@ -42,6 +43,12 @@ PRIMARY_TABLE = {
     "solar": "solar", "survey": "survey_responses", "consents": "consents", "people": "people",
 }
 
+#: Registers of what has happened: a date after the day of cleaning is a typo. (Sessions, activities and
+#: paid support may be planned up to a year ahead.)
+PAST_ONLY = {"attendance", "repairs", "swaps", "energy_visits", "greening", "solar", "survey", "consents", "people"}
+#: A time cell that may hold a range ('12.00-14.00'): the range's end fills the end-time column.
+TIME_RANGES = {("sessions", "start_time"): "end_time"}
+
 #: Ids the kit numbers itself (date + running number over the whole table): unique by construction,
 #: so validation does not hash a million of them again.
 RUNNING_IDS = {"repairs": ("repair_id", "rc"), "swaps": ("swap_id", "sw"), "energy_visits": ("visit_id", "ev"),
@@ -55,8 +62,9 @@ class CleanResult:
     tables: dict[str, pd.DataFrame]
     quarantine: pd.DataFrame
     counts: pd.DataFrame  # per sheet: file, sheet, kind, rows_in, rows_released, rows_quarantined
-    skipped: list[str] = field(default_factory=list)  # files that could not be read, one plain line each
+    skipped: list[str] = field(default_factory=list)  # files or sheets that could not be read, one plain line each
     sources: dict[str, list[dict]] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)  # what the report should say besides the counts
 
 
 # --- step 2: fields -------------------------------------------------------------------------------
@@ -100,8 +108,12 @@ def _field_types(sheet: RawSheet) -> dict[str, str]:
     return types
 
 
-def clean_fields(sheet: RawSheet, key: bytes) -> tuple[pd.DataFrame, list[dict]]:
-    """Typed values (personal fields replaced by pseudonyms) and one error record per bad cell."""
+def clean_fields(sheet: RawSheet, key: bytes, *, today: dt.date | None = None) -> tuple[pd.DataFrame, list[dict]]:
+    """Typed values (personal fields replaced by pseudonyms) and one error record per bad cell.
+
+    Dates are checked against ``today`` (default: the day of cleaning): at most a year ahead, and
+    not after today in a register of what has happened (``PAST_ONLY``).
+    """
     kind = KINDS[sheet.kind]
     required = {f.name for f in kind.fields if f.required}
     out = pd.DataFrame(index=sheet.frame.index)
@@ -116,7 +128,9 @@ def clean_fields(sheet: RawSheet, key: bytes) -> tuple[pd.DataFrame, list[dict]]
             values = privacy.pseudonymise(raw, key, prefix="h" if col == "address" else "p", account=account)
             problems = pd.Series(dtype=object)
         elif ftype == "date":
-            values, problems = clean.clean_dates(raw)
+            values, problems = clean.clean_dates(raw, today=today, future=sheet.kind not in PAST_ONLY)
+        elif (sheet.kind, col) in TIME_RANGES:
+            values, problems = clean.clean_column(raw, clean.parse_time_range)
         else:
             dtype = {"number": "float64", "int": "float64", "bool": "object"}.get(ftype, "str")
             values, problems = clean.clean_column(raw, _cleaner(ftype), dtype=dtype)
@@ -129,9 +143,27 @@ def clean_fields(sheet: RawSheet, key: bytes) -> tuple[pd.DataFrame, list[dict]]
         for row, err in problems.items():
             errors.append(_qrow(sheet, row, _label(kind, col), _original(raw[row], ftype), err.reason_nl, err.reason_en))
         out[col] = values
+    for (kind_name, col), end_col in TIME_RANGES.items():
+        if kind_name == sheet.kind:
+            out[col], out[end_col], clashes = _split_ranges(out[col], out[end_col])
+            errors += [_qrow(sheet, row, _label(kind, col), str(sheet.frame.at[row, col]), err.reason_nl, err.reason_en)
+                       for row, err in clashes.items()]
     if sheet.kind == "survey":
         errors += _survey_problems(sheet, out)
     return out, errors
+
+
+def _split_ranges(spans: pd.Series, ends: pd.Series) -> tuple[pd.Series, pd.Series, pd.Series]:
+    """Start and end times from (start, end) pairs and the end-time column: a range's end fills an
+    empty end time. Returns (start, end, errors of the rows whose range and end time disagree)."""
+    start = pd.Series([s[0] if s else None for s in spans], index=spans.index, dtype="str")
+    range_end = pd.Series([s[1] if s else None for s in spans], index=spans.index, dtype="str")
+    clash = range_end.notna() & ends.notna() & (range_end != ends)
+    errors = pd.Series([clean.CleanError(
+        f"de tijd loopt tot {range_end[r]}, maar de eindtijd zegt {ends[r]}: verbeter een van de twee",
+        f"the time runs until {range_end[r]}, but the end time says {ends[r]}: correct one of them")
+        for r in spans.index[clash]], index=spans.index[clash], dtype=object)
+    return start, ends.where(ends.notna(), range_end).astype("str"), errors
 
 
 def _survey_items() -> pd.DataFrame:
@@ -380,14 +412,27 @@ def _failing_values(values: pd.Series, column_schema) -> list[tuple[str, pd.Seri
 
 
 def _reference_check(tables: dict[str, pd.DataFrame]) -> list[dict]:
-    """Rows pointing at an activity/session/person that is not there go to quarantine."""
+    """Rows pointing at an activity/session/person that is not there go to quarantine (every link in
+    ``schemas.references``, repeated until none breaks: a row taken out can break another link)."""
+    records, again = [], True
+    while again:
+        found = _one_reference_pass(tables)
+        records += found
+        again = bool(found)
+    return records
+
+
+def _one_reference_pass(tables: dict[str, pd.DataFrame]) -> list[dict]:
     records = []
     for table, column, ref_table, ref_column in schemas.references():
-        if table not in tables or ref_table not in tables or table == "attendance":
+        if table not in tables or ref_table not in tables or not len(tables[table]):
             continue
         frame = tables[table]
-        known = set(tables[ref_table][ref_column])
+        spec = schemas.column(table, column)
+        known = set(tables[ref_table][ref_column]) | set(spec.also_allowed)
         missing = ~frame[column].isin(known)
+        if spec.nullable:
+            missing &= frame[column].notna()
         if missing.any():
             records += _quarantine_rows(
                 frame, missing, column, frame[column],
@@ -412,7 +457,10 @@ def register_files(raw_dir: Path) -> list[Path]:
 
 def clean_registers(raw_dir: Path, *, key: bytes, kinds: dict[str, str] | None = None,
                     today: dt.date | None = None) -> CleanResult:
-    """Clean every register in ``raw_dir``; ``kinds`` maps a file name to a register kind (override)."""
+    """Clean every register in ``raw_dir``; ``kinds`` maps a file name to a register kind (override).
+
+    ``today`` (default: the day of cleaning) bounds the dates: see ``clean_fields``.
+    """
     kinds = kinds or {}
     pieces: dict[str, list[pd.DataFrame]] = {}
     quarantine: list[dict] = []
@@ -420,17 +468,25 @@ def clean_registers(raw_dir: Path, *, key: bytes, kinds: dict[str, str] | None =
     sheets: list[RawSheet] = []
     for path in register_files(raw_dir):
         try:
-            sheets += read_register(path, kind=kinds.get(path.name))
+            readable, unread = read_sheets(path, kind=kinds.get(path.name))
         except ReadError as err:
             skipped.append(str(err))
+            continue
+        sheets += readable
+        skipped += unread
     counted: list[dict] = []
     for sheet in sheets:
-        typed, errors = clean_fields(sheet, key)
+        typed, errors = clean_fields(sheet, key, today=today)
         totals = sheet.is_total.reindex(typed.index, fill_value=False)
-        total_rows = set(typed.index[totals])
-        errors = [e for e in errors if e["row"] not in total_rows]  # a totals row has one reason: it is one
+        wide = sheet.too_wide.reindex(typed.index, fill_value=False) if sheet.too_wide is not None else totals & False
+        one_reason = set(typed.index[totals | wide])
+        errors = [e for e in errors if e["row"] not in one_reason]  # a totals or too-wide row has one reason
         errors += [_qrow(sheet, r, "", "", "totaalregel: geen gegevens, niets te doen",
                          "totals row: not a record, nothing to do") for r in typed.index[totals]]
+        errors += [_qrow(sheet, r, "", "", "deze regel heeft meer cellen dan de kopregel (een scheidingsteken te veel, "
+                         "bijvoorbeeld een ; of , in een naam of bedrag): verbeter de regel",
+                         "this row has more cells than the header row (a delimiter too many, e.g. a ; or , in a name "
+                         "or amount): correct the row") for r in typed.index[wide & ~totals]]
         keep = ~typed.index.isin(list({e["row"] for e in errors}))
         dup_of = clean.duplicate_rows(sheet.frame)  # a twin of a bad row is bad for the same reason
         duplicate = dup_of.notna().to_numpy() & keep
@@ -445,12 +501,26 @@ def clean_registers(raw_dir: Path, *, key: bytes, kinds: dict[str, str] | None =
         pieces.setdefault(sheet.kind, []).append(built)
         counted.append({"file": sheet.file.name, "sheet": sheet.sheet or "", "kind": sheet.kind,
                         "rows_in": len(typed)})
+    notes: list[str] = []
     tables, more = _assemble(pieces)
     quarantine += more
+    if "activities" not in pieces:  # no activities register at all: the kit's own list, said plainly
+        tables["activities"] = _builtin_activities(tables["sessions"], tables["paid_support"])
+        notes.append(NO_ACTIVITIES_NOTE)
+    sessions_in = tables["sessions"]
     for name in list(tables):
         tables[name], records = _validate(name, tables[name])
         quarantine += records
-    quarantine += _reference_check(tables)
+    quarantine += _reference_check(tables)  # sessions of an unknown activity go before attendance is matched
+    dropped = _dropped(sessions_in, tables["sessions"], quarantine)
+    attendance, people_rows, more = _attendance(_concat(pieces, "attendance"), tables["sessions"], dropped)
+    quarantine += more
+    tables["attendance"], records = _validate("attendance", attendance)
+    quarantine += records
+    people_rows = people_rows[people_rows.index.isin(tables["attendance"].index)]
+    tables["people"], records = _validate("people", _people(tables, people_rows, _concat(pieces, "people")))
+    quarantine += records
+    quarantine += _reference_check(tables)  # every link, attendance → sessions and people included
     q = pd.DataFrame(quarantine, columns=QUARANTINE_COLUMNS + ["kind"]).drop(columns="kind")
     counts = _count(counted, q, tables, _concat(pieces, "people"))
     sources = {name: _sources(frame) for name, frame in tables.items()}
@@ -463,14 +533,52 @@ def clean_registers(raw_dir: Path, *, key: bytes, kinds: dict[str, str] | None =
         story_tables = release_tables(stories_dir)
         release.update(story_tables)
         sources.update({name: [{"title": "stories/", "path": "stories"}] for name in story_tables})
-    return CleanResult(release, q, counts, skipped, sources)
+    return CleanResult(release, q, counts, skipped, sources, notes)
+
+
+NO_ACTIVITIES_NOTE = ("Er is geen register 'Activiteiten': de ingebouwde lijst van activiteiten van de Werkplaats is "
+                      "gebruikt (startdatum = eerste bijeenkomst). Bijeenkomsten van andere activiteiten staan in "
+                      "quarantaine; maak een register met 'werkplaats templates'. / There is no activities register: "
+                      "the kit's built-in list of the Werkplaats's activities was used (start = first session); "
+                      "sessions of other activities are in quarantine.")
+
+
+def _builtin_activities(sessions: pd.DataFrame, paid_support: pd.DataFrame) -> pd.DataFrame:
+    """The activities of the kit's built-in list that the sessions or paid support name, started on
+    their first session (or support period); used only when there is no activities register."""
+    firsts = pd.concat([sessions[["activity_id", "date"]],
+                        paid_support[["activity_id", "start"]].rename(columns={"start": "date"})])
+    started = firsts.dropna().groupby("activity_id")["date"].min()
+    known = [a for a in started.index if a in BUILT_IN_ACTIVITIES]
+    frame = pd.DataFrame({
+        "activity_id": known,
+        "name_nl": [BUILT_IN_ACTIVITIES[a][0] for a in known], "name_en": [BUILT_IN_ACTIVITIES[a][1] for a in known],
+        "theme": [BUILT_IN_ACTIVITIES[a][2] for a in known], "started": pd.to_datetime(started[known].to_numpy()),
+        "ended": pd.Series(pd.NaT, index=range(len(known)), dtype="datetime64[ns]"),
+        "paid_support_hours_per_week": 0.0,
+    })
+    return frame.assign(_file="", _sheet="", _row=0)
+
+
+def _dropped(before: pd.DataFrame, after: pd.DataFrame, quarantine: list[dict]) -> pd.DataFrame:
+    """Sessions that validation took out, with the reason (NL, EN) of their first quarantine record."""
+    gone = before[~before.index.isin(after.index)]
+    if not len(gone):
+        return gone.assign(reason_nl=pd.Series(dtype=object), reason_en=pd.Series(dtype=object))
+    reasons: dict[tuple, tuple[str, str]] = {}
+    for r in quarantine:
+        reasons.setdefault((r["file"], r["sheet"], r["row"]), (r["reason_nl"], r["reason_en"]))
+    why = [reasons.get((f, s, int(r)), ("", "")) for f, s, r in gone[PROVENANCE].to_numpy()]
+    return gone.assign(reason_nl=[w[0] for w in why], reason_en=[w[1] for w in why])
 
 
 def _sources(frame: pd.DataFrame) -> list[dict]:
     if "_file" not in frame:
         return []
     groups = frame.groupby(["_file", "_sheet"], sort=True).size()
-    return [{"title": f + (f" / {s}" if s else ""), "path": f, "rows": int(n)} for (f, s), n in groups.items()]
+    return [{"title": f + (f" / {s}" if s else ""), "path": f, "rows": int(n)} if f else
+            {"title": "ingebouwde lijst van de kit / the kit's built-in list", "rows": int(n)}
+            for (f, s), n in groups.items()]
 
 
 def _count(counted: list[dict], quarantine: pd.DataFrame, tables: dict[str, pd.DataFrame],
@@ -508,7 +616,7 @@ def _concat(pieces: dict[str, list[pd.DataFrame]], kind: str) -> pd.DataFrame:
 
 
 def _assemble(pieces: dict[str, list[pd.DataFrame]]) -> tuple[dict[str, pd.DataFrame], list[dict]]:
-    """Whole canonical tables from the sheets' rows; attendance is matched to sessions, people derived."""
+    """Whole canonical tables from the sheets' rows (attendance and people come after validation)."""
     tables: dict[str, pd.DataFrame] = {}
     quarantine: list[dict] = []
     for kind, table in PRIMARY_TABLE.items():
@@ -525,10 +633,6 @@ def _assemble(pieces: dict[str, list[pd.DataFrame]]) -> tuple[dict[str, pd.DataF
                                        "deze bijeenkomst staat er twee keer in (zelfde activiteit, datum en begintijd)",
                                        "this session is listed twice (same activity, date and start time)")
         tables["sessions"] = tables["sessions"][~dup]
-    attendance, people_rows, more = _attendance(_concat(pieces, "attendance"), tables["sessions"])
-    quarantine += more
-    tables["attendance"] = attendance
-    tables["people"] = _people(tables, people_rows, _concat(pieces, "people"))
     quarantine += _self_swaps(tables)
     tables["swaps"] = tables["swaps"][tables["swaps"]["giver_id"] != tables["swaps"]["receiver_id"]] \
         if len(tables["swaps"]) else tables["swaps"]
@@ -552,10 +656,15 @@ def _self_swaps(tables: dict[str, pd.DataFrame]) -> list[dict]:
                             "giver and receiver are the same person: that cannot be a swap")
 
 
-def _attendance(raw: pd.DataFrame, sessions: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame, list[dict]]:
-    """Match each presence-list row to its session (activity + date, + start time when given)."""
+def _attendance(raw: pd.DataFrame, sessions: pd.DataFrame,
+                dropped: pd.DataFrame | None = None) -> tuple[pd.DataFrame, pd.DataFrame, list[dict]]:
+    """Match each presence-list row to its session (activity + date, + start time when given).
+
+    ``sessions`` are the valid ones; a row whose session was quarantined (``dropped``, with its
+    reason) goes to quarantine too, saying which session and why.
+    """
     if not len(raw):
-        return _empty_with_provenance("attendance"), pd.DataFrame(), []
+        return _empty_with_provenance("attendance"), pd.DataFrame(columns=["person_id", "birth_year", "postcode", "date"]), []
     by_day = sessions.groupby(["activity_id", "date"])["session_id"].agg(list)
     by_start = sessions.set_index(["activity_id", "date", "start_time"])["session_id"]
     by_start = by_start[~by_start.index.duplicated()]
@@ -572,7 +681,20 @@ def _attendance(raw: pd.DataFrame, sessions: pd.DataFrame) -> tuple[pd.DataFrame
             problems.append("none" if not found else "many")
     raw = raw.assign(session_id=session_ids)
     problem = pd.Series(problems, index=raw.index)
-    quarantine = _quarantine_rows(
+    quarantine = []
+    if dropped is not None and len(dropped):
+        why = dropped.drop_duplicates(["activity_id", "date"]).set_index(["activity_id", "date"])
+        keys = pd.MultiIndex.from_arrays([raw["activity_id"], raw["date"]])
+        hit = (problem == "none").to_numpy() & keys.isin(why.index)
+        for (f, s, r), act, date in zip(raw.loc[hit, PROVENANCE].to_numpy(), raw.loc[hit, "activity_id"], raw.loc[hit, "date"]):
+            session = f"{act} {date:%d-%m-%Y}"
+            quarantine.append({"file": f, "sheet": s, "row": int(r), "column": "Datum", "value": session,
+                               "reason_nl": f"de bijeenkomst {session} staat in quarantaine ({why.at[(act, date), 'reason_nl']}): "
+                                            "verbeter eerst de bijeenkomst",
+                               "reason_en": f"the session {session} is in quarantine ({why.at[(act, date), 'reason_en']}): "
+                                            "fix the session first"})
+        problem[hit] = "dropped"
+    quarantine += _quarantine_rows(
         raw, problem == "none", "Datum", raw["activity_id"] + " " + raw["date"].dt.strftime("%d-%m-%Y"),
         "geen bijeenkomst van deze activiteit op deze datum in het register 'Bijeenkomsten': voeg hem toe",
         "no session of this activity on this date in the sessions register: add it there")
@@ -661,9 +783,10 @@ def write_outputs(result: CleanResult, release_dir: Path, quarantine_dir: Path, 
                                       "rows_released": int(result.counts["rows_released"].sum()),
                                       "rows_quarantined": int(result.counts["rows_quarantined"].sum()),
                                       "files_skipped": len(result.skipped)}})
-    text = report_text(result.counts, result.quarantine, result.skipped, demo=demo)
+    text = report_text(result.counts, result.quarantine, result.skipped, demo=demo, notes=result.notes)
     (Path(release_dir) / "cleaning_report.md").write_text(text, encoding="utf-8")
-    coordinator = report_text(result.counts, result.quarantine, result.skipped, quarantine_path=str(q_file), demo=demo)
+    coordinator = report_text(result.counts, result.quarantine, result.skipped, quarantine_path=str(q_file), demo=demo,
+                              notes=result.notes)
     (quarantine_dir / "rapport.md").write_text(coordinator, encoding="utf-8")
     return coordinator
 

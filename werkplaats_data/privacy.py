@@ -44,9 +44,15 @@ def load_key(path: Path | None = None, *, create: bool = True) -> bytes:
     """The secret key; made on first use (with a message saying where), never stored in the repository."""
     path = Path(path) if path else key_path()
     if path.exists():
-        key = bytes.fromhex(path.read_text().strip())
+        try:
+            key = bytes.fromhex(path.read_text(encoding="ascii").strip())
+        except (ValueError, UnicodeDecodeError):
+            raise UserError(_damaged_key(path)) from None
+        except OSError as err:
+            raise UserError(f"de sleutel in {path} kan niet gelezen worden ({err.strerror}); controleer het pad en de "
+                            f"rechten. / the pseudonym key at {path} cannot be read; check the path and permissions.") from None
         if len(key) < 16:
-            raise UserError(f"the pseudonym key in {path} is too short; restore it from your backup")
+            raise UserError(_damaged_key(path))
         return key
     if not create:
         raise UserError(f"no pseudonym key at {path}; set WERKPLAATS_KEY_FILE to where your key is kept")
@@ -57,6 +63,12 @@ def load_key(path: Path | None = None, *, create: bool = True) -> bytes:
     print(f"Nieuwe geheime sleutel voor pseudoniemen gemaakt in {path}. Bewaar een kopie op een veilige plek. "
           f"/ New secret pseudonym key created at {path}. Keep a copy somewhere safe.", file=sys.stderr)
     return key
+
+
+def _damaged_key(path: Path) -> str:
+    return (f"het sleutelbestand {path} is beschadigd (geen geldige sleutel). Zet de reservekopie terug; maak geen "
+            "nieuwe sleutel, want dan krijgt iedereen een nieuw pseudoniem. / the key file is damaged: restore it from "
+            "your backup (a new key would give everyone new pseudonyms).")
 
 
 def hmac_sha256(key: bytes, message: bytes) -> str:

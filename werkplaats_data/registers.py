@@ -285,6 +285,22 @@ ACTIVITY_SYNONYMS: dict[str, str] = {
 }
 
 
+#: The kit's built-in list of the Werkplaats's activities: id → (Dutch name, English name, theme).
+#: Used only when the registers hold no activities register.
+BUILT_IN_ACTIVITIES: dict[str, tuple[str, str, str]] = {
+    "repair_cafe": ("Repair Café", "Repair Café", "circular"),
+    "ruilpunt": ("Ruilpunt", "Swap shop", "circular"),
+    "textiel": ("Werkplaats Textiel", "Textile workshop", "circular"),
+    "energy_coaching": ("Energiecoaches", "Energy coaching", "energy"),
+    "greening": ("Wij(k) Vergroenen", "Greening team", "greening"),
+    "solar_roof": ("Zonnedak", "Solar roof", "energy"),
+    "workshops": ("Workshops", "Workshops", "culture"),
+    "lectures": ("Lezingen", "Lectures", "learning"),
+    "exhibitions": ("Exposities", "Exhibitions", "culture"),
+    "excursions": ("Excursies", "Excursions", "learning"),
+}
+
+
 def activity_id(name: object) -> str:
     """The activity code for what a register calls an activity; unknown names become a slug."""
     key = header_key(name)

@@ -47,6 +47,7 @@ class Column:
     max_value: float | None = None
     unique: bool = False
     references: str | None = None  # "table.column"
+    also_allowed: tuple = ()  # values that are no reference (the Ruilpunt's own account)
 
 
 @dataclass(frozen=True)
@@ -162,8 +163,8 @@ TABLES: dict[str, Table] = {
             (
                 _c("swap_id", "string", "Ruil-code", "Swap id", "Unieke code.", "Unique id.", unique=True),
                 _date(),
-                _c("giver_id", "string", "Gever", "Giver", "Pseudoniem van wie gaf.", "Pseudonym of the giver."),
-                _c("receiver_id", "string", "Ontvanger", "Receiver", "Pseudoniem van wie kreeg.", "Pseudonym of the receiver."),
+                _c("giver_id", "string", "Gever", "Giver", "Pseudoniem van wie gaf (of org_ruilpunt: de winkel zelf).", "Pseudonym of the giver (or org_ruilpunt: the shop itself).", references="people.person_id", also_allowed=(ORGANISATION_ACCOUNT,)),
+                _c("receiver_id", "string", "Ontvanger", "Receiver", "Pseudoniem van wie kreeg (of org_ruilpunt: de winkel zelf).", "Pseudonym of the receiver (or org_ruilpunt: the shop itself).", references="people.person_id", also_allowed=(ORGANISATION_ACCOUNT,)),
                 _c("kind", "string", "Soort", "Kind", "Spullen of dienst.", "Good or service.", allowed=SWAP_KINDS),
                 _c("category", "string", "Categorie", "Category", "Soort spullen of dienst.", "Category of good or service.", nullable=True),
                 _c("points", "float", "Punten", "Points", "Aantal punten (meer dan 0).", "Number of points (above 0).", min_value=0.01, max_value=10000),
@@ -178,7 +179,7 @@ TABLES: dict[str, Table] = {
                 _c("visit_id", "string", "Bezoek-code", "Visit id", "Unieke code.", "Unique id.", unique=True),
                 _date(),
                 _c("household_id", "string", "Huishouden", "Household", "Pseudoniem van het huishouden (adres).", "Pseudonym of the household (address)."),
-                _c("coach_id", "string", "Coach", "Coach", "Pseudoniem van de coach.", "Pseudonym of the coach."),
+                _c("coach_id", "string", "Coach", "Coach", "Pseudoniem van de coach.", "Pseudonym of the coach.", references="people.person_id"),
                 _c("measures", "string", "Maatregelen", "Measures", "Genomen maatregelen, gescheiden door ';'.", "Measures taken, separated by ';'.", nullable=True),
                 _c("est_kwh_saved", "float", "Geschat kWh bespaard", "Est. kWh saved", "Geschatte besparing stroom per jaar.", "Estimated electricity saved per year.", nullable=True, min_value=0, max_value=10000),
                 _c("est_gas_m3_saved", "float", "Geschat m³ gas bespaard", "Est. gas m³ saved", "Geschatte besparing gas per jaar.", "Estimated gas saved per year.", nullable=True, min_value=0, max_value=5000),
@@ -204,7 +205,7 @@ TABLES: dict[str, Table] = {
             "Aandeel van één bewoner in een zonnedak, per jaar.",
             "One resident's share in a solar roof, per year.",
             (
-                _c("person_id", "string", "Pseudoniem", "Pseudonym", "Pseudoniem van de deelnemer.", "Pseudonym of the member."),
+                _c("person_id", "string", "Pseudoniem", "Pseudonym", "Pseudoniem van de deelnemer.", "Pseudonym of the member.", references="people.person_id"),
                 _c("project", "string", "Project", "Project", "Naam van het zonnedak.", "Name of the solar roof."),
                 _c("year", "int", "Jaar", "Year", "Jaar.", "Year.", min_value=2014, max_value=2100),
                 _c("shares", "int", "Aandelen", "Shares", "Aantal aandelen.", "Number of shares.", min_value=1, max_value=1000),
@@ -218,7 +219,7 @@ TABLES: dict[str, Table] = {
             "One answer to one questionnaire item.",
             (
                 _c("response_id", "string", "Antwoord-code", "Response id", "Code van het ingevulde formulier.", "Id of the filled-in form."),
-                _c("person_id", "string", "Pseudoniem", "Pseudonym", "Pseudoniem van wie antwoordde.", "Pseudonym of the respondent."),
+                _c("person_id", "string", "Pseudoniem", "Pseudonym", "Pseudoniem van wie antwoordde.", "Pseudonym of the respondent.", references="people.person_id"),
                 _date(),
                 _c("instrument", "string", "Vragenlijst", "Instrument", "Welke vragenlijst (vfi, sci, local, open).", "Which instrument (vfi, sci, local, open)."),
                 _c("item", "string", "Vraag", "Item", "Code van de vraag.", "Item code."),
@@ -233,7 +234,7 @@ TABLES: dict[str, Table] = {
             "Eén toestemmingsbesluit (alleen toevoegen, nooit wijzigen).",
             "One consent decision (append-only).",
             (
-                _c("person_id", "string", "Pseudoniem", "Pseudonym", "Pseudoniem van wie toestemming geeft.", "Pseudonym of who decides."),
+                _c("person_id", "string", "Pseudoniem", "Pseudonym", "Pseudoniem van wie toestemming geeft.", "Pseudonym of who decides.", references="people.person_id"),
                 _c("subject", "string", "Onderwerp", "Subject", "Verhaal- of foto-code, of 'data'.", "Story or photo id, or 'data'."),
                 _c("purpose", "string", "Doel", "Purpose", "Onderzoek, expositie (anoniem / met voornaam) of online.", "Research, exhibition (anonymous / first name) or online.", allowed=CONSENT_PURPOSES),
                 _c("granted", "bool", "Toestemming", "Granted", "Ja = gegeven, nee = ingetrokken of geweigerd.", "True = granted, false = withdrawn or refused."),
@@ -287,7 +288,7 @@ TABLES: dict[str, Table] = {
                 _date(),
                 _c("panel", "string", "Panel", "Panel", "Wie koos (een groep, geen namen).", "Who chose (a group, no names)."),
                 _c("domain", "string", "Domein", "Domain", "Domein van verandering.", "Domain of change."),
-                _c("story_id", "string", "Gekozen verhaal", "Chosen story", "Code van het gekozen verhaal.", "Id of the chosen story."),
+                _c("story_id", "string", "Gekozen verhaal", "Chosen story", "Code van het gekozen verhaal.", "Id of the chosen story.", references="stories.story_id"),
                 _c("reasons", "string", "Waarom", "Reasons", "Waarom het panel dit verhaal koos.", "Why the panel chose this story.", nullable=True),
             ),
         ),
@@ -356,8 +357,14 @@ def empty_table(table: str) -> pd.DataFrame:
     return pd.DataFrame({c.name: pd.Series(dtype=pandas_dtype(c)) for c in TABLES[table].columns})
 
 
+def column(table: str, name: str) -> Column:
+    """One column of a canonical table."""
+    return next(c for c in TABLES[table].columns if c.name == name)
+
+
 def references() -> list[tuple[str, str, str, str]]:
-    """Foreign keys as (table, column, referenced table, referenced column)."""
+    """Foreign keys as (table, column, referenced table, referenced column); a value in the column's
+    ``also_allowed`` is no reference."""
     out = []
     for t in TABLES.values():
         for c in t.columns:
