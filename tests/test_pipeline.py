@@ -106,6 +106,33 @@ def test_datapackage_describes_every_table_in_dutch_and_english(release):
             assert f["title"] and f["title_nl"] and f["description"] and f["description_nl"]
 
 
+def test_datapackage_has_frictionless_keys_row_counts_time_fields_and_every_source(release):
+    package = json.loads((release.path / "datapackage.json").read_text(encoding="utf-8"))
+    resources = {r["name"]: r for r in package["resources"]}
+    assert resources["attendance"]["schema"]["primaryKey"] == ["session_id", "person_id"]
+    keys = {k["fields"]: k for k in resources["attendance"]["schema"]["foreignKeys"]}
+    assert keys["session_id"]["reference"] == {"resource": "sessions", "fields": "session_id"}
+    assert keys["person_id"]["reference"] == {"resource": "people", "fields": "person_id"}
+    swaps = {k["fields"]: k for k in resources["swaps"]["schema"]["foreignKeys"]}
+    assert swaps["giver_id"]["exceptions"] == [schemas.ORGANISATION_ACCOUNT]
+    assert {k["fields"] for k in resources["story_selections"]["schema"]["foreignKeys"]} == {"story_id"}
+    for name, resource in resources.items():
+        assert resource["stats"]["rows"] == len(release.tables[name])
+        assert resource["bytes"] == (release.path / resource["path"]).stat().st_size
+        assert resource["hash"].startswith("sha256:")
+        for key in resource["schema"].get("foreignKeys", []):  # every key holds in the release
+            values = release.tables[name][key["fields"]].dropna()
+            target = set(release.tables[key["reference"]["resource"]][key["reference"]["fields"]])
+            assert values[~values.isin(key.get("exceptions", []))].isin(target).all(), (name, key)
+    fields = {f["name"]: f for f in resources["sessions"]["schema"]["fields"]}
+    assert fields["start_time"]["type"] == "time" and fields["start_time"]["format"] == "%H:%M"
+    people_sources = resources["people"]["sources"]
+    assert people_sources and all(s["path"] and s["title"] for s in people_sources)
+    assert {"ruilpunt_punten.csv", "deelnemers.xlsx"} <= {s["path"] for s in people_sources}
+    enum = {f["name"]: f for f in resources["repairs"]["schema"]["fields"]}["product_category"]["constraints"]["enum"]
+    assert {"Kettle", "Unpowered - Textile"} <= set(enum) and set(release.repairs["product_category"].dropna()) <= set(enum)
+
+
 def test_release_round_trip(release, tmp_path):
     again = load_release(write_release(release.tables, tmp_path / "copy"))
     for name, frame in release.tables.items():

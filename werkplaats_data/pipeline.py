@@ -351,6 +351,8 @@ def plain_check(check: str) -> tuple[str, str]:
         return f"mag hoogstens {m[1]} zijn", f"must be at most {m[1]}"
     if check.startswith("isin"):
         return "is geen toegestane waarde", "is not an allowed value"
+    if check.startswith("str_matches"):
+        return "is geen tijd als UU:MM", "is not a time as HH:MM"
     if "unique" in check:
         return "komt twee keer voor; het moet uniek zijn", "appears twice; it must be unique"
     if "nullable" in check:
@@ -523,7 +525,8 @@ def clean_registers(raw_dir: Path, *, key: bytes, kinds: dict[str, str] | None =
     quarantine += _reference_check(tables)  # every link, attendance → sessions and people included
     q = pd.DataFrame(quarantine, columns=QUARANTINE_COLUMNS + ["kind"]).drop(columns="kind")
     counts = _count(counted, q, tables, _concat(pieces, "people"))
-    sources = {name: _sources(frame) for name, frame in tables.items()}
+    sources = {name: _sources(frame) for name, frame in tables.items() if name != "people"}
+    sources["people"] = _people_sources(sources, _concat(pieces, "people"))
     release = {name: frame.drop(columns=[c for c in frame.columns if c.startswith("_")]).reset_index(drop=True)
                for name, frame in tables.items()}
     stories_dir = Path(raw_dir) / "stories"
@@ -570,6 +573,18 @@ def _dropped(before: pd.DataFrame, after: pd.DataFrame, quarantine: list[dict]) 
         reasons.setdefault((r["file"], r["sheet"], r["row"]), (r["reason_nl"], r["reason_en"]))
     why = [reasons.get((f, s, int(r)), ("", "")) for f, s, r in gone[PROVENANCE].to_numpy()]
     return gone.assign(reason_nl=[w[0] for w in why], reason_en=[w[1] for w in why])
+
+
+#: The tables whose person ids make up ``people`` (besides a people register).
+PERSON_TABLES = ("attendance", "swaps", "energy_visits", "solar", "survey_responses", "consents")
+
+
+def _people_sources(sources: dict[str, list[dict]], register: pd.DataFrame) -> list[dict]:
+    """The registers ``people`` is derived from: every register naming people, and the people register."""
+    named = [s for table in PERSON_TABLES for s in sources.get(table, []) if s.get("path")]
+    named += [s for s in _sources(register) if s.get("path")] if len(register) else []
+    unique = {s["title"]: {"title": s["title"], "path": s["path"]} for s in named}
+    return sorted(unique.values(), key=lambda s: s["title"])
 
 
 def _sources(frame: pd.DataFrame) -> list[dict]:

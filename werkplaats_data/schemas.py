@@ -27,6 +27,9 @@ CONSENT_PURPOSES = ("research", "exhibition_anonymous", "exhibition_first_name",
 CONSENT_METHODS = ("paper", "verbal_interpreter", "digital")
 THEMES = ("circular", "energy", "greening", "culture", "learning")
 BIRTH_YEAR_BANDS = tuple(f"{d}-{d + 9}" for d in range(1920, 2020, 10))
+#: ``allowed`` of repairs.product_category: the ORDS list and its unpowered categories, from
+#: ``repair.product_categories`` (the shipped ORDS file), looked up when a schema is built.
+ORDS_CATEGORIES = "ords_categories"
 #: The Ruilpunt's own account (shop stock); kept out of member totals.
 ORGANISATION_ACCOUNT = "org_ruilpunt"
 
@@ -36,13 +39,13 @@ class Column:
     """One column of a canonical table, with its type, its checks and its NL/EN description."""
 
     name: str
-    dtype: str  # "string", "date", "float", "int", "bool"
+    dtype: str  # "string", "time" (text HH:MM), "date", "float", "int", "bool"
     label_nl: str
     label_en: str
     description_nl: str
     description_en: str
     nullable: bool = False
-    allowed: tuple | None = None
+    allowed: tuple | str | None = None  # the values, or ORDS_CATEGORIES (looked up when needed)
     min_value: float | None = None
     max_value: float | None = None
     unique: bool = False
@@ -109,8 +112,8 @@ TABLES: dict[str, Table] = {
                 _c("session_id", "string", "Bijeenkomst-code", "Session id", "Unieke code van de bijeenkomst.", "Unique session id.", unique=True),
                 _c("activity_id", "string", "Activiteit-code", "Activity id", "Code van de activiteit.", "Activity id.", references="activities.activity_id"),
                 _date(),
-                _c("start_time", "string", "Begintijd", "Start time", "Begintijd (UU:MM).", "Start time (HH:MM).", nullable=True),
-                _c("end_time", "string", "Eindtijd", "End time", "Eindtijd (UU:MM).", "End time (HH:MM).", nullable=True),
+                _c("start_time", "time", "Begintijd", "Start time", "Begintijd (UU:MM).", "Start time (HH:MM).", nullable=True),
+                _c("end_time", "time", "Eindtijd", "End time", "Eindtijd (UU:MM).", "End time (HH:MM).", nullable=True),
                 _c("location", "string", "Locatie", "Location", "Waar het was.", "Where it took place.", nullable=True),
                 _c("visitors_count", "int", "Aantal bezoekers", "Visitors", "Geteld aantal bezoekers (ook zonder naam).", "Counted visitors (also those without a name).", nullable=True, min_value=0, max_value=5000),
             ),
@@ -146,7 +149,7 @@ TABLES: dict[str, Table] = {
             (
                 _c("repair_id", "string", "Reparatie-code", "Repair id", "Unieke code.", "Unique id.", unique=True),
                 _date(),
-                _c("product_category", "string", "Productcategorie", "Product category", "ORDS-productcategorie.", "ORDS product category.", nullable=True),
+                _c("product_category", "string", "Productcategorie", "Product category", "ORDS-productcategorie (of een ORDS-categorie voor spullen zonder stroom).", "ORDS product category (or an ORDS unpowered category).", nullable=True, allowed=ORDS_CATEGORIES),
                 _c("partner_product_category", "string", "Eigen omschrijving", "Own description", "Wat er in het register stond.", "What the register said.", nullable=True),
                 _c("brand", "string", "Merk", "Brand", "Merk van het voorwerp.", "Brand of the item.", nullable=True),
                 _c("year_of_manufacture", "int", "Bouwjaar", "Year made", "Jaar van maken, als bekend.", "Year of manufacture, when known.", nullable=True, min_value=1900, max_value=2100),
@@ -311,7 +314,9 @@ TABLES: dict[str, Table] = {
 }
 
 
-_PANDAS_DTYPES = {"string": "object", "date": "datetime64[ns]", "float": "float64", "int": "Int64", "bool": "boolean"}
+_PANDAS_DTYPES = {"string": "object", "time": "object", "date": "datetime64[ns]", "float": "float64", "int": "Int64",
+                  "bool": "boolean"}
+TEXT_TYPES = ("string", "time")
 
 
 def pandas_dtype(column: Column) -> str:
@@ -319,10 +324,21 @@ def pandas_dtype(column: Column) -> str:
     return _PANDAS_DTYPES[column.dtype]
 
 
+def allowed_values(column: Column) -> tuple | None:
+    """The values a column may hold (None: any), with ``ORDS_CATEGORIES`` looked up."""
+    if column.allowed == ORDS_CATEGORIES:
+        from werkplaats_data.repair import UNPOWERED_CATEGORIES, product_categories
+
+        return (*product_categories()["product_category"], *UNPOWERED_CATEGORIES)
+    return column.allowed
+
+
 def _checks(column: Column) -> list[pa.Check]:
     checks = []
     if column.allowed is not None:
-        checks.append(pa.Check.isin(column.allowed))
+        checks.append(pa.Check.isin(allowed_values(column)))
+    if column.dtype == "time":
+        checks.append(pa.Check.str_matches(r"^([01]\d|2[0-3]):[0-5]\d$"))
     if column.min_value is not None:
         checks.append(pa.Check.ge(column.min_value))
     if column.max_value is not None:
@@ -335,11 +351,11 @@ def schema(table: str) -> pa.DataFrameSchema:
     spec = TABLES[table]
     columns = {
         c.name: pa.Column(
-            pandas_dtype(c) if c.dtype != "string" else None,
+            pandas_dtype(c) if c.dtype not in TEXT_TYPES else None,
             checks=_checks(c),
             nullable=c.nullable,
             unique=c.unique,
-            coerce=c.dtype != "string",
+            coerce=c.dtype not in TEXT_TYPES,
         )
         for c in spec.columns
     }
@@ -385,7 +401,7 @@ def data_dictionary() -> pd.DataFrame:
             "label_en": c.label_en,
             "description_nl": c.description_nl,
             "description_en": c.description_en,
-            "allowed_values": ", ".join(c.allowed) if c.allowed else "",
+            "allowed_values": ", ".join(allowed_values(c)) if c.allowed else "",
         }
         for t in TABLES.values()
         for c in t.columns
