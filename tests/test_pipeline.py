@@ -429,3 +429,20 @@ def test_cli_damaged_key_file_and_out_pointing_at_a_file_give_plain_messages(tmp
     (tmp_path / "release.txt").write_text("x")
     done = _werkplaats("clean", raw, "--out", tmp_path / "release.txt", tmp_path=tmp_path)
     assert done.returncode == 2 and "geen map" in done.stderr and "iets mis in de kit" not in done.stderr
+
+
+def test_open_survey_answers_lose_names_phone_numbers_and_e_mail_before_release(tmp_path):
+    _write(tmp_path, "presentielijst.csv", "Activiteit;Datum;Naam;Rol\nRepair Café;3-2-2024;Karel Kanarie;vrijwilliger\n"
+                                           "Repair Café;3-2-2024;El Amrani, Fatima;bezoeker\nRepair Café;3-2-2024;Wil Proef;bezoeker\n")
+    _write(tmp_path, "bijeenkomsten.csv", "Activiteit;Datum\nRepair Café;3-2-2024\n")
+    _write(tmp_path, "enquete.csv", "Naam;Datum;open_why\n"
+                                    "Wil Proef;1-10-2024;Karel kanarie helpt mij, bel 06-12345678 of mail k.k@voorbeeld.nl\n"
+                                    "Karel Kanarie;1-10-2024;Ik wil iets doen met Fatima en de buurvrouw Truus Tulp\n")
+    (tmp_path / "stories").mkdir()
+    (tmp_path / "stories" / "redaction.csv").write_text("term,kind\nTruus Tulp,person\n", encoding="utf-8")
+    result = pipeline.clean_registers(tmp_path, key=KEY)
+    texts = " ".join(result.tables["survey_responses"]["text"].dropna())
+    for canary in ("Karel", "kanarie", "06-12345678", "k.k@voorbeeld.nl", "Fatima", "Truus", "Tulp"):
+        assert canary not in texts, canary
+    assert "[naam] helpt mij" in texts and "[telefoon]" in texts and "[e-mail]" in texts
+    assert "Ik wil iets doen" in texts  # 'wil' in lower case is a verb, not the name Wil

@@ -222,6 +222,61 @@ def _qrow(sheet: RawSheet, row, column: str, value: str, reason_nl: str, reason_
             "value": value, "reason_nl": reason_nl, "reason_en": reason_en, "kind": sheet.kind}
 
 
+# --- open answers: names, phone numbers and e-mail addresses masked --------------------------------
+
+PHONE = re.compile(r"(?<![\w+])(?:\+|00)?\d[\d\s().-]{7,}\d(?!\w)")
+EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+#: Words inside names that are no name on their own ('Jan de Vries': 'de').
+NAME_PARTICLES = {"van", "de", "der", "den", "het", "ter", "ten", "te", "op", "in", "el", "al", "bin", "ben", "da", "di",
+                  "du", "la", "le", "del", "dos", "von", "zu", "ibn", "abu", "bint"}
+
+
+def redact_open_answers(texts: pd.Series, names: set[str], terms: pd.DataFrame | None = None) -> pd.Series:
+    """Free-text survey answers with names, phone numbers and e-mail addresses masked.
+
+    Rule: the story redaction list (``terms``, ``werkplaats_data.redaction``; its street + house
+    number rule too) and every full name typed in any register are replaced by '[naam]' whatever
+    their case; a single word of such a name (a first or last name of 3+ letters, not 'van', 'de' …)
+    is replaced where it is written with a capital, as names are; then e-mail addresses become
+    '[e-mail]' and phone numbers (8+ digits) '[telefoon]'.
+    """
+    from werkplaats_data import redaction
+
+    listed = pd.DataFrame({"term": sorted(names), "kind": "person", "replacement": redaction.REPLACEMENTS["person"]})
+    if terms is not None and len(terms):
+        listed = pd.concat([terms[["term", "kind", "replacement"]], listed], ignore_index=True)
+    words = {w for n in names for w in re.split(r"[\s,-]+", n) if len(w) >= 3 and w.casefold() not in NAME_PARTICLES}
+    capitalised = {w[:1].upper() + w[1:] for w in words} | {w.upper() for w in words}
+    single = (re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, sorted(capitalised, key=len, reverse=True))) + r")(?!\w)")
+              if capitalised else None)
+
+    def mask(text: object) -> object:
+        if not isinstance(text, str) or not text:
+            return text
+        text = redaction.redact(text, listed)
+        if single is not None:
+            text = single.sub(redaction.REPLACEMENTS["person"], text)
+        return PHONE.sub("[telefoon]", EMAIL.sub("[e-mail]", text))
+
+    codes, uniques = pd.factorize(texts, use_na_sentinel=True)
+    return clean.take([mask(u) for u in uniques] + [None], codes, texts.index)
+
+
+def _names_typed(sheet: RawSheet) -> set[str]:
+    """The names in a sheet's name fields, as typed (spacing tidied; 'Last, First' also as 'First Last')."""
+    names = set()
+    for f in KINDS[sheet.kind].fields:
+        if f.type == "name" and f.name in sheet.frame:
+            for value in pd.unique(sheet.frame[f.name].dropna()):
+                text = clean.normalise_text(value)
+                if text and text.casefold() not in ORGANISATION_NAMES:
+                    names.add(text)
+                    if text.count(",") == 1:
+                        last, first = (p.strip() for p in text.split(","))
+                        names.add(f"{first} {last}")
+    return names
+
+
 # --- step 3: canonical rows ------------------------------------------------------------------------
 
 def _with_provenance(frame: pd.DataFrame, sheet: RawSheet) -> pd.DataFrame:
@@ -477,7 +532,9 @@ def clean_registers(raw_dir: Path, *, key: bytes, kinds: dict[str, str] | None =
         sheets += readable
         skipped += unread
     counted: list[dict] = []
+    names: set[str] = set()
     for sheet in sheets:
+        names |= _names_typed(sheet)
         typed, errors = clean_fields(sheet, key, today=today)
         totals = sheet.is_total.reindex(typed.index, fill_value=False)
         wide = sheet.too_wide.reindex(typed.index, fill_value=False) if sheet.too_wide is not None else totals & False
@@ -505,6 +562,9 @@ def clean_registers(raw_dir: Path, *, key: bytes, kinds: dict[str, str] | None =
                         "rows_in": len(typed)})
     notes: list[str] = []
     tables, more = _assemble(pieces)
+    if len(tables["survey_responses"]):
+        tables["survey_responses"]["text"] = redact_open_answers(tables["survey_responses"]["text"], names,
+                                                                 _redaction_terms(Path(raw_dir)))
     quarantine += more
     if "activities" not in pieces:  # no activities register at all: the kit's own list, said plainly
         tables["activities"] = _builtin_activities(tables["sessions"], tables["paid_support"])
@@ -537,6 +597,14 @@ def clean_registers(raw_dir: Path, *, key: bytes, kinds: dict[str, str] | None =
         release.update(story_tables)
         sources.update({name: [{"title": "stories/", "path": "stories"}] for name in story_tables})
     return CleanResult(release, q, counts, skipped, sources, notes)
+
+
+def _redaction_terms(raw_dir: Path) -> pd.DataFrame | None:
+    """The story redaction list beside the registers (``stories/redaction.csv``), if there is one."""
+    from werkplaats_data import redaction
+
+    path = (raw_dir if raw_dir.is_dir() else raw_dir.parent) / "stories" / "redaction.csv"
+    return redaction.read_list(path)[0] if path.exists() else None
 
 
 NO_ACTIVITIES_NOTE = ("Er is geen register 'Activiteiten': de ingebouwde lijst van activiteiten van de Werkplaats is "
