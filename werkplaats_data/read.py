@@ -229,8 +229,8 @@ def read_sheets(path: str | Path, *, kind: str | None = None) -> tuple[list[RawS
     opened at all, or when no sheet can be read.
 
     Passed over without a line, because nothing in them is lost: empty sheets, hidden sheets (the
-    templates' drop-down lists), the templates' instructions sheet and a page of notes (no row with
-    more than one filled cell).
+    templates' drop-down lists), the templates' guide sheets (``GUIDE_SHEETS``) and a page of notes
+    (no row with more than one filled cell).
     """
     path = Path(path)
     if not path.exists():
@@ -257,10 +257,15 @@ def read_register(path: str | Path, *, kind: str | None = None) -> list[RawSheet
     return read_sheets(path, kind=kind)[0]
 
 
+#: Translation keys of the sheets the kit's own templates add beside the register: instructions, the
+#: survey's list of questions. Their names (in any language) mark sheets that hold no records.
+GUIDE_SHEETS = ("templates.sheet.instructions", "survey.template.items_sheet")
+
+
 def _instruction_sheet_names() -> set[str]:
     from werkplaats_data.i18n import t
 
-    return {t("templates.sheet.instructions", lang).casefold() for lang in ("nl", "en")}
+    return {t(key, lang).casefold() for key in GUIDE_SHEETS for lang in ("nl", "en")}
 
 
 def _passed_over(grid: Grid) -> bool:
