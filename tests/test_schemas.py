@@ -55,7 +55,8 @@ def test_repairs_product_category_must_be_in_the_ords_list_and_times_are_hh_mm()
     with pytest.raises((pandera.errors.SchemaError, pandera.errors.SchemaErrors)):
         schemas.schema("repairs").validate(repair.assign(product_category="Waterkoker"))
     session = pd.DataFrame({"session_id": ["s"], "activity_id": ["a"], "date": [pd.Timestamp("2024-01-01")],
-                            "start_time": ["12:00"], "end_time": [None], "location": [None], "visitors_count": [None]})
+                            "start_time": ["12:00"], "end_time": [None], "location": [None], "visitors_count": [None],
+                            "title": [None]})
     schemas.schema("sessions").validate(session)
     with pytest.raises((pandera.errors.SchemaError, pandera.errors.SchemaErrors)):
         schemas.schema("sessions").validate(session.assign(start_time="12.00 u"))

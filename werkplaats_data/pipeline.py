@@ -319,7 +319,8 @@ def _build(kind: str, typed: pd.DataFrame, sheet: RawSheet) -> pd.DataFrame:
         sid = t["activity"] + "_" + date.dt.strftime("%Y%m%d") + "_" + t["start_time"].fillna("").str.replace(":", "")
         return pd.DataFrame({"session_id": sid.str.rstrip("_"), "activity_id": t["activity"], "date": date,
                              "start_time": t["start_time"], "end_time": t["end_time"], "location": t["location"],
-                             "visitors_count": pd.array(t["visitors_count"], dtype="Int64")}, index=t.index)
+                             "visitors_count": pd.array(t["visitors_count"], dtype="Int64"), "title": t["title"]},
+                            index=t.index)
     if kind == "attendance":
         return pd.DataFrame({"activity_id": t["activity"], "date": _dates(t["date"]), "start_time": t["start_time"],
                              "person_id": t["name"], "role": t["role"], "birth_year": t["birth_year"],

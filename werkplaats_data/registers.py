@@ -77,6 +77,7 @@ KINDS: dict[str, RegisterKind] = {
                 _f("end_time", "time", "Eindtijd", "Tot (tijd)", "Einde", "End time", required=False),
                 _f("location", "text", "Locatie", "Plek", "Waar", "Location", required=False),
                 _f("visitors_count", "int", "Aantal bezoekers", "Bezoekers", "Aantal", "Visitors", required=False),
+                _f("title", "text", "Titel", "Naam bijeenkomst", "Programma", "Title", required=False),
             ),
         ),
         RegisterKind(

@@ -116,6 +116,7 @@ TABLES: dict[str, Table] = {
                 _c("end_time", "time", "Eindtijd", "End time", "Eindtijd (UU:MM).", "End time (HH:MM).", nullable=True),
                 _c("location", "string", "Locatie", "Location", "Waar het was.", "Where it took place.", nullable=True),
                 _c("visitors_count", "int", "Aantal bezoekers", "Visitors", "Geteld aantal bezoekers (ook zonder naam).", "Counted visitors (also those without a name).", nullable=True, min_value=0, max_value=5000),
+                _c("title", "string", "Titel", "Title", "Naam van de bijeenkomst of reeks (bijv. 'Keramiek schilderen').", "Name of the session or series (e.g. 'Keramiek schilderen').", nullable=True),
             ),
             key=("session_id",),
         ),
