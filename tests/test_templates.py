@@ -320,7 +320,7 @@ def test_filled_templates_clean_without_quarantine(tmp_path, fmt):
     assert list(tables["consents"]["purpose"]) == ["research", "exhibition_anonymous"]
     assert list(tables["consents"]["granted"]) == [True, False]
     assert list(tables["paid_support"]["hours_per_week"]) == [8.0, 2.5]
-    assert list(tables["energy_visits"]["measures"].fillna("")) == ["led_lamps;draught_strips", ""]
+    assert list(tables["energy_visits"]["measures"].astype(object).fillna("")) == ["led_lamps;draught_strips", ""]
     assert tables["energy_visits"]["household_id"].nunique() == 2 and tables["energy_visits"]["coach_id"].nunique() == 1
     assert list(tables["solar"]["kwh_allocated"]) == [490.5, 245.0]
     assert tables["survey_responses"]["response_id"].nunique() == 2

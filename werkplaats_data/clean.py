@@ -15,6 +15,7 @@ import unicodedata
 from collections.abc import Callable
 
 import ftfy
+from ftfy.badness import is_bad
 import numpy as np
 import pandas as pd
 import pyarrow as pa
@@ -52,12 +53,16 @@ def is_empty(value: object) -> bool:
 # --- text ---------------------------------------------------------------------------------------
 
 def normalise_text(value: object) -> str | None:
-    """Trimmed text with single spaces, Unicode NFC, and double-encoded UTF-8 repaired ('cafÃ©' → 'café')."""
+    """Trimmed text with single spaces, Unicode NFC, and double-encoded UTF-8 repaired ('cafÃ©' → 'café').
+
+    The (slow) repair runs only on text that looks double-encoded (``ftfy.badness.is_bad``); plain
+    ASCII cannot be, and other text is only NFC-normalised.
+    """
     if is_empty(value):
         return None
     text = str(value)
-    if not text.isascii():  # plain ASCII cannot hold double-encoded UTF-8: skip the (slow) repair
-        text = ftfy.fix_text(text, normalization="NFC")
+    if not text.isascii():
+        text = ftfy.fix_text(text, normalization="NFC") if is_bad(text) else unicodedata.normalize("NFC", text)
     text = re.sub(r"\s+", " ", text).strip()
     return text or None
 
@@ -69,6 +74,9 @@ LETTER_FOLDS = str.maketrans({"ı": "i", "ø": "o", "ł": "l", "đ": "d", "ð": 
 #: which people write or leave out. Marks that are letters' vowels in other scripts (Devanagari …) are kept.
 _NAME_MARKS = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f"
                          "\u064b-\u065f\u0670]")
+
+
+_NOT_ASCII_NAME = re.compile(r"[^a-z0-9-]")
 
 
 def normalise_name(value: object) -> str | None:
@@ -85,9 +93,12 @@ def normalise_name(value: object) -> str | None:
     if text.count(",") == 1:
         last, first = (part.strip() for part in text.split(","))
         text = f"{first} {last}"
-    text = _NAME_MARKS.sub("", unicodedata.normalize("NFKD", text)).casefold().translate(LETTER_FOLDS)
-    text = "".join(ch if ch.isalnum() or ch == "-" or unicodedata.category(ch)[0] == "M" else " " for ch in text)
-    text = unicodedata.normalize("NFC", re.sub(r"\s+", " ", text).strip())
+    if text.isascii():  # most names: the same rule, without the Unicode steps
+        text = re.sub(r"\s+", " ", _NOT_ASCII_NAME.sub(" ", text.lower())).strip()
+    else:
+        text = _NAME_MARKS.sub("", unicodedata.normalize("NFKD", text)).casefold().translate(LETTER_FOLDS)
+        text = "".join(ch if ch.isalnum() or ch == "-" or unicodedata.category(ch)[0] == "M" else " " for ch in text)
+        text = unicodedata.normalize("NFC", re.sub(r"\s+", " ", text).strip())
     return text if any(ch.isalnum() for ch in text) and text not in EMPTY else None
 
 
@@ -378,9 +389,17 @@ def parse_postcode(value: object) -> str | None:
 
 # --- whole columns ------------------------------------------------------------------------------
 
+def distinct(values: pd.Series) -> tuple[np.ndarray, pd.Index]:
+    """(code per row, distinct values), code -1 for an empty cell: ``pd.factorize``, or a Categorical's
+    own codes and categories (no hashing; a category no row uses is harmless to the callers)."""
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        return values.cat.codes.to_numpy(), values.cat.categories
+    return pd.factorize(values, use_na_sentinel=True)
+
+
 def _clean_distinct(values: pd.Series, cleaner: Callable[[object], object]):
     """Codes per row, and the cleaner's result and error for each distinct value (last slot: empty cell)."""
-    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    codes, uniques = distinct(values)
     clean: list = [None] * (len(uniques) + 1)
     errors: list = [None] * (len(uniques) + 1)
     for i, raw in enumerate([*uniques, None]):
@@ -394,10 +413,14 @@ def _clean_distinct(values: pd.Series, cleaner: Callable[[object], object]):
 def take(distinct: list, codes: np.ndarray, index: pd.Index, dtype: str = "object") -> pd.Series:
     """A column from one value per distinct raw value: ``distinct[codes]``, code -1 = the last slot.
 
-    ``dtype`` is "object", "str" (Arrow strings: fast to hash, compare and store), "float64" or
+    ``dtype`` is "object", "str" (Arrow strings: fast to hash, compare and store), "category" (text
+    that repeats: a register's million rows cost one code each, no string is copied), "float64" or
     "datetime64[ns]"; None becomes NA / NaN / NaT.
     """
     codes = np.where(codes < 0, len(distinct) - 1, codes)
+    if dtype == "category":
+        remap, categories = pd.factorize(pd.Series(distinct, dtype=object), use_na_sentinel=True)
+        return pd.Series(pd.Categorical.from_codes(remap[codes], categories=categories.astype(str)), index=index)
     if dtype == "str":
         arrow = pa.array([None if v is None else str(v) for v in distinct], pa.string())
         return arrow_strings(pc.take(arrow, pa.array(codes)), index)
@@ -471,7 +494,7 @@ def duplicate_rows(frame: pd.DataFrame) -> pd.Series:
     """
     key, size = np.zeros(len(frame), dtype=np.int64), 1
     for column in frame.columns:
-        codes, uniques = pd.factorize(frame[column], use_na_sentinel=True)
+        codes, uniques = distinct(frame[column])
         if size * (len(uniques) + 1) >= 2**62:
             key, size = _renumber(key)
         key, size = key * (len(uniques) + 1) + codes + 1, size * (len(uniques) + 1)

@@ -49,6 +49,9 @@ PAST_ONLY = {"attendance", "repairs", "swaps", "energy_visits", "greening", "sol
 #: A time cell that may hold a range ('12.00-14.00'): the range's end fills the end-time column.
 TIME_RANGES = {("sessions", "start_time"): "end_time"}
 
+#: Registers whose text is combined into ids and messages (small ones), so it is plain strings in ``_build``.
+TEXT_AS_STRINGS = {"activities", "paid_support", "sessions", "attendance", "people"}
+
 #: Ids the kit numbers itself (date + running number over the whole table): unique by construction,
 #: so validation does not hash a million of them again.
 RUNNING_IDS = {"repairs": ("repair_id", "rc"), "swaps": ("swap_id", "sw"), "energy_visits": ("visit_id", "ev"),
@@ -132,7 +135,7 @@ def clean_fields(sheet: RawSheet, key: bytes, *, today: dt.date | None = None) -
         elif (sheet.kind, col) in TIME_RANGES:
             values, problems = clean.clean_column(raw, clean.parse_time_range)
         else:
-            dtype = {"number": "float64", "int": "float64", "bool": "object"}.get(ftype, "str")
+            dtype = {"number": "float64", "int": "float64", "bool": "object"}.get(ftype, "category")
             values, problems = clean.clean_column(raw, _cleaner(ftype), dtype=dtype)
         if col in required:
             empty = values.index[values.isna() & ~values.index.isin(problems.index)]
@@ -195,9 +198,9 @@ def _survey_problems(sheet: RawSheet, typed: pd.DataFrame) -> list[dict]:
     return errors
 
 
-def _organisation_account(name: object) -> str | None:
-    """The Ruilpunt's own account for names like 'Ruilpunt' or 'voorraad', else None (a person)."""
-    return schemas.ORGANISATION_ACCOUNT if clean.normalise_name(name) in ORGANISATION_NAMES else None
+def _organisation_account(normal_name: str) -> str | None:
+    """The Ruilpunt's own account for (normalised) names like 'ruilpunt' or 'voorraad', else None (a person)."""
+    return schemas.ORGANISATION_ACCOUNT if normal_name in ORGANISATION_NAMES else None
 
 
 def _label(kind, col: str) -> str:
@@ -289,12 +292,29 @@ def _with_provenance(frame: pd.DataFrame, sheet: RawSheet) -> pd.DataFrame:
 def _running_id(prefix: str, dates: pd.Series) -> pd.Series:
     """Ids like 'rc_20240203_01': the date plus a running number over the whole table, in register
     order (file, sheet, row) — unique by construction."""
-    codes, days = pd.factorize(pd.to_datetime(dates))
-    codes = np.where(codes < 0, len(days), codes)  # no date: 'rc_x_01'
-    day_text = pa.array([f"{prefix}_{d:%Y%m%d}_" for d in days] + [f"{prefix}_x_"])
-    number = pd.Series(codes).groupby(codes).cumcount().to_numpy() + 1
+    days = pd.to_datetime(dates).to_numpy(dtype="datetime64[D]")
+    missing = np.isnat(days)
+    first = days[~missing].min() if (~missing).any() else np.datetime64("2000-01-01")
+    offset = np.where(missing, 0, (days - first).astype(np.int64))
+    span = int(offset.max(initial=0)) + 1
+    codes = np.where(missing, span, offset).astype(np.uint16 if span < 2**16 - 1 else np.int64)  # no date: 'rc_x_01'
+    calendar = np.datetime_as_string(first + np.arange(span))
+    day_text = pa.array([f"{prefix}_{d.replace('-', '')}_" for d in calendar] + [f"{prefix}_x_"])
+    number = _cumcount(codes) + 1
     padded = pc.utf8_lpad(pc.cast(pa.array(number), pa.string()), 2, "0")
     return clean.arrow_strings(pc.binary_join_element_wise(day_text.take(codes), padded, ""), dates.index)
+
+
+def _cumcount(codes: np.ndarray) -> np.ndarray:
+    """For each position, how many earlier positions hold the same code (0, 1, 2, … per code).
+    (A stable sort; on 16-bit codes NumPy sorts by radix, in linear time.)"""
+    order = np.argsort(codes, kind="stable")
+    ordered = codes[order]
+    starts = np.flatnonzero(np.r_[True, ordered[1:] != ordered[:-1]])
+    first = np.repeat(starts, np.diff(np.r_[starts, len(codes)]))
+    out = np.empty(len(codes), dtype=np.int64)
+    out[order] = np.arange(len(codes)) - first
+    return out
 
 
 def _dates(values: pd.Series) -> pd.Series:
@@ -302,8 +322,14 @@ def _dates(values: pd.Series) -> pd.Series:
 
 
 def _build(kind: str, typed: pd.DataFrame, sheet: RawSheet) -> pd.DataFrame:
-    """Canonical rows from one sheet's typed values (before schema validation)."""
+    """Canonical rows from one sheet's typed values (before schema validation).
+
+    Text arrives as Categoricals (cheap for big registers); the small registers whose text is
+    combined into ids and messages get plain strings first.
+    """
     t = typed
+    if kind in TEXT_AS_STRINGS:
+        t = t.astype({c: "str" for c in t.columns if isinstance(t[c].dtype, pd.CategoricalDtype)})
     if kind == "activities":
         return pd.DataFrame({
             "activity_id": t["name_nl"].map(activity_id), "name_nl": t["name_nl"],
@@ -326,13 +352,11 @@ def _build(kind: str, typed: pd.DataFrame, sheet: RawSheet) -> pd.DataFrame:
                              "person_id": t["name"], "role": t["role"], "birth_year": t["birth_year"],
                              "postcode": t["postcode"]}, index=t.index)
     if kind == "repairs":
-        from werkplaats_data.repair import categorise_items
-
         date = _dates(t["date"])
         barrier = t["repair_barrier"]
         if barrier.notna().any():  # only an item at its end of life has a barrier to repair
             barrier = barrier.where(t["repair_status"] == "End of life")
-        return pd.DataFrame({"date": date, "product_category": categorise_items(t["item"], t["product_category"]),
+        return pd.DataFrame({"date": date, "product_category": _product_categories(t["item"], t["product_category"]),
                              "partner_product_category": t["item"], "brand": t["brand"],
                              "year_of_manufacture": pd.array(t["year_of_manufacture"], dtype="Int64"),
                              "problem": t["problem"], "repair_status": t["repair_status"], "repair_barrier": barrier},
@@ -368,6 +392,20 @@ def _build(kind: str, typed: pd.DataFrame, sheet: RawSheet) -> pd.DataFrame:
     if kind == "survey":
         return _survey_long(t, sheet)
     raise ValueError(kind)
+
+
+def _product_categories(items: pd.Series, chosen: pd.Series) -> pd.Series:
+    """``repair.categorise_items`` asked once per distinct (item, chosen category) pair, as a Categorical."""
+    from werkplaats_data.repair import categorise_items
+
+    item_codes, _ = clean.distinct(items)
+    chosen_codes, _ = clean.distinct(chosen)
+    pair = (item_codes.astype(np.int64) + 1) * (int(chosen_codes.max(initial=-1)) + 2) + chosen_codes + 1
+    codes, pairs = pd.factorize(pair)
+    first = np.empty(len(pairs), dtype=np.int64)
+    first[codes[::-1]] = np.arange(len(codes) - 1, -1, -1)  # the first row of each pair
+    answers = categorise_items(items.iloc[first].astype(object), chosen.iloc[first].astype(object)).tolist()
+    return clean.take(answers + [None], codes, items.index, "category")
 
 
 def _survey_long(t: pd.DataFrame, sheet: RawSheet) -> pd.DataFrame:
@@ -455,7 +493,10 @@ def _failing_values(values: pd.Series, column_schema) -> list[tuple[str, pd.Seri
     if column_schema.dtype is None and not column_schema.checks:  # free text: a million ids cost nothing
         empty = values.isna()
         return [] if column_schema.nullable or not empty.any() else [("not_nullable", empty)]
-    codes, uniques = pd.factorize(values, use_na_sentinel=False)
+    codes, uniques = clean.distinct(values)
+    if (codes < 0).any():  # the empty cell is a value to check too (nullable or not)
+        codes = np.where(codes < 0, len(uniques), codes)
+        uniques = uniques.append(pd.Index([None], dtype=uniques.dtype))
     distinct = pd.Series(uniques, dtype=values.dtype, name=values.name)
     try:
         DataFrameSchema({values.name: column_schema}).validate(distinct.to_frame(), lazy=True)
@@ -533,9 +574,7 @@ def clean_registers(raw_dir: Path, *, key: bytes, kinds: dict[str, str] | None =
         sheets += readable
         skipped += unread
     counted: list[dict] = []
-    names: set[str] = set()
     for sheet in sheets:
-        names |= _names_typed(sheet)
         typed, errors = clean_fields(sheet, key, today=today)
         totals = sheet.is_total.reindex(typed.index, fill_value=False)
         wide = sheet.too_wide.reindex(typed.index, fill_value=False) if sheet.too_wide is not None else totals & False
@@ -563,7 +602,8 @@ def clean_registers(raw_dir: Path, *, key: bytes, kinds: dict[str, str] | None =
                         "rows_in": len(typed)})
     notes: list[str] = []
     tables, more = _assemble(pieces)
-    if len(tables["survey_responses"]):
+    if len(tables["survey_responses"]) and tables["survey_responses"]["text"].notna().any():
+        names = set().union(*(_names_typed(sheet) for sheet in sheets))
         tables["survey_responses"]["text"] = redact_open_answers(tables["survey_responses"]["text"], names,
                                                                  _redaction_terms(Path(raw_dir)))
     quarantine += more
@@ -681,7 +721,9 @@ def _count(counted: list[dict], quarantine: pd.DataFrame, tables: dict[str, pd.D
             continue
         if kind == "people":
             frame = frame[frame["person_id"].isin(set(tables["people"]["person_id"]))]
-        n = frame.groupby(["_file", "_sheet"])["_row"].nunique().rename("rows_released").reset_index()
+        groups = frame.groupby(["_file", "_sheet"], observed=True)["_row"]
+        # one canonical row per register row, except a survey form (one row per answer)
+        n = (groups.nunique() if kind == "survey" else groups.size()).rename("rows_released").reset_index()
         released.append(n.assign(kind=kind))
     released = pd.concat(released) if released else pd.DataFrame(columns=["_file", "_sheet", "rows_released", "kind"])
     counts = counts.merge(q_rows, left_on=["file", "sheet"], right_index=True, how="left")

@@ -89,16 +89,21 @@ def pseudonym(name: object, key: bytes, *, prefix: str = "p") -> str | None:
 
 
 def pseudonymise(names: pd.Series, key: bytes, *, prefix: str = "p",
-                 account: Callable[[object], str | None] | None = None) -> pd.Series:
-    """Pseudonyms for a column of names (computed once per distinct name).
+                 account: Callable[[str], str | None] | None = None) -> pd.Series:
+    """Pseudonyms for a column of names: each distinct name is normalised once, each distinct
+    normal form hashed once (variants of one name share the work as they share the pseudonym).
 
-    ``account(name)`` may give a fixed id for a name that is no person (the Ruilpunt's own account).
+    ``account(normal_name)`` may give a fixed id for a name that is no person (the Ruilpunt's own account).
     """
-    from werkplaats_data.clean import take
+    from werkplaats_data.clean import distinct, take
 
-    codes, uniques = pd.factorize(names, use_na_sentinel=True)
-    ids = [(account and account(n)) or pseudonym(n, key, prefix=prefix) for n in uniques]
-    return take(ids + [None], codes, names.index, "str")
+    codes, uniques = distinct(names)
+    normals = [normalise_name(n) for n in uniques]
+    ids: dict[str | None, str | None] = {None: None}
+    for normal in dict.fromkeys(normals):
+        if normal is not None:
+            ids[normal] = (account and account(normal)) or f"{prefix}_{hmac_sha256(key, normal.encode('utf-8'))[:16]}"
+    return take([ids[n] for n in normals] + [None], codes, names.index, "str")
 
 
 # --- small cells ---------------------------------------------------------------------------------

@@ -26,6 +26,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from werkplaats_data.clean import distinct
 from werkplaats_data.errors import UserError
 from werkplaats_data.registers import KINDS, SURVEY_ITEM, RegisterKind, header_key
 
@@ -470,7 +471,7 @@ def _blank_column(column: pd.Series) -> np.ndarray:
     """True where a cell is empty (None, NaN or only spaces); checked once per distinct value."""
     if isinstance(column.dtype, pd.StringDtype):
         return (column.isna() | column.str.strip().eq("")).to_numpy(dtype=bool, na_value=True)
-    codes, uniques = pd.factorize(column, use_na_sentinel=True)
+    codes, uniques = distinct(column)
     flags = np.array([str(u).strip() == "" for u in uniques] + [True], dtype=bool)
     return flags[codes]
 
@@ -530,6 +531,6 @@ def _totals(body: pd.DataFrame) -> pd.Series:
 
 
 def _says_total(column: pd.Series) -> np.ndarray:
-    codes, uniques = pd.factorize(column, use_na_sentinel=True)
+    codes, uniques = distinct(column)
     flags = np.array([bool(_TOTALS.match(str(u).strip())) for u in uniques] + [False], dtype=bool)
     return flags[codes]

@@ -103,7 +103,9 @@ def _write_csv(df: pd.DataFrame, path: Path) -> None:
     import pyarrow.csv as pv
 
     table = pa.Table.from_pandas(df, preserve_index=False)
-    as_dates = pa.schema([pa.field(f.name, pa.date32()) if pa.types.is_timestamp(f.type) else f for f in table.schema])
+    as_dates = pa.schema([pa.field(f.name, pa.date32()) if pa.types.is_timestamp(f.type)
+                          else pa.field(f.name, f.type.value_type) if pa.types.is_dictionary(f.type) else f
+                          for f in table.schema])
     pv.write_csv(table.cast(as_dates, safe=False), path)
 
 
