@@ -467,11 +467,10 @@ def _validate(name: str, frame: pd.DataFrame) -> tuple[pd.DataFrame, list[dict]]
     table_schema = schemas.schema(name)
     bad = pd.Series(False, index=frame.index)
     records: list[dict] = []
+    failing = _failing_values(frame, table_schema)
     for column in spec.columns:
         values = frame[column.name]
-        single = table_schema.columns[column.name]
-        single.unique = False  # uniqueness is checked on the whole column below
-        for check, rows in _failing_values(values, single):
+        for check, rows in failing.get(column.name, []):
             reason_nl, reason_en = plain_check(check)
             records += _quarantine_rows(frame, rows & ~bad, column.name, values,
                                         f"'{column.name}': {reason_nl}", f"'{column.name}': {reason_en}")
@@ -488,25 +487,53 @@ def _validate(name: str, frame: pd.DataFrame) -> tuple[pd.DataFrame, list[dict]]
     return (frame[~bad] if bad.any() else frame), records
 
 
-def _failing_values(values: pd.Series, column_schema) -> list[tuple[str, pd.Series]]:
-    """(pandera check name, rows that fail it) for one column, checked once per distinct value."""
-    if column_schema.dtype is None and not column_schema.checks:  # free text: a million ids cost nothing
-        empty = values.isna()
-        return [] if column_schema.nullable or not empty.any() else [("not_nullable", empty)]
-    codes, uniques = clean.distinct(values)
-    if (codes < 0).any():  # the empty cell is a value to check too (nullable or not)
-        codes = np.where(codes < 0, len(uniques), codes)
-        uniques = uniques.append(pd.Index([None], dtype=uniques.dtype))
-    distinct = pd.Series(uniques, dtype=values.dtype, name=values.name)
+def _failing_values(frame: pd.DataFrame, table_schema: DataFrameSchema) -> dict[str, list[tuple[str, pd.Series]]]:
+    """Per column, (pandera check name, rows that fail it), checked once per distinct value.
+
+    Each column's distinct values (the empty cell included) go into one small frame, padded to the
+    same length by repeating a column's first value, and that frame is validated once; a failure
+    case's index points at the distinct value, and so at the rows holding it. Free text without
+    checks only has to be filled in (when required). Uniqueness is checked elsewhere, on whole columns.
+    """
+    failing: dict[str, list[tuple[str, pd.Series]]] = {}
+    distinct: dict[str, tuple[np.ndarray, pd.Index]] = {}
+    for name, column_schema in table_schema.columns.items():
+        values = frame[name]
+        if column_schema.dtype is None and not column_schema.checks:  # free text: a million ids cost nothing
+            empty = values.isna()
+            if not column_schema.nullable and empty.any():
+                failing[name] = [("not_nullable", empty)]
+            continue
+        codes, uniques = clean.distinct(values)
+        if (codes < 0).any():  # the empty cell is a value to check too (nullable or not)
+            codes = np.where(codes < 0, len(uniques), codes)
+            uniques = uniques.append(pd.Index([None], dtype=uniques.dtype))
+        distinct[name] = (codes, uniques)
+    if not distinct:
+        return failing
+    size = max(len(u) for _, u in distinct.values())
+    batch = pd.DataFrame({name: pd.Series(list(u) + [u[0]] * (size - len(u)), dtype=frame[name].dtype)
+                          for name, (_, u) in distinct.items()})
+    checks = {}
+    for name in distinct:
+        single = table_schema.columns[name]
+        single.unique = False
+        checks[name] = single
     try:
-        DataFrameSchema({values.name: column_schema}).validate(distinct.to_frame(), lazy=True)
-        return []
+        DataFrameSchema(checks).validate(batch, lazy=True)
+        return failing
     except pandera.errors.SchemaErrors as exc:
         cases = exc.failure_cases
-    failing = []
     for case in cases.itertuples(index=False):
-        hit = distinct.isna() if pd.isna(case.failure_case) else distinct.astype(object).eq(case.failure_case)
-        failing.append((str(case.check), pd.Series(np.isin(codes, distinct.index[hit]), index=values.index)))
+        codes, uniques = distinct[case.column]
+        if pd.isna(case.index):  # a failure of the whole column: find the value
+            batch_values = batch[case.column]
+            hit = batch_values.isna() if pd.isna(case.failure_case) else batch_values.astype(object).eq(case.failure_case)
+            positions = np.flatnonzero(hit.to_numpy())
+        else:
+            positions = [int(case.index)]
+        positions = [p if p < len(uniques) else 0 for p in positions]  # padding repeats value 0
+        failing.setdefault(case.column, []).append((str(case.check), pd.Series(np.isin(codes, positions), index=frame.index)))
     return failing
 
 
