@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -602,19 +602,21 @@ def clean_registers(raw_dir: Path, *, key: bytes, kinds: dict[str, str] | None =
         skipped += unread
     counted: list[dict] = []
     for sheet in sheets:
-        typed, errors = clean_fields(sheet, key, today=today)
-        totals = sheet.is_total.reindex(typed.index, fill_value=False)
-        wide = sheet.too_wide.reindex(typed.index, fill_value=False) if sheet.too_wide is not None else totals & False
-        one_reason = set(typed.index[totals | wide])
-        errors = [e for e in errors if e["row"] not in one_reason]  # a totals or too-wide row has one reason
-        errors += [_qrow(sheet, r, "", "", "totaalregel: geen gegevens, niets te doen",
-                         "totals row: not a record, nothing to do") for r in typed.index[totals]]
+        # a totals row and a too-wide row have one reason each, and are not cleaned at all
+        totals = sheet.is_total.to_numpy(dtype=bool)
+        wide = (sheet.too_wide.to_numpy(dtype=bool) if sheet.too_wide is not None else np.zeros_like(totals)) & ~totals
+        rows = sheet.frame.index
+        errors = [_qrow(sheet, r, "", "", "totaalregel: geen gegevens, niets te doen",
+                        "totals row: not a record, nothing to do") for r in rows[totals]]
         errors += [_qrow(sheet, r, "", "", "deze regel heeft meer cellen dan de kopregel (een scheidingsteken te veel, "
                          "bijvoorbeeld een ; of , in een naam of bedrag): verbeter de regel",
                          "this row has more cells than the header row (a delimiter too many, e.g. a ; or , in a name "
-                         "or amount): correct the row") for r in typed.index[wide & ~totals]]
-        keep = ~typed.index.isin(list({e["row"] for e in errors}))
-        dup_of = clean.duplicate_rows(sheet.frame)  # a twin of a bad row is bad for the same reason
+                         "or amount): correct the row") for r in rows[wide]]
+        records = sheet if not (totals | wide).any() else replace(sheet, frame=sheet.frame[~(totals | wide)])
+        typed, more = clean_fields(records, key, today=today)
+        errors += more
+        keep = ~typed.index.isin(list({e["row"] for e in more}))
+        dup_of = clean.duplicate_rows(records.frame)  # a twin of a bad row is bad for the same reason
         duplicate = dup_of.notna().to_numpy() & keep
         for row in typed.index[duplicate]:
             errors.append(_qrow(sheet, row, "", f"= regel / row {int(dup_of[row])}",  # one reason, so the report groups them
@@ -626,7 +628,7 @@ def clean_registers(raw_dir: Path, *, key: bytes, kinds: dict[str, str] | None =
         built = _with_provenance(_build(sheet.kind, good, sheet), sheet)
         pieces.setdefault(sheet.kind, []).append(built)
         counted.append({"file": sheet.file.name, "sheet": sheet.sheet or "", "kind": sheet.kind,
-                        "rows_in": len(typed)})
+                        "rows_in": len(rows)})
     notes: list[str] = []
     tables, more = _assemble(pieces)
     if len(tables["survey_responses"]) and tables["survey_responses"]["text"].notna().any():
