@@ -300,9 +300,9 @@ def _running_id(prefix: str, dates: pd.Series) -> pd.Series:
     codes = np.where(missing, span, offset).astype(np.uint16 if span < 2**16 - 1 else np.int64)  # no date: 'rc_x_01'
     calendar = np.datetime_as_string(first + np.arange(span))
     day_text = pa.array([f"{prefix}_{d.replace('-', '')}_" for d in calendar] + [f"{prefix}_x_"])
-    number = _cumcount(codes) + 1
-    padded = pc.utf8_lpad(pc.cast(pa.array(number), pa.string()), 2, "0")
-    return clean.arrow_strings(pc.binary_join_element_wise(day_text.take(codes), padded, ""), dates.index)
+    number = _cumcount(codes)
+    numbers = pa.array([f"{n:02d}" for n in range(1, int(number.max(initial=0)) + 2)])  # '01', '02', …
+    return clean.arrow_strings(pc.binary_join_element_wise(day_text.take(codes), numbers.take(number), ""), dates.index)
 
 
 def _cumcount(codes: np.ndarray) -> np.ndarray:

@@ -375,11 +375,13 @@ def _decoded(column, encoding: str) -> pd.Categorical:
     Each distinct value is decoded once; text that is not valid UTF-8 is read as Windows-1252, as
     for a whole file. Two byte strings that decode alike become one category.
     """
+    import pyarrow as pa
     import pyarrow.compute as pc
 
     raw = column.chunk(0).dictionary.to_pylist() if column.num_chunks else []
     remap, categories = pd.factorize(pd.Index([_decode(v, encoding) for v in raw], dtype=object))
-    indices = np.concatenate([pc.fill_null(c.indices, -1).to_numpy() for c in column.chunks] or [np.array([], int)])
+    indices = (pc.fill_null(pa.chunked_array([c.indices for c in column.chunks]).combine_chunks(), -1).to_numpy()
+               if column.num_chunks else np.array([], int))
     codes = np.where(indices >= 0, remap[np.maximum(indices, 0)] if len(remap) else -1, -1)
     return pd.Categorical.from_codes(codes, categories=categories)
 
