@@ -174,6 +174,20 @@ def test_a_sheet_that_cannot_be_read_is_named_with_its_rows_while_the_others_are
     assert "8 regels niet gelezen" in problem  # every filled row: title, header and six records
 
 
+def test_a_one_column_list_of_names_is_reported_not_passed_over_as_notes(tmp_path):
+    wb = openpyxl.Workbook()
+    wb.active.title = "2023"
+    wb.active.append(REPAIR_HEADER)
+    wb.active.append(ROWS[0])
+    names = wb.create_sheet("Leden")
+    for row in (["Naam"], ["Ria Demo"], ["Kees Proef"]):
+        names.append(row)
+    path = tmp_path / "register.xlsx"
+    wb.save(path)
+    _, [problem] = read.read_sheets(path)
+    assert "blad 'Leden'" in problem and "3 regels niet gelezen" in problem
+
+
 def _ods_with_merged_dates(path):
     from odf.opendocument import OpenDocumentSpreadsheet
     from odf.table import CoveredTableCell, Table, TableCell, TableRow

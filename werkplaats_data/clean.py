@@ -62,7 +62,9 @@ def normalise_text(value: object) -> str | None:
         return None
     text = str(value)
     if not text.isascii():
-        text = ftfy.fix_text(text, normalization="NFC") if is_bad(text) else unicodedata.normalize("NFC", text)
+        text = unicodedata.normalize("NFC", text)
+        if is_bad(text):
+            text = ftfy.fix_text(text, normalization="NFC")
     text = re.sub(r"\s+", " ", text).strip()
     return text or None
 

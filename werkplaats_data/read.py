@@ -231,7 +231,7 @@ def read_sheets(path: str | Path, *, kind: str | None = None) -> tuple[list[RawS
 
     Passed over without a line, because nothing in them is lost: empty sheets, hidden sheets (the
     templates' drop-down lists), the templates' guide sheets (``GUIDE_SHEETS``) and a page of notes
-    (no row with more than one filled cell).
+    (no row with more than one filled cell, and no header the reader knows).
     """
     path = Path(path)
     if not path.exists():
@@ -275,8 +275,10 @@ def _passed_over(grid: Grid) -> bool:
         return True
     if grid.name and grid.name.strip().casefold() in _instruction_sheet_names():
         return True
-    filled = ~_blank(grid.frame.head(HEADER_SCAN_ROWS * 10))
-    return not (filled.sum(axis=1) > 1).any()
+    head = grid.frame.head(HEADER_SCAN_ROWS * 10)
+    if (~_blank(head)).sum(axis=1).gt(1).any():
+        return False
+    return not any(_known(v) for v in head.head(HEADER_SCAN_ROWS).to_numpy().ravel() if v is not None and not pd.isna(v))
 
 
 def _with_rows(message: str, grid: Grid) -> str:
