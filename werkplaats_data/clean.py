@@ -60,12 +60,11 @@ def normalise_text(value: object) -> str | None:
     """
     if is_empty(value):
         return None
-    text = str(value)
+    text = re.sub(r"\s+", " ", str(value)).strip()
     if not text.isascii():
         text = unicodedata.normalize("NFC", text)
         if is_bad(text):
-            text = ftfy.fix_text(text, normalization="NFC")
-    text = re.sub(r"\s+", " ", text).strip()
+            text = re.sub(r"\s+", " ", ftfy.fix_text(text, normalization="NFC")).strip()
     return text or None
 
 
