@@ -19,6 +19,7 @@ FEB_3 = dt.date(2024, 2, 3)
     "3 feb. 2024", "3 feb 2024", "3 februari 2024", "za 3 feb. 2024", "zaterdag 3 februari 2024",
     "3 Feb 2024", "February 3, 2024", "45325", 45325, 45325.0, dt.date(2024, 2, 3), dt.datetime(2024, 2, 3, 12, 0),
     pd.Timestamp("2024-02-03"), " 3-2-2024 ", "2024-02-03 00:00:00",
+    "3-feb-2024", "3 feb.2024", "3 Feb '24", "3-Feb-24", "03/02/2024 00:00:00",
 ])
 def test_parse_date_reads_the_ways_volunteers_write_3_february_2024(raw):
     assert clean.parse_date(raw, today=TODAY) == FEB_3
@@ -46,6 +47,14 @@ def test_parse_date_refuses_impossible_and_placeholder_dates_with_a_reason(raw, 
     assert err.value.reason_en
 
 
+def test_parse_date_refuses_a_future_date_only_when_asked():
+    assert clean.parse_date("3-2-2027", today=TODAY) == dt.date(2027, 2, 3)  # a planned session
+    with pytest.raises(CleanError) as err:
+        clean.parse_date("3-2-2027", today=TODAY, future=False)  # a repair cannot have happened yet
+    assert "toekomst" in err.value.reason_nl and "future" in err.value.reason_en
+    assert clean.parse_date("28-11-2026", today=TODAY, future=False) == TODAY
+
+
 def test_parse_date_leap_day_exists():
     assert clean.parse_date("29-2-2024", today=TODAY) == dt.date(2024, 2, 29)
 
@@ -61,6 +70,12 @@ def test_clean_dates_quarantines_ambiguous_dates_when_a_column_mixes_orders():
     assert pd.isna(out[1])
 
 
+def test_clean_dates_quarantines_a_two_digit_year_date_in_a_column_with_both_orders():
+    out, errors = clean.clean_dates(pd.Series(["05/03/24", "12/25/24", "3 mrt 2024"]), today=TODAY)
+    assert errors.index.tolist() == [0, 1] and "dag-maand of maand-dag" in errors[0].reason_nl
+    assert out[2] == pd.Timestamp(2024, 3, 3)
+
+
 def test_clean_dates_day_first_when_the_column_shows_no_month_first_dates():
     out, errors = clean.clean_dates(pd.Series(["03/02/2024", "13/02/2024"]), today=TODAY)
     assert list(out) == [pd.Timestamp(FEB_3), pd.Timestamp(2024, 2, 13)] and errors.empty
@@ -69,21 +84,37 @@ def test_clean_dates_day_first_when_the_column_shows_no_month_first_dates():
 @pytest.mark.parametrize("raw, expected", [
     ("12.00 u", "12:00"), ("12:00", "12:00"), ("12u", "12:00"), ("9.30", "09:30"), ("14", "14:00"),
     ("14.30 uur", "14:30"), (dt.time(10, 5), "10:05"), (0.5, "12:00"), (0.99999, "00:00"), ("", None), (None, None),
+    ("12:00:00", "12:00"), ("09:30:00", "09:30"),
 ])
 def test_parse_time(raw, expected):
     assert clean.parse_time(raw) == expected
 
 
-@pytest.mark.parametrize("raw", ["25.00", "12:75", "middag"])
+@pytest.mark.parametrize("raw", ["25.00", "12:75", "middag", "12:00:75"])
 def test_parse_time_refuses_what_is_no_time(raw):
     with pytest.raises(CleanError):
         clean.parse_time(raw)
 
 
 @pytest.mark.parametrize("raw, expected", [
+    ("12.00-14.00", ("12:00", "14:00")), ("12:00 - 14:00", ("12:00", "14:00")), ("10 tot 14 u", ("10:00", "14:00")),
+    ("19.30–21.00", ("19:30", "21:00")), ("12.00", ("12:00", None)), ("", None),
+])
+def test_parse_time_range_gives_start_and_end(raw, expected):
+    assert clean.parse_time_range(raw) == expected
+
+
+def test_a_range_where_only_a_start_time_fits_is_refused_with_the_start_to_write():
+    with pytest.raises(CleanError) as err:
+        clean.parse_time("12.00-14.00")
+    assert "alleen de begintijd, 12:00" in err.value.reason_nl
+
+
+@pytest.mark.parametrize("raw, expected", [
     ("2,5", 2.5), ("1.234,50", 1234.5), ("1.234", 1234.0), ("1.234.567", 1234567.0), ("2.5", 2.5),
     ("1,234.5", 1234.5), ("€ 12", 12.0), ("3 punten", 3.0), ("164 kWh", 164.0), ("-5", -5.0), (7, 7.0),
     (2.25, 2.25), ("", None), ("-", None), (float("nan"), None),
+    ("€ 12,-", 12.0), ("12,-", 12.0), ("€12,–", 12.0), ("0.500", 0.5), ("0.250 kWh", 0.25), ("0.5", 0.5),
 ])
 def test_parse_number(raw, expected):
     assert clean.parse_number(raw) == expected
@@ -127,6 +158,17 @@ def test_normalise_name_gives_one_form_for_spelling_variants(variant):
 
 
 @pytest.mark.parametrize("raw, expected", [
+    ("محمد علي", "محمد علي"), ("مُحَمَّد علي", "محمد علي"),  # Arabic, with and without vowel marks
+    ("Мария Иванова", "мария иванова"), ("МАРИЯ  ИВАНОВА", "мария иванова"),
+    ("李明", "李明"), ("राम", "राम"),
+    ("Işık", "isik"), ("ISIK", "isik"), ("Øster", "oster"), ("Łukasz", "lukasz"), ("Straße", "strasse"),
+    ("Ærø", "aero"), ("Đorđe", "dorde"), ("Œuvre", "oeuvre"),
+])
+def test_normalise_name_keeps_every_script_and_folds_letters_without_a_decomposition(raw, expected):
+    assert clean.normalise_name(raw) == expected
+
+
+@pytest.mark.parametrize("raw, expected", [
     ("Gerepareerd", "Fixed"), ("half gerepareerd", "Repairable"), ("Advies gegeven", "Repairable"),
     ("Niet gerepareerd", "End of life"), ("niet gelukt", "End of life"), ("Fixed", "Fixed"),
     ("End of life", "End of life"), ("", "Unknown"),
@@ -149,6 +191,10 @@ def test_unknown_category_names_examples_to_use():
     with pytest.raises(CleanError) as err:
         clean.parse_category("baas", "role")
     assert "gebruik bijvoorbeeld" in err.value.reason_nl
+    with pytest.raises(CleanError) as err:
+        clean.parse_category("misschien", "repair_status")
+    assert "Half gerepareerd, Advies gegeven, Niet gerepareerd" in err.value.reason_nl  # words, not 'adviesgegeven'
+    assert "endoflife" not in err.value.reason_en
 
 
 @pytest.mark.parametrize("raw, expected", [("3014ab", "3014 AB"), ("3014 AB", "3014 AB"), (" 3015  cd", "3015 CD"),
@@ -192,7 +238,7 @@ def test_clean_column_returns_values_and_the_errors_of_failed_rows():
 
 ANY_CELL = st.one_of(st.none(), st.text(max_size=30), st.integers(-10**9, 10**9),
                      st.floats(allow_nan=True, allow_infinity=True), st.booleans(), st.dates())
-CLEANERS = [clean.parse_date, clean.parse_time, clean.parse_number, clean.parse_int, clean.parse_bool,
+CLEANERS = [clean.parse_date, clean.parse_time, clean.parse_time_range, clean.parse_number, clean.parse_int, clean.parse_bool,
             clean.parse_postcode, clean.normalise_text, clean.normalise_name,
             lambda v: clean.parse_category(v, "role"), lambda v: clean.parse_category(v, "repair_status")]
 

@@ -2,10 +2,15 @@
 
 import stat
 
+import unicodedata
+
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from werkplaats_data import privacy
+from werkplaats_data.clean import EMPTY
 from werkplaats_data.errors import UserError
 
 
@@ -20,6 +25,48 @@ def test_name_variants_get_one_pseudonym_and_other_names_another():
     assert len({privacy.pseudonym(v, key) for v in variants}) == 1
     assert privacy.pseudonym("Fatima Demo", key) != privacy.pseudonym("Fatima Voorbeeld", key)
     assert privacy.pseudonym("", key) is None
+
+
+LATIN = "abcdefghijklmnopqrstuvwxyz"
+ACCENTS = ["\u0301", "\u0300", "\u0308", "\u0302", "\u0327", "\u030c"]  # acute, grave, diaeresis, circumflex, cedilla, caron
+WORD = st.text(LATIN, min_size=2, max_size=8)
+
+
+def _accented(word: str, marks: list[str]) -> str:
+    return unicodedata.normalize("NFC", "".join(ch + marks[i % len(marks)] if i % 2 == 0 else ch
+                                                for i, ch in enumerate(word)))
+
+
+@settings(max_examples=200, deadline=None)
+@given(words=st.lists(WORD, min_size=1, max_size=3).filter(lambda w: " ".join(w) not in EMPTY), marks=st.lists(st.sampled_from(ACCENTS), min_size=1, max_size=3),
+       spaces=st.sampled_from([" ", "  ", " \t "]), upper=st.booleans())
+def test_variants_differing_in_case_spacing_or_accents_get_one_pseudonym(words, marks, spaces, upper):
+    key = b"k" * 32
+    plain = " ".join(words)
+    variant = spaces + spaces.join(_accented(w, marks) for w in words) + spaces
+    variant = variant.upper() if upper else variant.title()
+    assert privacy.pseudonym(variant, key) == privacy.pseudonym(plain, key) is not None
+
+
+SCRIPTS = {"arabic": "ابتثجحخدذرزسشصضطظعغفقكلمنهوي", "cyrillic": "абвгдежзиклмнопрстуфхцчшщэюя",
+           "cjk": "李王张刘陈杨黄赵吴周徐孙马朱胡林郭何高罗", "devanagari": "कखगघचछजझटठडढणतथदधनपफबभमयरलवशसह"}
+
+
+@settings(max_examples=100, deadline=None)
+@given(script=st.sampled_from(list(SCRIPTS)), data=st.data())
+def test_non_latin_names_get_a_pseudonym_and_different_names_different_ones(script, data):
+    key = b"k" * 32
+    name = data.draw(st.text(SCRIPTS[script], min_size=1, max_size=10))
+    other = data.draw(st.text(SCRIPTS[script], min_size=1, max_size=10).filter(lambda o: o != name))
+    assert privacy.pseudonym(name, key) is not None
+    assert privacy.pseudonym(f"  {name} ", key) == privacy.pseudonym(name, key)
+    assert privacy.pseudonym(name, key) != privacy.pseudonym(other, key)
+
+
+def test_turkish_dotless_i_and_letters_without_decomposition_fold():
+    key = b"k" * 32
+    assert privacy.pseudonym("Işık Yılmaz", key) == privacy.pseudonym("Isik Yilmaz", key)
+    assert privacy.pseudonym("Søren Łukasz", key) == privacy.pseudonym("Soren Lukasz", key)
 
 
 def test_pseudonym_depends_on_the_key_and_hides_the_name():

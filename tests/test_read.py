@@ -107,10 +107,15 @@ def test_kind_from_headers():
     assert detect_kind(["Activiteit", "Datum", "Begintijd", "Eindtijd"], "x.csv")[0] == "sessions"
 
 
+OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+
 @pytest.mark.parametrize("content, words", [
     (b"", "leeg"),
-    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600, "wachtwoord"),
+    (OLE + b"\x00" * 600, "wachtwoord"),
+    (OLE + b"\x00" * 600 + "EncryptedPackage".encode("utf-16-le") + b"\x00" * 64, "Versleutelen met wachtwoord"),
     (b"PK\x03\x04 not really a zip", "beschadigd"),
+    (bytes(range(256)) * 4, "geen echt Excel-bestand"),
 ])
 def test_unreadable_files_give_one_plain_line(tmp_path, content, words):
     path = tmp_path / "register.xlsx"
@@ -121,10 +126,128 @@ def test_unreadable_files_give_one_plain_line(tmp_path, content, words):
     assert "\n" not in str(err.value)
 
 
-def test_rows_wider_than_the_header_area_are_reported(tmp_path):
-    path = _csv(tmp_path / "rc.csv", [REPAIR_HEADER] + ROWS * 20 + [ROWS[0] + ["extra", "kolom"]])
-    with pytest.raises(ReadError, match="niet evenveel kolommen"):
+def test_a_row_with_a_delimiter_too_many_after_line_30_is_marked_not_the_whole_file_refused(tmp_path):
+    rows = [REPAIR_HEADER] + [ROWS[0]] * 40 + [ROWS[1][:2] + ["Lamp; klein"] + ROWS[1][3:]] + [ROWS[1]] * 3
+    path = _csv(tmp_path / "rc.csv", [[c.replace("; ", ";") for c in r] for r in rows], delimiter=";")
+    [sheet] = read_register(path)
+    assert len(sheet.frame) == 44  # every row is there
+    assert sheet.too_wide[sheet.too_wide].index.tolist() == [42]  # line 42 has one cell too many
+    assert sheet.frame.loc[43, "item"] == "Lamp"
+
+
+def test_an_unnamed_extra_column_on_most_rows_is_no_error(tmp_path):
+    rows = [REPAIR_HEADER] + [ROWS[0] + ["opmerking"]] * 40 + [ROWS[1]]
+    [sheet] = read_register(_csv(tmp_path / "rc.csv", rows))
+    assert not sheet.too_wide.any() and len(sheet.frame) == 41
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le"])
+def test_utf16_unicode_text_from_excel_is_read(tmp_path, encoding):
+    path = _csv(tmp_path / "reparaties.txt", [REPAIR_HEADER] + ROWS + [["4-2-2024", "محمد علي", "Радио", "", "ruis", "gerepareerd"]],
+                delimiter="\t", encoding=encoding)
+    [sheet] = read_register(path)
+    assert sheet.kind == "repairs"
+    assert sheet.frame["item"].tolist() == ["Föhn", "Lamp", "Радио"] and sheet.frame["visitor_name"].iloc[2] == "محمد علي"
+
+
+def test_a_sheet_that_cannot_be_read_is_named_with_its_rows_while_the_others_are_read(tmp_path):
+    wb = openpyxl.Workbook()
+    wb.active.title = "2023"
+    wb.active.append(REPAIR_HEADER)
+    wb.active.append(ROWS[0])
+    ws = wb.create_sheet("2024")
+    ws.append(["Reparaties 2024"])
+    ws.append(REPAIR_HEADER[:-1] + ["Uitslag"])  # 'Uitslag' is no header the reader knows
+    for row in ROWS * 3:
+        ws.append(row)
+    notes = wb.create_sheet("Opmerkingen")
+    notes.append(["Vergeet de sleutel niet."])
+    hidden = wb.create_sheet("Lijstjes")
+    hidden.append(["Gerepareerd", "Niet gerepareerd"])
+    hidden.sheet_state = "hidden"
+    path = tmp_path / "reparaties.xlsx"
+    wb.save(path)
+    sheets, problems = read.read_sheets(path)
+    assert [s.sheet for s in sheets] == ["2023"]
+    [problem] = problems  # the notes page and the hidden list hold no register rows: passed over
+    assert "blad '2024'" in problem and "'Resultaat' ontbreekt" in problem and "'Uitslag'" in problem
+    assert "8 regels niet gelezen" in problem  # every filled row: title, header and six records
+
+
+def test_a_one_column_list_of_names_is_reported_not_passed_over_as_notes(tmp_path):
+    wb = openpyxl.Workbook()
+    wb.active.title = "2023"
+    wb.active.append(REPAIR_HEADER)
+    wb.active.append(ROWS[0])
+    names = wb.create_sheet("Leden")
+    for row in (["Naam"], ["Ria Demo"], ["Kees Proef"]):
+        names.append(row)
+    path = tmp_path / "register.xlsx"
+    wb.save(path)
+    _, [problem] = read.read_sheets(path)
+    assert "blad 'Leden'" in problem and "3 regels niet gelezen" in problem
+
+
+def _ods_with_merged_dates(path):
+    from odf.opendocument import OpenDocumentSpreadsheet
+    from odf.table import CoveredTableCell, Table, TableCell, TableRow
+    from odf.text import P
+
+    def cell(value, **attributes):
+        c = TableCell(valuetype="string", **attributes)
+        c.addElement(P(text=value))
+        return c
+
+    doc = OpenDocumentSpreadsheet()
+    sheet = Table(name="Presentie")
+    rows = [[cell("Presentielijst energiecoaches – voorbeeld")], [],
+            [cell(h) for h in ("Activiteit", "Datum", "Naam", "Rol")],
+            [cell("Energiecoaches", numberrowsspanned="3"), cell("6-9-2024", numberrowsspanned="3"),
+             cell("Kees Proef"), cell("coach")],
+            [CoveredTableCell(), CoveredTableCell(), cell("Ria Demo"), cell("coach")],
+            [CoveredTableCell(), CoveredTableCell(), cell("Olga Proef"), cell("coach")],
+            [cell("Energiecoaches"), cell("4-10-2024"), cell("Sven Demo", numbercolumnsspanned="2"), CoveredTableCell()]]
+    for cells in rows:
+        row = TableRow()
+        for c in cells:
+            row.addElement(c)
+        sheet.addElement(row)
+    doc.spreadsheet.addElement(sheet)
+    doc.save(str(path))
+    return path
+
+
+def test_ods_merged_cells_below_a_title_row_fill_every_row_they_cover(tmp_path):
+    [sheet] = read_register(_ods_with_merged_dates(tmp_path / "presentie.ods"))
+    assert sheet.kind == "attendance" and sheet.frame.index.tolist() == [4, 5, 6, 7]
+    assert sheet.frame["date"].tolist() == ["6-9-2024"] * 3 + ["4-10-2024"]
+    assert sheet.frame["activity"].tolist() == ["Energiecoaches"] * 4
+    assert sheet.frame["role"].tolist()[3] == "Sven Demo"  # a merge across columns repeats the value too
+
+
+def test_ods_merges_counts_repeated_rows_and_cells():
+    content = (b'<d xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0"><table:table table:name="A">'
+               b'<table:table-row table:number-rows-repeated="3"><table:table-cell/></table:table-row>'
+               b'<table:table-row><table:table-cell table:number-columns-repeated="2"/>'
+               b'<table:table-cell table:number-rows-spanned="2" table:number-columns-spanned="3"/></table:table-row>'
+               b'</table:table></d>')
+    assert read.ods_merges(content) == {"A": [(3, 2, 2, 3)]}
+
+
+def test_a_password_protected_ods_says_so_and_how_to_remove_the_password(tmp_path):
+    import zipfile
+
+    path = tmp_path / "deelnemers.ods"
+    with zipfile.ZipFile(path, "w") as zf:  # how LibreOffice stores a file saved with a password
+        zf.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
+        zf.writestr("content.xml", bytes(range(256)) * 8)
+        zf.writestr("META-INF/manifest.xml", '<manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:'
+                    'xmlns:manifest:1.0"><manifest:file-entry manifest:full-path="content.xml"><manifest:encryption-data '
+                    'manifest:checksum-type="SHA1/1K"/></manifest:file-entry></manifest:manifest>')
+    with pytest.raises(ReadError) as err:
         read_register(path)
+    assert "wachtwoord" in str(err.value) and "Opslaan met wachtwoord" in str(err.value)
+    assert "UnicodeDecodeError" not in str(err.value)
 
 
 def test_unknown_file_kind_and_unknown_headers(tmp_path):

@@ -47,6 +47,21 @@ def test_schema_rejects_values_outside_the_rules():
         schemas.schema("swaps").validate(swaps)
 
 
+def test_repairs_product_category_must_be_in_the_ords_list_and_times_are_hh_mm():
+    repair = pd.DataFrame({"repair_id": ["r1"], "date": [pd.Timestamp("2024-01-01")], "product_category": ["Kettle"],
+                           "partner_product_category": [None], "brand": [None], "year_of_manufacture": [None],
+                           "problem": [None], "repair_status": ["Fixed"], "repair_barrier": [None]})
+    schemas.schema("repairs").validate(repair)
+    with pytest.raises((pandera.errors.SchemaError, pandera.errors.SchemaErrors)):
+        schemas.schema("repairs").validate(repair.assign(product_category="Waterkoker"))
+    session = pd.DataFrame({"session_id": ["s"], "activity_id": ["a"], "date": [pd.Timestamp("2024-01-01")],
+                            "start_time": ["12:00"], "end_time": [None], "location": [None], "visitors_count": [None],
+                            "title": [None]})
+    schemas.schema("sessions").validate(session)
+    with pytest.raises((pandera.errors.SchemaError, pandera.errors.SchemaErrors)):
+        schemas.schema("sessions").validate(session.assign(start_time="12.00 u"))
+
+
 def test_references_cover_attendance_and_sessions():
     refs = schemas.references()
     assert ("attendance", "session_id", "sessions", "session_id") in refs

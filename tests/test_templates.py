@@ -228,7 +228,32 @@ FILLED = {
     "greening": [[D2, "Geveltuin", "Gaffelstraat 12", 2, "stuks"], [D2, "Tegels eruit", "Josephstraat", 14, "tegels"]],
     "consents": [["Fatima El Amrani", "data", "Onderzoek", "Ja", D1, "Papier"],
                  ["Jan de Vries", "data", "Expositie anoniem", "Nee", D1, "Mondeling met tolk"]],
+    "paid_support": [["Ruilpunt", dt.datetime(2023, 1, 1), None, 8, "Rotterdam Circulair"],
+                     ["Wij(k) Vergroenen", dt.datetime(2021, 3, 1), dt.datetime(2024, 12, 31), 2.5, None]],
+    "energy_visits": [[D2, "Gaffelstraat 12", "Priya Ramdin", "Ledlampen, tochtstrips", 164, 50],
+                      [D2, "Josephstraat 3a", "Priya Ramdin", None, None, None]],
+    "solar": [["Jan de Vries", "Zonnedak Batavierenstraat", 2024, 2, 490.5],
+              ["Fatima El Amrani", "Zonnedak Batavierenstraat", 2024, 1, 245]],
+    "people": [["Fatima El Amrani", 1978, "3014 AB", "Ja", "06-12345678", "fatima@voorbeeld.invalid", D1],
+               ["Jan de Vries", None, None, None, None, None, None]],
 }
+
+
+def _survey_answers(name: str, score: int) -> list:
+    """One filled survey form: name, date, language, then every item (the lowest score + ``score``,
+    within the scale; open questions in words)."""
+    from werkplaats_data.motivation import survey_items
+
+    answers = [min(int(row.min) + score, int(row.max)) if row.instrument != "open" else "Omdat het gezellig is."
+               for row in survey_items().itertuples()]
+    return [name, D1, "nl", *answers]
+
+
+FILLED["survey"] = [_survey_answers("Fatima El Amrani", 1), _survey_answers("Jan de Vries", 2)]
+
+
+def test_every_kind_of_register_is_filled_in_the_round_trip():
+    assert set(FILLED) == set(KINDS)
 
 
 def fill_xlsx(path, rows):
@@ -294,7 +319,16 @@ def test_filled_templates_clean_without_quarantine(tmp_path, fmt):
     assert list(tables["greening"]["kind"]) == ["facade_garden", "tiles_removed"]
     assert list(tables["consents"]["purpose"]) == ["research", "exhibition_anonymous"]
     assert list(tables["consents"]["granted"]) == [True, False]
-    assert "Fatima El Amrani" not in tables["attendance"].to_string()  # names became pseudonyms
+    assert list(tables["paid_support"]["hours_per_week"]) == [8.0, 2.5]
+    assert list(tables["energy_visits"]["measures"].astype(object).fillna("")) == ["led_lamps;draught_strips", ""]
+    assert tables["energy_visits"]["household_id"].nunique() == 2 and tables["energy_visits"]["coach_id"].nunique() == 1
+    assert list(tables["solar"]["kwh_allocated"]) == [490.5, 245.0]
+    assert tables["survey_responses"]["response_id"].nunique() == 2
+    assert tables["survey_responses"].groupby("response_id").size().eq(len(FILLED["survey"][0]) - 3).all()
+    fatima = tables["people"].set_index("person_id").loc[tables["solar"]["person_id"].iloc[1]]
+    assert fatima["birth_year_band"] == "1970-1979" and bool(fatima["lives_in_neighbourhood"])
+    for table in tables.values():  # names became pseudonyms
+        assert "Fatima El Amrani" not in table.to_string() and "06-12345678" not in table.to_string()
 
 
 # --- the command ----------------------------------------------------------------------------------

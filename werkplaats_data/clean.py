@@ -15,12 +15,13 @@ import unicodedata
 from collections.abc import Callable
 
 import ftfy
+from ftfy.badness import is_bad
 import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from werkplaats_data.registers import SYNONYMS, header_key
+from werkplaats_data.registers import CATEGORY_CHOICES, SYNONYMS, header_key
 
 
 class CleanError(ValueError):
@@ -52,21 +53,40 @@ def is_empty(value: object) -> bool:
 # --- text ---------------------------------------------------------------------------------------
 
 def normalise_text(value: object) -> str | None:
-    """Trimmed text with single spaces, Unicode NFC, and double-encoded UTF-8 repaired ('cafÃ©' → 'café')."""
+    """Trimmed text with single spaces, Unicode NFC, and double-encoded UTF-8 repaired ('cafÃ©' → 'café').
+
+    The (slow) repair runs only on text that looks double-encoded (``ftfy.badness.is_bad``); plain
+    ASCII cannot be, and other text is only NFC-normalised.
+    """
     if is_empty(value):
         return None
-    text = str(value)
-    if not text.isascii():  # plain ASCII cannot hold double-encoded UTF-8: skip the (slow) repair
-        text = ftfy.fix_text(text, normalization="NFC")
-    text = re.sub(r"\s+", " ", text).strip()
+    text = re.sub(r"\s+", " ", str(value)).strip()
+    if not text.isascii():
+        text = unicodedata.normalize("NFC", text)
+        if is_bad(text):
+            text = re.sub(r"\s+", " ", ftfy.fix_text(text, normalization="NFC")).strip()
     return text or None
+
+
+#: Letters with no Unicode decomposition that names are also typed without ('Işık' / 'Isik', 'Øster' / 'Oster').
+LETTER_FOLDS = str.maketrans({"ı": "i", "ø": "o", "ł": "l", "đ": "d", "ð": "d", "ħ": "h", "ŧ": "t", "ŀ": "l",
+                              "æ": "ae", "œ": "oe", "þ": "th", "ß": "ss", "ĸ": "k"})
+#: Marks dropped from names: Latin/Greek/Cyrillic accents (and their extensions) and Arabic short vowels,
+#: which people write or leave out. Marks that are letters' vowels in other scripts (Devanagari …) are kept.
+_NAME_MARKS = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f"
+                         "\u064b-\u065f\u0670]")
+
+
+_NOT_ASCII_NAME = re.compile(r"[^a-z0-9-]")
 
 
 def normalise_name(value: object) -> str | None:
     """A person's name in one canonical form, so spelling variants get one pseudonym.
 
-    Lower case, accents removed, punctuation except hyphens removed, single spaces;
-    'Vries, Jan de' becomes 'jan de vries'.
+    Rule: 'Last, First' becomes 'First Last'; Unicode NFKD, accents and Arabic vowel marks removed,
+    case folded, letters without a decomposition folded (ı→i, ø→o, ł→l, ß→ss, æ→ae, đ→d, …);
+    everything but letters, digits and hyphens becomes a space; single spaces. Letters of every
+    script are kept: 'Vries, Jan de' → 'jan de vries', 'Işık' → 'isik', 'Мария' → 'мария', '李明' → '李明'.
     """
     text = normalise_text(value)
     if text is None:
@@ -74,10 +94,13 @@ def normalise_name(value: object) -> str | None:
     if text.count(",") == 1:
         last, first = (part.strip() for part in text.split(","))
         text = f"{first} {last}"
-    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
-    text = re.sub(r"[^a-z0-9\- ]", " ", text)
-    text = re.sub(r"\s+", " ", text).strip()
-    return text if re.search(r"[a-z0-9]", text) and text not in EMPTY else None
+    if text.isascii():  # most names: the same rule, without the Unicode steps
+        text = re.sub(r"\s+", " ", _NOT_ASCII_NAME.sub(" ", text.lower())).strip()
+    else:
+        text = _NAME_MARKS.sub("", unicodedata.normalize("NFKD", text)).casefold().translate(LETTER_FOLDS)
+        text = "".join(ch if ch.isalnum() or ch == "-" or unicodedata.category(ch)[0] == "M" else " " for ch in text)
+        text = unicodedata.normalize("NFC", re.sub(r"\s+", " ", text).strip())
+    return text if any(ch.isalnum() for ch in text) and text not in EMPTY else None
 
 
 # --- dates --------------------------------------------------------------------------------------
@@ -102,8 +125,9 @@ EXCEL_EPOCH = dt.date(1899, 12, 30)
 EARLIEST = dt.date(2015, 1, 1)
 
 _ISO = re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2})?)?$")
-_NUMERIC = re.compile(r"^(\d{1,2})[-/.](\d{1,2})[-/.](\d{2}|\d{4})$")
-_WORDS = re.compile(rf"^(?:{WEEKDAYS}\.?,?\s+)?(\d{{1,2}})\s+([a-z]+)\.?\s+(\d{{2}}|\d{{4}})$")
+_NUMERIC = re.compile(r"^(\d{1,2})[-/.](\d{1,2})[-/.](\d{2}|\d{4})(?: \d{1,2}:\d{2}(?::\d{2})?)?$")
+#: '3 feb. 2024', '3-feb-2024', '3 feb.2024', "3 Feb '24", 'za 3 februari 2024'
+_WORDS = re.compile(rf"^(?:{WEEKDAYS}\.?,?\s+)?(\d{{1,2}})[\s./-]*([a-z]+)[\s./,'’-]*(\d{{2}}|\d{{4}})$")
 _WORDS_US = re.compile(r"^([a-z]+)\.?\s+(\d{1,2}),?\s+(\d{4})$")
 _SERIAL = re.compile(r"^\d{5}(?:\.0+)?$")
 
@@ -129,15 +153,18 @@ def _full_year(two_digits: int) -> int:
     return 2000 + two_digits
 
 
-def parse_date(value: object, *, today: dt.date | None = None, earliest: dt.date = EARLIEST) -> dt.date | None:
+def parse_date(value: object, *, today: dt.date | None = None, earliest: dt.date = EARLIEST,
+               future: bool = True) -> dt.date | None:
     """A register date as a ``datetime.date``.
 
     Understands ISO (2024-02-03), Dutch day-month-year with '-', '/' or '.' and two- or four-digit
-    years (3-2-2024, 03/02/24), Dutch and English month names with or without weekday
-    ('za 3 feb. 2024', '3 februari 2024'), Excel serial numbers (45325) and date objects.
-    Day comes before month, as in Dutch; a two-digit year is 20yy. Raises ``CleanError`` for a date
-    that does not exist (31-2-2024, or 12/25/2024 written month-first) or lies outside ``earliest`` …
-    one year after ``today`` (a placeholder like 1-1-1999). See ``clean_dates`` for ambiguous dates.
+    years (3-2-2024, 03/02/24), Dutch and English month names or abbreviations with or without
+    weekday ('za 3 feb. 2024', '3-feb-2024', "3 Feb '24"), Excel serial numbers (45325) and date
+    objects. Day comes before month, as in Dutch; a two-digit year is 20yy. Raises ``CleanError``
+    for a date that does not exist (31-2-2024, or 12/25/2024 written month-first) or lies outside
+    ``earliest`` … one year after ``today`` (a placeholder like 1-1-1999); with ``future=False``
+    (a register of what happened) also for a date after ``today``. See ``clean_dates`` for
+    ambiguous dates.
     """
     if is_empty(value):
         return None
@@ -155,6 +182,11 @@ def parse_date(value: object, *, today: dt.date | None = None, earliest: dt.date
         raise CleanError(
             f"datum '{value}' ligt buiten {earliest.year}–{latest.year}: is het een invuldatum of tikfout?",
             f"date '{value}' lies outside {earliest.year}–{latest.year}: a placeholder or a typo?",
+        )
+    if not future and result > today:
+        raise CleanError(
+            f"datum '{value}' ligt in de toekomst (na {today:%d-%m-%Y}): controleer het jaar en de maand",
+            f"date '{value}' lies in the future (after {today:%d-%m-%Y}): check the year and month",
         )
     return result
 
@@ -195,13 +227,22 @@ def _parse_date_text(text: str, raw: object) -> dt.date:
 
 # --- times, numbers, booleans -------------------------------------------------------------------
 
-_TIME = re.compile(r"^(\d{1,2})(?:[.:h](\d{2}))?\s*(?:u|uur|h|hr|hrs)?\.?$")
+_TIME = re.compile(r"^(\d{1,2})(?:[.:h](\d{2})(?::([0-5]\d))?)?\s*(?:u|uur|h|hr|hrs)?\.?$")
+_TIME_RANGE = re.compile(r"^(.+?)\s*(?:-|–|—|tot|t/m|to)\s*(.+)$")
 
 
 def parse_time(value: object) -> str | None:
-    """A time of day as 'HH:MM' from '12.00 u', '12:00', '12u', '9.30', '14' or a time object."""
+    """A time of day as 'HH:MM' from '12.00 u', '12:00', '12:00:00' (Excel CSV), '12u', '9.30', '14'
+    or a time object. A range ('12.00-14.00') is refused here: see ``parse_time_range``."""
     if is_empty(value):
         return None
+    if isinstance(value, str) and (span := _TIME_RANGE.match(value.strip().lower())):
+        start = _time_or_none(span[1])
+        if start is not None and _time_or_none(span[2]) is not None:
+            raise CleanError(
+                f"tijd '{value}' is van–tot: schrijf hier alleen de begintijd, {start}",
+                f"time '{value}' is a range: write only the start time here, {start}",
+            )
     if isinstance(value, dt.time | dt.datetime):
         return f"{value.hour:02d}:{value.minute:02d}"
     if isinstance(value, float) and 0 <= value < 1:  # Excel stores times as a fraction of a day
@@ -219,15 +260,35 @@ def parse_time(value: object) -> str | None:
     )
 
 
+def _time_or_none(text: str) -> str | None:
+    try:
+        return parse_time(text)
+    except CleanError:
+        return None
+
+
+def parse_time_range(value: object) -> tuple[str | None, str | None] | None:
+    """(start, end) from a cell that may hold a range ('12.00-14.00', '10 tot 14 u'), for a register
+    that needs both times (sessions); a single time gives (start, None), an empty cell None."""
+    if is_empty(value):
+        return None
+    if isinstance(value, str) and (span := _TIME_RANGE.match(value.strip().lower())):
+        start, end = _time_or_none(span[1]), _time_or_none(span[2])
+        if start is not None and end is not None:
+            return start, end
+    return parse_time(value), None
+
+
 _NUMBER_CLUTTER = re.compile(r"€|kwh|m3|m³|punten|pnt|kg|st\.?|stuks|x$", re.IGNORECASE)
 
 
 def parse_number(value: object) -> float | None:
-    """A number from '2,5', '1.234,50', '€ 12', '1,234.5' or '3 punten'.
+    """A number from '2,5', '1.234,50', '€ 12', '€ 12,-', '1,234.5' or '3 punten'.
 
     With both '.' and ',' the last one is the decimal mark. With one ',' it is the decimal mark
     (Dutch). With one '.' followed by exactly three digits it is a thousands mark ('1.234' = 1234,
-    as Dutch spreadsheets write it); otherwise it is a decimal mark.
+    as Dutch spreadsheets write it) unless the number starts with 0 ('0.500' = 0.5); otherwise it
+    is a decimal mark. ',-' at the end means whole euros ('12,-' = 12).
     """
     if is_empty(value):
         return None
@@ -237,7 +298,7 @@ def parse_number(value: object) -> float | None:
         if math.isnan(value) or math.isinf(value):
             return None if math.isnan(value) else _not_a_number(value)
         return float(value)
-    text = _NUMBER_CLUTTER.sub("", str(value)).strip()
+    text = re.sub(r"[.,][-–—]$", "", _NUMBER_CLUTTER.sub("", str(value)).strip()).strip()
     negative = text.startswith("-")
     text = text.lstrip("+-")
     if "," in text and "." in text:
@@ -246,9 +307,9 @@ def parse_number(value: object) -> float | None:
         text = text.replace(thousands, "").replace(decimal, ".")
     elif text.count(",") == 1:
         text = text.replace(",", ".")
-    elif text.count(".") == 1 and re.fullmatch(r"\d{1,3}\.\d{3}", text):
+    elif text.count(".") == 1 and re.fullmatch(r"[1-9]\d{0,2}\.\d{3}", text):
         text = text.replace(".", "")
-    elif text.count(".") > 1 and re.fullmatch(r"\d{1,3}(\.\d{3})+", text):
+    elif text.count(".") > 1 and re.fullmatch(r"[1-9]\d{0,2}(\.\d{3})+", text):
         text = text.replace(".", "")
     if not re.fullmatch(r"\d+(\.\d+)?|\.\d+", text):
         return _not_a_number(value)
@@ -304,7 +365,7 @@ def parse_category(value: object, field_type: str) -> str | None:
         return mapping[key]
     if key in {header_key(v) for v in mapping.values()}:
         return next(v for v in mapping.values() if header_key(v) == key)
-    options = ", ".join(sorted({k for k in mapping if k})[:8])
+    options = ", ".join(CATEGORY_CHOICES.get(field_type) or sorted(set(mapping.values())))
     raise CleanError(
         f"'{value}' is geen bekende waarde; gebruik bijvoorbeeld: {options}",
         f"'{value}' is not a known value; use for example: {options}",
@@ -329,9 +390,17 @@ def parse_postcode(value: object) -> str | None:
 
 # --- whole columns ------------------------------------------------------------------------------
 
+def distinct(values: pd.Series) -> tuple[np.ndarray, pd.Index]:
+    """(code per row, distinct values), code -1 for an empty cell: ``pd.factorize``, or a Categorical's
+    own codes and categories (no hashing; a category no row uses is harmless to the callers)."""
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        return values.cat.codes.to_numpy(), values.cat.categories
+    return pd.factorize(values, use_na_sentinel=True)
+
+
 def _clean_distinct(values: pd.Series, cleaner: Callable[[object], object]):
     """Codes per row, and the cleaner's result and error for each distinct value (last slot: empty cell)."""
-    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    codes, uniques = distinct(values)
     clean: list = [None] * (len(uniques) + 1)
     errors: list = [None] * (len(uniques) + 1)
     for i, raw in enumerate([*uniques, None]):
@@ -345,10 +414,14 @@ def _clean_distinct(values: pd.Series, cleaner: Callable[[object], object]):
 def take(distinct: list, codes: np.ndarray, index: pd.Index, dtype: str = "object") -> pd.Series:
     """A column from one value per distinct raw value: ``distinct[codes]``, code -1 = the last slot.
 
-    ``dtype`` is "object", "str" (Arrow strings: fast to hash, compare and store), "float64" or
+    ``dtype`` is "object", "str" (Arrow strings: fast to hash, compare and store), "category" (text
+    that repeats: a register's million rows cost one code each, no string is copied), "float64" or
     "datetime64[ns]"; None becomes NA / NaN / NaT.
     """
     codes = np.where(codes < 0, len(distinct) - 1, codes)
+    if dtype == "category":
+        remap, categories = pd.factorize(pd.Series(distinct, dtype=object), use_na_sentinel=True)
+        return pd.Series(pd.Categorical.from_codes(remap[codes], categories=categories.astype(str)), index=index)
     if dtype == "str":
         arrow = pa.array([None if v is None else str(v) for v in distinct], pa.string())
         return arrow_strings(pc.take(arrow, pa.array(codes)), index)
@@ -389,11 +462,13 @@ def clean_column(values: pd.Series, cleaner: Callable[[object], object], *,
 
 
 def clean_dates(values: pd.Series, **kwargs) -> tuple[pd.Series, pd.Series]:
-    """``clean_column`` with ``parse_date``, plus one rule for the whole column:
+    """``clean_column`` with ``parse_date`` (``kwargs`` go to it), plus one rule for the whole column.
 
-    when some dates in the column can only be month-first (12/25/2024), the column mixes both
-    orders, so every date whose day and month are both 12 or less (03/02/2024) is ambiguous and
-    goes to quarantine instead of being guessed.
+    Rule for numeric dates: day-first (03/02/2024 = 3 February), as Dutch registers write them,
+    unless the same column proves it also holds month-first dates: when some date in it can only
+    be month-first (12/25/2024), every numeric date whose day and month are both 12 or less and
+    differ (03/02/2024, 05/03/24) could be either, so it goes to quarantine as ambiguous instead of
+    being guessed. ISO dates, month names and dates like 05/05/2024 are never ambiguous.
     """
     codes, uniques, clean, errors = _clean_distinct(values, lambda v: parse_date(v, **kwargs))
     month_first = any(e is not None and "is the month before the day" in e.reason_en for e in errors)
@@ -420,7 +495,7 @@ def duplicate_rows(frame: pd.DataFrame) -> pd.Series:
     """
     key, size = np.zeros(len(frame), dtype=np.int64), 1
     for column in frame.columns:
-        codes, uniques = pd.factorize(frame[column], use_na_sentinel=True)
+        codes, uniques = distinct(frame[column])
         if size * (len(uniques) + 1) >= 2**62:
             key, size = _renumber(key)
         key, size = key * (len(uniques) + 1) + codes + 1, size * (len(uniques) + 1)

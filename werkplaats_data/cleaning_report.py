@@ -24,8 +24,9 @@ def reason_summary(quarantine: pd.DataFrame) -> pd.DataFrame:
 
 
 def report_text(counts: pd.DataFrame, quarantine: pd.DataFrame, skipped: list[str], *,
-                quarantine_path: str | None = None, demo: bool = False) -> str:
-    """A plain-text report (Markdown) of one cleaning run."""
+                quarantine_path: str | None = None, demo: bool = False, notes: list[str] | None = None) -> str:
+    """A plain-text report (Markdown) of one cleaning run; ``skipped`` are files and sheets not read,
+    ``notes`` what else the reader should know (e.g. a missing activities register)."""
     lines = ["# Schoonmaakrapport / Cleaning report", ""]
     if demo:
         lines += ["**Voorbeelddata / demo data** – verzonnen registers.", ""]
@@ -40,6 +41,8 @@ def report_text(counts: pd.DataFrame, quarantine: pd.DataFrame, skipped: list[st
         lines.append(f"| {r.file} | {r.sheet} | {r.kind} | {r.rows_in} | {r.rows_released} | {r.rows_quarantined} |")
     if skipped:
         lines += ["", "## Niet gelezen / Not read", ""] + [f"- {s}" for s in skipped]
+    if notes:
+        lines += ["", "## Let op / Note", ""] + [f"- {n}" for n in notes]
     summary = reason_summary(quarantine)
     if len(summary):
         lines += ["", "## Redenen / Reasons", "", "| bestand / file | kolom / column | reden | reason | regels / rows |",

@@ -91,6 +91,9 @@ class DemoWorld:
 
     def __init__(self, seed: int = SEED):
         self.rng = np.random.default_rng(seed)
+        #: A second stream for what was added later (rare swappers, second greening actions), so the
+        #: main stream — and every figure drawn from it — stays as it was.
+        self.extra = np.random.default_rng((seed, 2))
         self.people = [self._person(i) for i in range(1300)]
         self.sessions: list[dict] = []
         self.attendance: list[dict] = []
@@ -106,9 +109,9 @@ class DemoWorld:
         return Person(first, last, int(self.rng.integers(1945, 2006)), pc, f"06-{10000000 + i * 7919 % 89999999:08d}")
 
     # -- helpers --
-    def variant(self, p: Person) -> str:
+    def variant(self, p: Person, rng: np.random.Generator | None = None) -> str:
         """The same person written differently now and then: case, spacing, 'Last, First'."""
-        r = self.rng.random()
+        r = (rng or self.rng).random()
         if r < 0.08:
             return f"{p.last}, {p.first}"
         if r < 0.14:
@@ -137,8 +140,9 @@ class DemoWorld:
         return [f"{hh}.{mm:02d} u", f"{hh:02d}:{mm:02d}", f"{hh}u" if mm == 0 else f"{hh}.{mm:02d}"][int(self.rng.integers(0, 3))]
 
     def add_session(self, activity: str, day: dt.date, start: tuple[int, int], end: tuple[int, int],
-                    location: str, visitors: int | None) -> dict:
-        s = {"activity": activity, "date": day, "start": start, "end": end, "location": location, "visitors": visitors}
+                    location: str, visitors: int | None, title: str = "") -> dict:
+        s = {"activity": activity, "date": day, "start": start, "end": end, "location": location, "visitors": visitors,
+             "title": title}
         self.sessions.append(s)
         return s
 
@@ -242,19 +246,21 @@ def build(seed: int = SEED) -> Registers:
             s = w.add_session("Wij(k) Vergroenen", day, (16, 0), (17, 0), "Wijkpark", int(rng.integers(1, 6)))
             for p in rng.choice(green_team, size=int(rng.integers(2, 5)), replace=False):
                 w.attend(s, p, "vrijwilliger")
-    workshop_days = [dt.date(y, m, 12) for y in range(2022, 2026) for m in (2, 5, 9, 11)]  # ceramics four times a year
-    workshop_days += [dt.date(2023, 3, 8), dt.date(2023, 10, 11)]  # school dialogues
-    workshop_days += [dt.date(2024, m, 20) for m in (3, 6, 9, 11)] + [dt.date(2024, m, 6) for m in (4, 7, 10)]
-    for day in sorted(workshop_days):
-        s = w.add_session("Workshops", day, (14, 0), (16, 30), "Werkplaats", int(rng.integers(8, 18)))
+    workshop_days = {dt.date(y, m, 12): "Keramiek schilderen" for y in range(2022, 2026) for m in (2, 5, 9, 11)}  # 4× a year
+    workshop_days |= {dt.date(2023, 3, 8): "Dialoog op school", dt.date(2023, 10, 11): "Dialoog op school"}
+    workshop_days |= {dt.date(2024, m, 20): "Upcycle textiel" for m in (3, 6, 9, 11)}
+    workshop_days |= {dt.date(2024, m, 6): "Tassen van rijstzakken" for m in (4, 7, 10)}
+    for day, series in sorted(workshop_days.items()):
+        s = w.add_session("Workshops", day, (14, 0), (16, 30), "Werkplaats", int(rng.integers(8, 18)), series)
         w.attend(s, ceramics_artist, "kunstenaar")
         for p in rng.choice(members[:300], size=int(rng.integers(6, 12)), replace=False):
             w.attend(s, p, "deelnemer")
-    for start, end in ((dt.date(2023, 1, 26), dt.date(2023, 2, 19)), (dt.date(2023, 3, 13), dt.date(2023, 4, 14)),
-                       (dt.date(2024, 4, 24), dt.date(2024, 6, 5))):
+    for start, end, title in ((dt.date(2023, 1, 26), dt.date(2023, 2, 19), "De Zachte Stad"),
+                              (dt.date(2023, 3, 13), dt.date(2023, 4, 14), "Tuinplezier en Wortelwerk"),
+                              (dt.date(2024, 4, 24), dt.date(2024, 6, 5), "De energie van het Oude Westen")):
         for day in (d for wd in (2, 5) for d in _days(wd, start, end)):
             w.add_session("Exposities", day, (13, 0), (17, 0), "Wijkpark" if start.year == 2024 else "Werkplaats",
-                          int(rng.integers(15, 60)))
+                          int(rng.integers(15, 60)), title)
     for day in (dt.date(2022, 10, 5), dt.date(2023, 5, 17), dt.date(2023, 11, 22), dt.date(2024, 2, 14)):
         w.add_session("Lezingen", day, (19, 30), (21, 0), "Buurthuis", int(rng.integers(20, 45)))
     w.add_session("Excursies", dt.date(2024, 9, 13), (9, 0), (16, 0), "The Green Village, Delft", 14)
@@ -262,7 +268,7 @@ def build(seed: int = SEED) -> Registers:
     _sessions_sheets(w, regs)
     _attendance_sheets(w, regs)
     _repairs(w, regs, repair_team)
-    _swaps(w, regs, members, ruilpunt_team)
+    _swaps(w, regs, members, P[:100] + members[900:])
     _energy(w, regs, coaches, coach_end)
     _greening(w, regs)
     _solar(w, regs, members)
@@ -272,14 +278,14 @@ def build(seed: int = SEED) -> Registers:
 
 
 def _sessions_sheets(w: DemoWorld, regs: Registers) -> None:
-    header = ["Activiteit", "Datum", "Begintijd", "Eindtijd", "Locatie", "Aantal bezoekers"]
+    header = ["Activiteit", "Datum", "Begintijd", "Eindtijd", "Locatie", "Aantal bezoekers", "Titel"]
     by_year: dict[str, list[list]] = {}
     for s in w.sessions:
         if s["activity"] == "Ruilpunt":
             continue
         by_year.setdefault(str(s["date"].year), []).append(
             [s["activity"], w.messy_date(s["date"]), w.messy_time(*s["start"]), w.messy_time(*s["end"]), s["location"],
-             "" if s["visitors"] is None else s["visitors"]])
+             "" if s["visitors"] is None else s["visitors"], s["title"]])
     by_year["2023"].insert(5, list(by_year["2023"][4]))  # planted: a session typed twice
     regs.sheets["bijeenkomsten_2021-2025.xlsx"] = {year: [header] + rows for year, rows in sorted(by_year.items())}
     ruilpunt = [["Activiteit", "Datum", "Van (tijd)", "Tot (tijd)", "Plek", "Bezoekers"]]
@@ -292,8 +298,10 @@ def _sessions_sheets(w: DemoWorld, regs: Registers) -> None:
 
 def _attendance_sheets(w: DemoWorld, regs: Registers) -> None:
     header = ["Activiteit", "Datum", "Naam", "Rol", "Geboortejaar", "Postcode"]
+    other_header = ["Activiteit", "Dag", "Voor- en achternaam", "Functie", "Jaar van geboorte", "Postcode"]
     files = {"Werkplaats Textiel": "presentielijst_textiel.xlsx", "Energiecoaches": "presentielijst_energiecoaches.xlsx"}
-    sheets: dict[str, list[list]] = {name: [header] for name in set(files.values()) | {"presentielijsten_overig.csv"}}
+    sheets: dict[str, list[list]] = {name: [header] for name in set(files.values())}
+    sheets["presentielijsten_overig.csv"] = [other_header]  # another volunteer, other words for the same columns
     for a in w.attendance:
         s, p = a["session"], a["person"]
         target = files.get(s["activity"], "presentielijsten_overig.csv")
@@ -316,6 +324,18 @@ def _attendance_sheets(w: DemoWorld, regs: Registers) -> None:
             first = i
     regs.merges["presentielijst_energiecoaches.xlsx"] = merges
     regs.sheets["presentielijsten_overig.csv"] = {"": sheets["presentielijsten_overig.csv"]}
+
+
+def _runs(rows: list[list], *, column: int, first: int) -> list[str]:
+    """Ranges like 'A5:A6' over consecutive rows (from row index ``first``) with the same value in
+    ``column``: how volunteers merge a date written once for several rows."""
+    letter, ranges, start = "ABCDEFGHIJ"[column], [], first
+    for i in range(first + 1, len(rows) + 1):
+        if i == len(rows) or rows[i][column] != rows[start][column]:
+            if i - start > 1:
+                ranges.append(f"{letter}{start + 1}:{letter}{i}")
+            start = i
+    return ranges
 
 
 def title_rows(text: str) -> list[list]:
@@ -349,9 +369,11 @@ def _repairs(w: DemoWorld, regs: Registers, team: list[Person]) -> None:
     regs.sheets["repaircafe_register_2023-2025.xlsx"] = {"Register": rows}
 
 
-def _swaps(w: DemoWorld, regs: Registers, members: list[Person], team: list[Person]) -> None:
+def _swaps(w: DemoWorld, regs: Registers, members: list[Person], occasional: list[Person]) -> None:
+    """The Ruilpunt ledger: 900 regular members swap often; ``occasional`` members (registered, about
+    400) swap one to three times in five years — together the report's 1300 members."""
     rng = w.rng
-    rows = [["Datum", "Gever", "Ontvanger", "Soort", "Categorie", "Punten"]]
+    rows = [["Datum", "Gegeven door", "Gekregen door", "Soort", "Categorie", "Punten"]]
     total = 0.0
     active = members[:900]
     for s in (s for s in w.sessions if s["activity"] == "Ruilpunt"):
@@ -370,6 +392,17 @@ def _swaps(w: DemoWorld, regs: Registers, members: list[Person], team: list[Pers
                          f"{points:.1f}".replace(".", ",").replace(",0", "")])
     rows.insert(100, ["14-3-2022", "Amal Fictief", "amal  fictief", "spullen", "boeken", "5"])  # planted: self-swap
     rows.insert(200, ["15-3-2022", "Sven Demo", "Ruilpunt", "spullen", "servies", "-5"])  # planted: negative points
+    days = [s["date"] for s in w.sessions if s["activity"] == "Ruilpunt"]
+    extra = w.extra
+    for p in occasional:
+        for _ in range(int(extra.integers(1, 4))):
+            points = float(extra.choice([2, 3, 5]))
+            total += points
+            name = w.variant(p, extra)
+            gives = extra.random() < 0.5
+            rows.append([w.messy_date(days[int(extra.integers(0, len(days)))], int(extra.integers(0, 5))),
+                         name if gives else "Ruilpunt", "Ruilpunt" if gives else name, "spullen",
+                         SWAP_GOODS[int(extra.integers(0, len(SWAP_GOODS)))], f"{points:.0f}"])
     rows.append(["Totaal", "", "", "", "", f"{total:.1f}".replace(".", ",")])
     regs.sheets["ruilpunt_punten.csv"] = {"": rows}
 
@@ -380,7 +413,8 @@ def _energy(w: DemoWorld, regs: Registers, coaches: list[Person], coach_end: dic
                    "thermostaatadvies"]
     kwh = {"ledlampen": 164, "stekkerdoos met schakelaar": 60}
     gas = {"radiatorfolie": 25, "tochtstrips": 50, "waterbesparende douchekop": 68, "thermostaatadvies": 60}
-    rows = title_rows("Huisbezoeken energiecoaches") + [["Datum", "Adres", "Energiecoach", "Maatregelen", "kWh bespaard", "m3 gas bespaard"]]
+    rows = title_rows("Huisbezoeken energiecoaches") + [["datum bezoek", "Adres huishouden", "Energiecoach", "Maatregelen",
+                                                          "kWh bespaard", "m3 gas bespaard"]]
     households = [f"{STREETS[i % len(STREETS)]} {10 + i * 3 % 140}{'abc'[i % 3] if i % 4 == 0 else ''}" for i in range(75)]
     day, h = dt.date(2022, 9, 15), 0
     while day <= END:
@@ -403,15 +437,20 @@ def _energy(w: DemoWorld, regs: Registers, coaches: list[Person], coach_end: dic
 
 def _greening(w: DemoWorld, regs: Registers) -> None:
     rng = w.rng
-    rows = [["Datum", "Soort actie", "Straat", "Aantal", "Eenheid"]]
+    rows = [["Dag", "Soort actie", "Straat", "Hoeveel", "Eenheid"]]
     for s in (s for s in w.sessions if s["activity"] == "Wij(k) Vergroenen"):
         if rng.random() < 0.6:
             kind, unit = GREENING[int(rng.integers(0, len(GREENING)))]
             qty = int(rng.integers(5, 60)) if kind == "tegels eruit" else int(rng.integers(1, 4))
             rows.append([w.messy_date(s["date"], 3), kind, f"{STREETS[int(rng.integers(0, len(STREETS)))]} {int(rng.integers(1, 120))}",
                          qty, unit])
+            if w.extra.random() < 0.2:  # the same afternoon the team also weeded somewhere
+                rows.append([rows[-1][0], "onderhoud", STREETS[int(w.extra.integers(0, len(STREETS)))],
+                             int(w.extra.integers(1, 3)), "uur"])
     rows.insert(12, ["03/21/2022", "geveltuin", "Gaffelstraat 3", 1, "stuks"])  # planted: month-first date
+    rows = title_rows("Acties Wij(k) Vergroenen") + rows
     regs.sheets["vergroening.ods"] = {"Acties": rows}
+    regs.merges["vergroening.ods"] = _runs(rows, column=0, first=3)  # one date written over the day's actions
 
 
 def _solar(w: DemoWorld, regs: Registers, members: list[Person]) -> None:
@@ -494,9 +533,7 @@ def write(regs: Registers, out: Path) -> list[Path]:
         elif name.endswith(".xlsx"):
             _write_xlsx(path, sheets, regs.merges.get(name, []))
         else:
-            with pd.ExcelWriter(path, engine="odf") as writer:
-                for sheet, rows in sheets.items():
-                    pd.DataFrame(rows).to_excel(writer, sheet_name=sheet, header=False, index=False)
+            _write_ods(path, sheets, regs.merges.get(name, []))
         written.append(path)
     (out / DEMO_MARKER).write_text(DEMO_NOTE + "\n", encoding="utf-8")
     (out / "LEESMIJ.md").write_text(
@@ -521,6 +558,45 @@ def _write_xlsx(path: Path, sheets: dict[str, list[list]], merges: list[str]) ->
             ws.merge_cells(rng)
             ws[rng.split(":")[0]].value = first
     wb.save(path)
+
+
+def _write_ods(path: Path, sheets: dict[str, list[list]], merges: list[str]) -> None:
+    """An ODS as LibreOffice writes it: numbers as floats, text as strings, and each merged range as
+    a first cell spanning the range plus covered cells (which hold no value)."""
+    from odf.opendocument import OpenDocumentSpreadsheet
+    from odf.table import CoveredTableCell, Table, TableCell, TableRow
+    from odf.text import P
+    from openpyxl.utils.cell import range_boundaries
+
+    spans, covered = {}, set()
+    for cells in merges:
+        min_col, min_row, max_col, max_row = range_boundaries(cells)
+        spans[(min_row - 1, min_col - 1)] = (max_row - min_row + 1, max_col - min_col + 1)
+        covered |= {(r - 1, c - 1) for r in range(min_row, max_row + 1) for c in range(min_col, max_col + 1)}
+    doc = OpenDocumentSpreadsheet()
+    for sheet_name, rows in sheets.items():
+        sheet = Table(name=sheet_name)
+        for r, values in enumerate(rows):
+            row = TableRow()
+            for c, value in enumerate(values):
+                if (r, c) in covered and (r, c) not in spans:
+                    row.addElement(CoveredTableCell())
+                    continue
+                attributes = {}
+                if (r, c) in spans:
+                    attributes = {"numberrowsspanned": str(spans[(r, c)][0]), "numbercolumnsspanned": str(spans[(r, c)][1])}
+                if value is None or value == "":
+                    cell = TableCell(**attributes)
+                elif isinstance(value, int | float) and not isinstance(value, bool):
+                    cell = TableCell(valuetype="float", value=str(value), **attributes)
+                    cell.addElement(P(text=str(value)))
+                else:
+                    cell = TableCell(valuetype="string", **attributes)
+                    cell.addElement(P(text=str(value)))
+                row.addElement(cell)
+            sheet.addElement(row)
+        doc.spreadsheet.addElement(sheet)
+    doc.save(str(path))
 
 
 def write_demo_registers(out: Path, *, seed: int = SEED) -> list[Path]:

@@ -1,7 +1,8 @@
 """Raw registers → canonical tables + quarantine + cleaning report.
 
 The steps, for every sheet of every register in a folder:
-1. ``read.read_register`` gives raw values under field names, with spreadsheet row numbers;
+1. ``read.read_sheets`` gives raw values under field names, with spreadsheet row numbers (a sheet
+   that cannot be read is named in ``skipped`` with its reason);
 2. each field is cleaned by its type (``clean``); names, phone numbers, e-mail and addresses become
    HMAC pseudonyms (``privacy``) and are then dropped;
 3. the register's rows become rows of canonical tables (a presence list gives ``attendance`` and
@@ -15,7 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -26,8 +27,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from werkplaats_data import clean, privacy, schemas
-from werkplaats_data.read import RawSheet, ReadError, read_register
-from werkplaats_data.registers import KINDS, SURVEY_ITEM, activity_id
+from werkplaats_data.read import RawSheet, ReadError, read_sheets
+from werkplaats_data.registers import BUILT_IN_ACTIVITIES, KINDS, SURVEY_ITEM, activity_id
 
 PROVENANCE = ["_file", "_sheet", "_row"]
 QUARANTINE_COLUMNS = ["file", "sheet", "row", "column", "value", "reason_nl", "reason_en"]
@@ -42,6 +43,15 @@ PRIMARY_TABLE = {
     "solar": "solar", "survey": "survey_responses", "consents": "consents", "people": "people",
 }
 
+#: Registers of what has happened: a date after the day of cleaning is a typo. (Sessions, activities and
+#: paid support may be planned up to a year ahead.)
+PAST_ONLY = {"attendance", "repairs", "swaps", "energy_visits", "greening", "solar", "survey", "consents", "people"}
+#: A time cell that may hold a range ('12.00-14.00'): the range's end fills the end-time column.
+TIME_RANGES = {("sessions", "start_time"): "end_time"}
+
+#: Registers whose text is combined into ids and messages (small ones), so it is plain strings in ``_build``.
+TEXT_AS_STRINGS = {"activities", "paid_support", "sessions", "attendance", "people"}
+
 #: Ids the kit numbers itself (date + running number over the whole table): unique by construction,
 #: so validation does not hash a million of them again.
 RUNNING_IDS = {"repairs": ("repair_id", "rc"), "swaps": ("swap_id", "sw"), "energy_visits": ("visit_id", "ev"),
@@ -55,8 +65,9 @@ class CleanResult:
     tables: dict[str, pd.DataFrame]
     quarantine: pd.DataFrame
     counts: pd.DataFrame  # per sheet: file, sheet, kind, rows_in, rows_released, rows_quarantined
-    skipped: list[str] = field(default_factory=list)  # files that could not be read, one plain line each
+    skipped: list[str] = field(default_factory=list)  # files or sheets that could not be read, one plain line each
     sources: dict[str, list[dict]] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)  # what the report should say besides the counts
 
 
 # --- step 2: fields -------------------------------------------------------------------------------
@@ -100,8 +111,12 @@ def _field_types(sheet: RawSheet) -> dict[str, str]:
     return types
 
 
-def clean_fields(sheet: RawSheet, key: bytes) -> tuple[pd.DataFrame, list[dict]]:
-    """Typed values (personal fields replaced by pseudonyms) and one error record per bad cell."""
+def clean_fields(sheet: RawSheet, key: bytes, *, today: dt.date | None = None) -> tuple[pd.DataFrame, list[dict]]:
+    """Typed values (personal fields replaced by pseudonyms) and one error record per bad cell.
+
+    Dates are checked against ``today`` (default: the day of cleaning): at most a year ahead, and
+    not after today in a register of what has happened (``PAST_ONLY``).
+    """
     kind = KINDS[sheet.kind]
     required = {f.name for f in kind.fields if f.required}
     out = pd.DataFrame(index=sheet.frame.index)
@@ -116,9 +131,11 @@ def clean_fields(sheet: RawSheet, key: bytes) -> tuple[pd.DataFrame, list[dict]]
             values = privacy.pseudonymise(raw, key, prefix="h" if col == "address" else "p", account=account)
             problems = pd.Series(dtype=object)
         elif ftype == "date":
-            values, problems = clean.clean_dates(raw)
+            values, problems = clean.clean_dates(raw, today=today, future=sheet.kind not in PAST_ONLY)
+        elif (sheet.kind, col) in TIME_RANGES:
+            values, problems = clean.clean_column(raw, clean.parse_time_range)
         else:
-            dtype = {"number": "float64", "int": "float64", "bool": "object"}.get(ftype, "str")
+            dtype = {"number": "float64", "int": "float64", "bool": "object"}.get(ftype, "category")
             values, problems = clean.clean_column(raw, _cleaner(ftype), dtype=dtype)
         if col in required:
             empty = values.index[values.isna() & ~values.index.isin(problems.index)]
@@ -129,9 +146,27 @@ def clean_fields(sheet: RawSheet, key: bytes) -> tuple[pd.DataFrame, list[dict]]
         for row, err in problems.items():
             errors.append(_qrow(sheet, row, _label(kind, col), _original(raw[row], ftype), err.reason_nl, err.reason_en))
         out[col] = values
+    for (kind_name, col), end_col in TIME_RANGES.items():
+        if kind_name == sheet.kind:
+            out[col], out[end_col], clashes = _split_ranges(out[col], out[end_col])
+            errors += [_qrow(sheet, row, _label(kind, col), str(sheet.frame.at[row, col]), err.reason_nl, err.reason_en)
+                       for row, err in clashes.items()]
     if sheet.kind == "survey":
         errors += _survey_problems(sheet, out)
     return out, errors
+
+
+def _split_ranges(spans: pd.Series, ends: pd.Series) -> tuple[pd.Series, pd.Series, pd.Series]:
+    """Start and end times from (start, end) pairs and the end-time column: a range's end fills an
+    empty end time. Returns (start, end, errors of the rows whose range and end time disagree)."""
+    start = pd.Series([s[0] if s else None for s in spans], index=spans.index, dtype="str")
+    range_end = pd.Series([s[1] if s else None for s in spans], index=spans.index, dtype="str")
+    clash = range_end.notna() & ends.notna() & (range_end != ends)
+    errors = pd.Series([clean.CleanError(
+        f"de tijd loopt tot {range_end[r]}, maar de eindtijd zegt {ends[r]}: verbeter een van de twee",
+        f"the time runs until {range_end[r]}, but the end time says {ends[r]}: correct one of them")
+        for r in spans.index[clash]], index=spans.index[clash], dtype=object)
+    return start, ends.where(ends.notna(), range_end).astype("str"), errors
 
 
 def _survey_items() -> pd.DataFrame:
@@ -163,9 +198,9 @@ def _survey_problems(sheet: RawSheet, typed: pd.DataFrame) -> list[dict]:
     return errors
 
 
-def _organisation_account(name: object) -> str | None:
-    """The Ruilpunt's own account for names like 'Ruilpunt' or 'voorraad', else None (a person)."""
-    return schemas.ORGANISATION_ACCOUNT if clean.normalise_name(name) in ORGANISATION_NAMES else None
+def _organisation_account(normal_name: str) -> str | None:
+    """The Ruilpunt's own account for (normalised) names like 'ruilpunt' or 'voorraad', else None (a person)."""
+    return schemas.ORGANISATION_ACCOUNT if normal_name in ORGANISATION_NAMES else None
 
 
 def _label(kind, col: str) -> str:
@@ -190,6 +225,61 @@ def _qrow(sheet: RawSheet, row, column: str, value: str, reason_nl: str, reason_
             "value": value, "reason_nl": reason_nl, "reason_en": reason_en, "kind": sheet.kind}
 
 
+# --- open answers: names, phone numbers and e-mail addresses masked --------------------------------
+
+PHONE = re.compile(r"(?<![\w+])(?:\+|00)?\d[\d\s().-]{7,}\d(?!\w)")
+EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+#: Words inside names that are no name on their own ('Jan de Vries': 'de').
+NAME_PARTICLES = {"van", "de", "der", "den", "het", "ter", "ten", "te", "op", "in", "el", "al", "bin", "ben", "da", "di",
+                  "du", "la", "le", "del", "dos", "von", "zu", "ibn", "abu", "bint"}
+
+
+def redact_open_answers(texts: pd.Series, names: set[str], terms: pd.DataFrame | None = None) -> pd.Series:
+    """Free-text survey answers with names, phone numbers and e-mail addresses masked.
+
+    Rule: the story redaction list (``terms``, ``werkplaats_data.redaction``; its street + house
+    number rule too) and every full name typed in any register are replaced by '[naam]' whatever
+    their case; a single word of such a name (a first or last name of 3+ letters, not 'van', 'de' …)
+    is replaced where it is written with a capital, as names are; then e-mail addresses become
+    '[e-mail]' and phone numbers (8+ digits) '[telefoon]'.
+    """
+    from werkplaats_data import redaction
+
+    listed = pd.DataFrame({"term": sorted(names), "kind": "person", "replacement": redaction.REPLACEMENTS["person"]})
+    if terms is not None and len(terms):
+        listed = pd.concat([terms[["term", "kind", "replacement"]], listed], ignore_index=True)
+    words = {w for n in names for w in re.split(r"[\s,-]+", n) if len(w) >= 3 and w.casefold() not in NAME_PARTICLES}
+    capitalised = {w[:1].upper() + w[1:] for w in words} | {w.upper() for w in words}
+    single = (re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, sorted(capitalised, key=len, reverse=True))) + r")(?!\w)")
+              if capitalised else None)
+
+    def mask(text: object) -> object:
+        if not isinstance(text, str) or not text:
+            return text
+        text = redaction.redact(text, listed)
+        if single is not None:
+            text = single.sub(redaction.REPLACEMENTS["person"], text)
+        return PHONE.sub("[telefoon]", EMAIL.sub("[e-mail]", text))
+
+    codes, uniques = pd.factorize(texts, use_na_sentinel=True)
+    return clean.take([mask(u) for u in uniques] + [None], codes, texts.index)
+
+
+def _names_typed(sheet: RawSheet) -> set[str]:
+    """The names in a sheet's name fields, as typed (spacing tidied; 'Last, First' also as 'First Last')."""
+    names = set()
+    for f in KINDS[sheet.kind].fields:
+        if f.type == "name" and f.name in sheet.frame:
+            for value in pd.unique(sheet.frame[f.name].dropna()):
+                text = clean.normalise_text(value)
+                if text and text.casefold() not in ORGANISATION_NAMES:
+                    names.add(text)
+                    if text.count(",") == 1:
+                        last, first = (p.strip() for p in text.split(","))
+                        names.add(f"{first} {last}")
+    return names
+
+
 # --- step 3: canonical rows ------------------------------------------------------------------------
 
 def _with_provenance(frame: pd.DataFrame, sheet: RawSheet) -> pd.DataFrame:
@@ -202,12 +292,29 @@ def _with_provenance(frame: pd.DataFrame, sheet: RawSheet) -> pd.DataFrame:
 def _running_id(prefix: str, dates: pd.Series) -> pd.Series:
     """Ids like 'rc_20240203_01': the date plus a running number over the whole table, in register
     order (file, sheet, row) — unique by construction."""
-    codes, days = pd.factorize(pd.to_datetime(dates))
-    codes = np.where(codes < 0, len(days), codes)  # no date: 'rc_x_01'
-    day_text = pa.array([f"{prefix}_{d:%Y%m%d}_" for d in days] + [f"{prefix}_x_"])
-    number = pd.Series(codes).groupby(codes).cumcount().to_numpy() + 1
-    padded = pc.utf8_lpad(pc.cast(pa.array(number), pa.string()), 2, "0")
-    return clean.arrow_strings(pc.binary_join_element_wise(day_text.take(codes), padded, ""), dates.index)
+    days = pd.to_datetime(dates).to_numpy(dtype="datetime64[D]")
+    missing = np.isnat(days)
+    first = days[~missing].min() if (~missing).any() else np.datetime64("2000-01-01")
+    offset = np.where(missing, 0, (days - first).astype(np.int64))
+    span = int(offset.max(initial=0)) + 1
+    codes = np.where(missing, span, offset).astype(np.uint16 if span < 2**16 - 1 else np.int64)  # no date: 'rc_x_01'
+    calendar = np.datetime_as_string(first + np.arange(span))
+    day_text = pa.array([f"{prefix}_{d.replace('-', '')}_" for d in calendar] + [f"{prefix}_x_"])
+    number = _cumcount(codes)
+    numbers = pa.array([f"{n:02d}" for n in range(1, int(number.max(initial=0)) + 2)])  # '01', '02', …
+    return clean.arrow_strings(pc.binary_join_element_wise(day_text.take(codes), numbers.take(number), ""), dates.index)
+
+
+def _cumcount(codes: np.ndarray) -> np.ndarray:
+    """For each position, how many earlier positions hold the same code (0, 1, 2, … per code).
+    (A stable sort; on 16-bit codes NumPy sorts by radix, in linear time.)"""
+    order = np.argsort(codes, kind="stable")
+    ordered = codes[order]
+    starts = np.flatnonzero(np.r_[True, ordered[1:] != ordered[:-1]])
+    first = np.repeat(starts, np.diff(np.r_[starts, len(codes)]))
+    out = np.empty(len(codes), dtype=np.int64)
+    out[order] = np.arange(len(codes)) - first
+    return out
 
 
 def _dates(values: pd.Series) -> pd.Series:
@@ -215,8 +322,14 @@ def _dates(values: pd.Series) -> pd.Series:
 
 
 def _build(kind: str, typed: pd.DataFrame, sheet: RawSheet) -> pd.DataFrame:
-    """Canonical rows from one sheet's typed values (before schema validation)."""
+    """Canonical rows from one sheet's typed values (before schema validation).
+
+    Text arrives as Categoricals (cheap for big registers); the small registers whose text is
+    combined into ids and messages get plain strings first.
+    """
     t = typed
+    if kind in TEXT_AS_STRINGS:
+        t = t.astype({c: "str" for c in t.columns if isinstance(t[c].dtype, pd.CategoricalDtype)})
     if kind == "activities":
         return pd.DataFrame({
             "activity_id": t["name_nl"].map(activity_id), "name_nl": t["name_nl"],
@@ -232,19 +345,18 @@ def _build(kind: str, typed: pd.DataFrame, sheet: RawSheet) -> pd.DataFrame:
         sid = t["activity"] + "_" + date.dt.strftime("%Y%m%d") + "_" + t["start_time"].fillna("").str.replace(":", "")
         return pd.DataFrame({"session_id": sid.str.rstrip("_"), "activity_id": t["activity"], "date": date,
                              "start_time": t["start_time"], "end_time": t["end_time"], "location": t["location"],
-                             "visitors_count": pd.array(t["visitors_count"], dtype="Int64")}, index=t.index)
+                             "visitors_count": pd.array(t["visitors_count"], dtype="Int64"), "title": t["title"]},
+                            index=t.index)
     if kind == "attendance":
         return pd.DataFrame({"activity_id": t["activity"], "date": _dates(t["date"]), "start_time": t["start_time"],
                              "person_id": t["name"], "role": t["role"], "birth_year": t["birth_year"],
                              "postcode": t["postcode"]}, index=t.index)
     if kind == "repairs":
-        from werkplaats_data.repair import categorise_items
-
         date = _dates(t["date"])
         barrier = t["repair_barrier"]
         if barrier.notna().any():  # only an item at its end of life has a barrier to repair
             barrier = barrier.where(t["repair_status"] == "End of life")
-        return pd.DataFrame({"date": date, "product_category": categorise_items(t["item"], t["product_category"]),
+        return pd.DataFrame({"date": date, "product_category": _product_categories(t["item"], t["product_category"]),
                              "partner_product_category": t["item"], "brand": t["brand"],
                              "year_of_manufacture": pd.array(t["year_of_manufacture"], dtype="Int64"),
                              "problem": t["problem"], "repair_status": t["repair_status"], "repair_barrier": barrier},
@@ -280,6 +392,20 @@ def _build(kind: str, typed: pd.DataFrame, sheet: RawSheet) -> pd.DataFrame:
     if kind == "survey":
         return _survey_long(t, sheet)
     raise ValueError(kind)
+
+
+def _product_categories(items: pd.Series, chosen: pd.Series) -> pd.Series:
+    """``repair.categorise_items`` asked once per distinct (item, chosen category) pair, as a Categorical."""
+    from werkplaats_data.repair import categorise_items
+
+    item_codes, _ = clean.distinct(items)
+    chosen_codes, _ = clean.distinct(chosen)
+    pair = (item_codes.astype(np.int64) + 1) * (int(chosen_codes.max(initial=-1)) + 2) + chosen_codes + 1
+    codes, pairs = pd.factorize(pair)
+    first = np.empty(len(pairs), dtype=np.int64)
+    first[codes[::-1]] = np.arange(len(codes) - 1, -1, -1)  # the first row of each pair
+    answers = categorise_items(items.iloc[first].astype(object), chosen.iloc[first].astype(object)).tolist()
+    return clean.take(answers + [None], codes, items.index, "category")
 
 
 def _survey_long(t: pd.DataFrame, sheet: RawSheet) -> pd.DataFrame:
@@ -319,6 +445,8 @@ def plain_check(check: str) -> tuple[str, str]:
         return f"mag hoogstens {m[1]} zijn", f"must be at most {m[1]}"
     if check.startswith("isin"):
         return "is geen toegestane waarde", "is not an allowed value"
+    if check.startswith("str_matches"):
+        return "is geen tijd als UU:MM", "is not a time as HH:MM"
     if "unique" in check:
         return "komt twee keer voor; het moet uniek zijn", "appears twice; it must be unique"
     if "nullable" in check:
@@ -339,11 +467,10 @@ def _validate(name: str, frame: pd.DataFrame) -> tuple[pd.DataFrame, list[dict]]
     table_schema = schemas.schema(name)
     bad = pd.Series(False, index=frame.index)
     records: list[dict] = []
+    failing = _failing_values(frame, table_schema)
     for column in spec.columns:
         values = frame[column.name]
-        single = table_schema.columns[column.name]
-        single.unique = False  # uniqueness is checked on the whole column below
-        for check, rows in _failing_values(values, single):
+        for check, rows in failing.get(column.name, []):
             reason_nl, reason_en = plain_check(check)
             records += _quarantine_rows(frame, rows & ~bad, column.name, values,
                                         f"'{column.name}': {reason_nl}", f"'{column.name}': {reason_en}")
@@ -360,34 +487,78 @@ def _validate(name: str, frame: pd.DataFrame) -> tuple[pd.DataFrame, list[dict]]
     return (frame[~bad] if bad.any() else frame), records
 
 
-def _failing_values(values: pd.Series, column_schema) -> list[tuple[str, pd.Series]]:
-    """(pandera check name, rows that fail it) for one column, checked once per distinct value."""
-    if column_schema.dtype is None and not column_schema.checks:  # free text: a million ids cost nothing
-        empty = values.isna()
-        return [] if column_schema.nullable or not empty.any() else [("not_nullable", empty)]
-    codes, uniques = pd.factorize(values, use_na_sentinel=False)
-    distinct = pd.Series(uniques, dtype=values.dtype, name=values.name)
+def _failing_values(frame: pd.DataFrame, table_schema: DataFrameSchema) -> dict[str, list[tuple[str, pd.Series]]]:
+    """Per column, (pandera check name, rows that fail it), checked once per distinct value.
+
+    Each column's distinct values (the empty cell included) go into one small frame, padded to the
+    same length by repeating a column's first value, and that frame is validated once; a failure
+    case's index points at the distinct value, and so at the rows holding it. Free text without
+    checks only has to be filled in (when required). Uniqueness is checked elsewhere, on whole columns.
+    """
+    failing: dict[str, list[tuple[str, pd.Series]]] = {}
+    distinct: dict[str, tuple[np.ndarray, pd.Index]] = {}
+    for name, column_schema in table_schema.columns.items():
+        values = frame[name]
+        if column_schema.dtype is None and not column_schema.checks:  # free text: a million ids cost nothing
+            empty = values.isna()
+            if not column_schema.nullable and empty.any():
+                failing[name] = [("not_nullable", empty)]
+            continue
+        codes, uniques = clean.distinct(values)
+        if (codes < 0).any():  # the empty cell is a value to check too (nullable or not)
+            codes = np.where(codes < 0, len(uniques), codes)
+            uniques = uniques.append(pd.Index([None], dtype=uniques.dtype))
+        distinct[name] = (codes, uniques)
+    if not distinct:
+        return failing
+    size = max(len(u) for _, u in distinct.values())
+    batch = pd.DataFrame({name: pd.Series(list(u) + [u[0]] * (size - len(u)), dtype=frame[name].dtype)
+                          for name, (_, u) in distinct.items()})
+    checks = {}
+    for name in distinct:
+        single = table_schema.columns[name]
+        single.unique = False
+        checks[name] = single
     try:
-        DataFrameSchema({values.name: column_schema}).validate(distinct.to_frame(), lazy=True)
-        return []
+        DataFrameSchema(checks).validate(batch, lazy=True)
+        return failing
     except pandera.errors.SchemaErrors as exc:
         cases = exc.failure_cases
-    failing = []
     for case in cases.itertuples(index=False):
-        hit = distinct.isna() if pd.isna(case.failure_case) else distinct.astype(object).eq(case.failure_case)
-        failing.append((str(case.check), pd.Series(np.isin(codes, distinct.index[hit]), index=values.index)))
+        codes, uniques = distinct[case.column]
+        if pd.isna(case.index):  # a failure of the whole column: find the value
+            batch_values = batch[case.column]
+            hit = batch_values.isna() if pd.isna(case.failure_case) else batch_values.astype(object).eq(case.failure_case)
+            positions = np.flatnonzero(hit.to_numpy())
+        else:
+            positions = [int(case.index)]
+        positions = [p if p < len(uniques) else 0 for p in positions]  # padding repeats value 0
+        failing.setdefault(case.column, []).append((str(case.check), pd.Series(np.isin(codes, positions), index=frame.index)))
     return failing
 
 
 def _reference_check(tables: dict[str, pd.DataFrame]) -> list[dict]:
-    """Rows pointing at an activity/session/person that is not there go to quarantine."""
+    """Rows pointing at an activity/session/person that is not there go to quarantine (every link in
+    ``schemas.references``, repeated until none breaks: a row taken out can break another link)."""
+    records, again = [], True
+    while again:
+        found = _one_reference_pass(tables)
+        records += found
+        again = bool(found)
+    return records
+
+
+def _one_reference_pass(tables: dict[str, pd.DataFrame]) -> list[dict]:
     records = []
     for table, column, ref_table, ref_column in schemas.references():
-        if table not in tables or ref_table not in tables or table == "attendance":
+        if table not in tables or ref_table not in tables or not len(tables[table]):
             continue
         frame = tables[table]
-        known = set(tables[ref_table][ref_column])
+        spec = schemas.column(table, column)
+        known = set(tables[ref_table][ref_column]) | set(spec.also_allowed)
         missing = ~frame[column].isin(known)
+        if spec.nullable:
+            missing &= frame[column].notna()
         if missing.any():
             records += _quarantine_rows(
                 frame, missing, column, frame[column],
@@ -412,7 +583,10 @@ def register_files(raw_dir: Path) -> list[Path]:
 
 def clean_registers(raw_dir: Path, *, key: bytes, kinds: dict[str, str] | None = None,
                     today: dt.date | None = None) -> CleanResult:
-    """Clean every register in ``raw_dir``; ``kinds`` maps a file name to a register kind (override)."""
+    """Clean every register in ``raw_dir``; ``kinds`` maps a file name to a register kind (override).
+
+    ``today`` (default: the day of cleaning) bounds the dates: see ``clean_fields``.
+    """
     kinds = kinds or {}
     pieces: dict[str, list[pd.DataFrame]] = {}
     quarantine: list[dict] = []
@@ -420,19 +594,29 @@ def clean_registers(raw_dir: Path, *, key: bytes, kinds: dict[str, str] | None =
     sheets: list[RawSheet] = []
     for path in register_files(raw_dir):
         try:
-            sheets += read_register(path, kind=kinds.get(path.name))
+            readable, unread = read_sheets(path, kind=kinds.get(path.name))
         except ReadError as err:
             skipped.append(str(err))
+            continue
+        sheets += readable
+        skipped += unread
     counted: list[dict] = []
     for sheet in sheets:
-        typed, errors = clean_fields(sheet, key)
-        totals = sheet.is_total.reindex(typed.index, fill_value=False)
-        total_rows = set(typed.index[totals])
-        errors = [e for e in errors if e["row"] not in total_rows]  # a totals row has one reason: it is one
-        errors += [_qrow(sheet, r, "", "", "totaalregel: geen gegevens, niets te doen",
-                         "totals row: not a record, nothing to do") for r in typed.index[totals]]
-        keep = ~typed.index.isin(list({e["row"] for e in errors}))
-        dup_of = clean.duplicate_rows(sheet.frame)  # a twin of a bad row is bad for the same reason
+        # a totals row and a too-wide row have one reason each, and are not cleaned at all
+        totals = sheet.is_total.to_numpy(dtype=bool)
+        wide = (sheet.too_wide.to_numpy(dtype=bool) if sheet.too_wide is not None else np.zeros_like(totals)) & ~totals
+        rows = sheet.frame.index
+        errors = [_qrow(sheet, r, "", "", "totaalregel: geen gegevens, niets te doen",
+                        "totals row: not a record, nothing to do") for r in rows[totals]]
+        errors += [_qrow(sheet, r, "", "", "deze regel heeft meer cellen dan de kopregel (een scheidingsteken te veel, "
+                         "bijvoorbeeld een ; of , in een naam of bedrag): verbeter de regel",
+                         "this row has more cells than the header row (a delimiter too many, e.g. a ; or , in a name "
+                         "or amount): correct the row") for r in rows[wide]]
+        records = sheet if not (totals | wide).any() else replace(sheet, frame=sheet.frame[~(totals | wide)])
+        typed, more = clean_fields(records, key, today=today)
+        errors += more
+        keep = ~typed.index.isin(list({e["row"] for e in more}))
+        dup_of = clean.duplicate_rows(records.frame)  # a twin of a bad row is bad for the same reason
         duplicate = dup_of.notna().to_numpy() & keep
         for row in typed.index[duplicate]:
             errors.append(_qrow(sheet, row, "", f"= regel / row {int(dup_of[row])}",  # one reason, so the report groups them
@@ -444,16 +628,35 @@ def clean_registers(raw_dir: Path, *, key: bytes, kinds: dict[str, str] | None =
         built = _with_provenance(_build(sheet.kind, good, sheet), sheet)
         pieces.setdefault(sheet.kind, []).append(built)
         counted.append({"file": sheet.file.name, "sheet": sheet.sheet or "", "kind": sheet.kind,
-                        "rows_in": len(typed)})
+                        "rows_in": len(rows)})
+    notes: list[str] = []
     tables, more = _assemble(pieces)
+    if len(tables["survey_responses"]) and tables["survey_responses"]["text"].notna().any():
+        names = set().union(*(_names_typed(sheet) for sheet in sheets))
+        tables["survey_responses"]["text"] = redact_open_answers(tables["survey_responses"]["text"], names,
+                                                                 _redaction_terms(Path(raw_dir)))
     quarantine += more
+    if "activities" not in pieces:  # no activities register at all: the kit's own list, said plainly
+        tables["activities"] = _builtin_activities(tables["sessions"], tables["paid_support"])
+        notes.append(NO_ACTIVITIES_NOTE)
+    sessions_in = tables["sessions"]
     for name in list(tables):
         tables[name], records = _validate(name, tables[name])
         quarantine += records
-    quarantine += _reference_check(tables)
+    quarantine += _reference_check(tables)  # sessions of an unknown activity go before attendance is matched
+    dropped = _dropped(sessions_in, tables["sessions"], quarantine)
+    attendance, people_rows, more = _attendance(_concat(pieces, "attendance"), tables["sessions"], dropped)
+    quarantine += more
+    tables["attendance"], records = _validate("attendance", attendance)
+    quarantine += records
+    people_rows = people_rows[people_rows.index.isin(tables["attendance"].index)]
+    tables["people"], records = _validate("people", _people(tables, people_rows, _concat(pieces, "people")))
+    quarantine += records
+    quarantine += _reference_check(tables)  # every link, attendance → sessions and people included
     q = pd.DataFrame(quarantine, columns=QUARANTINE_COLUMNS + ["kind"]).drop(columns="kind")
     counts = _count(counted, q, tables, _concat(pieces, "people"))
-    sources = {name: _sources(frame) for name, frame in tables.items()}
+    sources = {name: _sources(frame) for name, frame in tables.items() if name != "people"}
+    sources["people"] = _people_sources(sources, _concat(pieces, "people"))
     release = {name: frame.drop(columns=[c for c in frame.columns if c.startswith("_")]).reset_index(drop=True)
                for name, frame in tables.items()}
     stories_dir = Path(raw_dir) / "stories"
@@ -463,14 +666,72 @@ def clean_registers(raw_dir: Path, *, key: bytes, kinds: dict[str, str] | None =
         story_tables = release_tables(stories_dir)
         release.update(story_tables)
         sources.update({name: [{"title": "stories/", "path": "stories"}] for name in story_tables})
-    return CleanResult(release, q, counts, skipped, sources)
+    return CleanResult(release, q, counts, skipped, sources, notes)
+
+
+def _redaction_terms(raw_dir: Path) -> pd.DataFrame | None:
+    """The story redaction list beside the registers (``stories/redaction.csv``), if there is one."""
+    from werkplaats_data import redaction
+
+    path = (raw_dir if raw_dir.is_dir() else raw_dir.parent) / "stories" / "redaction.csv"
+    return redaction.read_list(path)[0] if path.exists() else None
+
+
+NO_ACTIVITIES_NOTE = ("Er is geen register 'Activiteiten': de ingebouwde lijst van activiteiten van de Werkplaats is "
+                      "gebruikt (startdatum = eerste bijeenkomst). Bijeenkomsten van andere activiteiten staan in "
+                      "quarantaine; maak een register met 'werkplaats templates'. / There is no activities register: "
+                      "the kit's built-in list of the Werkplaats's activities was used (start = first session); "
+                      "sessions of other activities are in quarantine.")
+
+
+def _builtin_activities(sessions: pd.DataFrame, paid_support: pd.DataFrame) -> pd.DataFrame:
+    """The activities of the kit's built-in list that the sessions or paid support name, started on
+    their first session (or support period); used only when there is no activities register."""
+    firsts = pd.concat([sessions[["activity_id", "date"]],
+                        paid_support[["activity_id", "start"]].rename(columns={"start": "date"})])
+    started = firsts.dropna().groupby("activity_id")["date"].min()
+    known = [a for a in started.index if a in BUILT_IN_ACTIVITIES]
+    frame = pd.DataFrame({
+        "activity_id": known,
+        "name_nl": [BUILT_IN_ACTIVITIES[a][0] for a in known], "name_en": [BUILT_IN_ACTIVITIES[a][1] for a in known],
+        "theme": [BUILT_IN_ACTIVITIES[a][2] for a in known], "started": pd.to_datetime(started[known].to_numpy()),
+        "ended": pd.Series(pd.NaT, index=range(len(known)), dtype="datetime64[ns]"),
+        "paid_support_hours_per_week": 0.0,
+    })
+    return frame.assign(_file="", _sheet="", _row=0)
+
+
+def _dropped(before: pd.DataFrame, after: pd.DataFrame, quarantine: list[dict]) -> pd.DataFrame:
+    """Sessions that validation took out, with the reason (NL, EN) of their first quarantine record."""
+    gone = before[~before.index.isin(after.index)]
+    if not len(gone):
+        return gone.assign(reason_nl=pd.Series(dtype=object), reason_en=pd.Series(dtype=object))
+    reasons: dict[tuple, tuple[str, str]] = {}
+    for r in quarantine:
+        reasons.setdefault((r["file"], r["sheet"], r["row"]), (r["reason_nl"], r["reason_en"]))
+    why = [reasons.get((f, s, int(r)), ("", "")) for f, s, r in gone[PROVENANCE].to_numpy()]
+    return gone.assign(reason_nl=[w[0] for w in why], reason_en=[w[1] for w in why])
+
+
+#: The tables whose person ids make up ``people`` (besides a people register).
+PERSON_TABLES = ("attendance", "swaps", "energy_visits", "solar", "survey_responses", "consents")
+
+
+def _people_sources(sources: dict[str, list[dict]], register: pd.DataFrame) -> list[dict]:
+    """The registers ``people`` is derived from: every register naming people, and the people register."""
+    named = [s for table in PERSON_TABLES for s in sources.get(table, []) if s.get("path")]
+    named += [s for s in _sources(register) if s.get("path")] if len(register) else []
+    unique = {s["title"]: {"title": s["title"], "path": s["path"]} for s in named}
+    return sorted(unique.values(), key=lambda s: s["title"])
 
 
 def _sources(frame: pd.DataFrame) -> list[dict]:
     if "_file" not in frame:
         return []
     groups = frame.groupby(["_file", "_sheet"], sort=True).size()
-    return [{"title": f + (f" / {s}" if s else ""), "path": f, "rows": int(n)} for (f, s), n in groups.items()]
+    return [{"title": f + (f" / {s}" if s else ""), "path": f, "rows": int(n)} if f else
+            {"title": "ingebouwde lijst van de kit / the kit's built-in list", "rows": int(n)}
+            for (f, s), n in groups.items()]
 
 
 def _count(counted: list[dict], quarantine: pd.DataFrame, tables: dict[str, pd.DataFrame],
@@ -489,7 +750,9 @@ def _count(counted: list[dict], quarantine: pd.DataFrame, tables: dict[str, pd.D
             continue
         if kind == "people":
             frame = frame[frame["person_id"].isin(set(tables["people"]["person_id"]))]
-        n = frame.groupby(["_file", "_sheet"])["_row"].nunique().rename("rows_released").reset_index()
+        groups = frame.groupby(["_file", "_sheet"], observed=True)["_row"]
+        # one canonical row per register row, except a survey form (one row per answer)
+        n = (groups.nunique() if kind == "survey" else groups.size()).rename("rows_released").reset_index()
         released.append(n.assign(kind=kind))
     released = pd.concat(released) if released else pd.DataFrame(columns=["_file", "_sheet", "rows_released", "kind"])
     counts = counts.merge(q_rows, left_on=["file", "sheet"], right_index=True, how="left")
@@ -508,7 +771,7 @@ def _concat(pieces: dict[str, list[pd.DataFrame]], kind: str) -> pd.DataFrame:
 
 
 def _assemble(pieces: dict[str, list[pd.DataFrame]]) -> tuple[dict[str, pd.DataFrame], list[dict]]:
-    """Whole canonical tables from the sheets' rows; attendance is matched to sessions, people derived."""
+    """Whole canonical tables from the sheets' rows (attendance and people come after validation)."""
     tables: dict[str, pd.DataFrame] = {}
     quarantine: list[dict] = []
     for kind, table in PRIMARY_TABLE.items():
@@ -525,10 +788,6 @@ def _assemble(pieces: dict[str, list[pd.DataFrame]]) -> tuple[dict[str, pd.DataF
                                        "deze bijeenkomst staat er twee keer in (zelfde activiteit, datum en begintijd)",
                                        "this session is listed twice (same activity, date and start time)")
         tables["sessions"] = tables["sessions"][~dup]
-    attendance, people_rows, more = _attendance(_concat(pieces, "attendance"), tables["sessions"])
-    quarantine += more
-    tables["attendance"] = attendance
-    tables["people"] = _people(tables, people_rows, _concat(pieces, "people"))
     quarantine += _self_swaps(tables)
     tables["swaps"] = tables["swaps"][tables["swaps"]["giver_id"] != tables["swaps"]["receiver_id"]] \
         if len(tables["swaps"]) else tables["swaps"]
@@ -552,10 +811,15 @@ def _self_swaps(tables: dict[str, pd.DataFrame]) -> list[dict]:
                             "giver and receiver are the same person: that cannot be a swap")
 
 
-def _attendance(raw: pd.DataFrame, sessions: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame, list[dict]]:
-    """Match each presence-list row to its session (activity + date, + start time when given)."""
+def _attendance(raw: pd.DataFrame, sessions: pd.DataFrame,
+                dropped: pd.DataFrame | None = None) -> tuple[pd.DataFrame, pd.DataFrame, list[dict]]:
+    """Match each presence-list row to its session (activity + date, + start time when given).
+
+    ``sessions`` are the valid ones; a row whose session was quarantined (``dropped``, with its
+    reason) goes to quarantine too, saying which session and why.
+    """
     if not len(raw):
-        return _empty_with_provenance("attendance"), pd.DataFrame(), []
+        return _empty_with_provenance("attendance"), pd.DataFrame(columns=["person_id", "birth_year", "postcode", "date"]), []
     by_day = sessions.groupby(["activity_id", "date"])["session_id"].agg(list)
     by_start = sessions.set_index(["activity_id", "date", "start_time"])["session_id"]
     by_start = by_start[~by_start.index.duplicated()]
@@ -572,7 +836,20 @@ def _attendance(raw: pd.DataFrame, sessions: pd.DataFrame) -> tuple[pd.DataFrame
             problems.append("none" if not found else "many")
     raw = raw.assign(session_id=session_ids)
     problem = pd.Series(problems, index=raw.index)
-    quarantine = _quarantine_rows(
+    quarantine = []
+    if dropped is not None and len(dropped):
+        why = dropped.drop_duplicates(["activity_id", "date"]).set_index(["activity_id", "date"])
+        keys = pd.MultiIndex.from_arrays([raw["activity_id"], raw["date"]])
+        hit = (problem == "none").to_numpy() & keys.isin(why.index)
+        for (f, s, r), act, date in zip(raw.loc[hit, PROVENANCE].to_numpy(), raw.loc[hit, "activity_id"], raw.loc[hit, "date"]):
+            session = f"{act} {date:%d-%m-%Y}"
+            quarantine.append({"file": f, "sheet": s, "row": int(r), "column": "Datum", "value": session,
+                               "reason_nl": f"de bijeenkomst {session} staat in quarantaine ({why.at[(act, date), 'reason_nl']}): "
+                                            "verbeter eerst de bijeenkomst",
+                               "reason_en": f"the session {session} is in quarantine ({why.at[(act, date), 'reason_en']}): "
+                                            "fix the session first"})
+        problem[hit] = "dropped"
+    quarantine += _quarantine_rows(
         raw, problem == "none", "Datum", raw["activity_id"] + " " + raw["date"].dt.strftime("%d-%m-%Y"),
         "geen bijeenkomst van deze activiteit op deze datum in het register 'Bijeenkomsten': voeg hem toe",
         "no session of this activity on this date in the sessions register: add it there")
@@ -661,9 +938,10 @@ def write_outputs(result: CleanResult, release_dir: Path, quarantine_dir: Path, 
                                       "rows_released": int(result.counts["rows_released"].sum()),
                                       "rows_quarantined": int(result.counts["rows_quarantined"].sum()),
                                       "files_skipped": len(result.skipped)}})
-    text = report_text(result.counts, result.quarantine, result.skipped, demo=demo)
+    text = report_text(result.counts, result.quarantine, result.skipped, demo=demo, notes=result.notes)
     (Path(release_dir) / "cleaning_report.md").write_text(text, encoding="utf-8")
-    coordinator = report_text(result.counts, result.quarantine, result.skipped, quarantine_path=str(q_file), demo=demo)
+    coordinator = report_text(result.counts, result.quarantine, result.skipped, quarantine_path=str(q_file), demo=demo,
+                              notes=result.notes)
     (quarantine_dir / "rapport.md").write_text(coordinator, encoding="utf-8")
     return coordinator
 

@@ -44,9 +44,15 @@ def load_key(path: Path | None = None, *, create: bool = True) -> bytes:
     """The secret key; made on first use (with a message saying where), never stored in the repository."""
     path = Path(path) if path else key_path()
     if path.exists():
-        key = bytes.fromhex(path.read_text().strip())
+        try:
+            key = bytes.fromhex(path.read_text(encoding="ascii").strip())
+        except (ValueError, UnicodeDecodeError):
+            raise UserError(_damaged_key(path)) from None
+        except OSError as err:
+            raise UserError(f"de sleutel in {path} kan niet gelezen worden ({err.strerror}); controleer het pad en de "
+                            f"rechten. / the pseudonym key at {path} cannot be read; check the path and permissions.") from None
         if len(key) < 16:
-            raise UserError(f"the pseudonym key in {path} is too short; restore it from your backup")
+            raise UserError(_damaged_key(path))
         return key
     if not create:
         raise UserError(f"no pseudonym key at {path}; set WERKPLAATS_KEY_FILE to where your key is kept")
@@ -57,6 +63,12 @@ def load_key(path: Path | None = None, *, create: bool = True) -> bytes:
     print(f"Nieuwe geheime sleutel voor pseudoniemen gemaakt in {path}. Bewaar een kopie op een veilige plek. "
           f"/ New secret pseudonym key created at {path}. Keep a copy somewhere safe.", file=sys.stderr)
     return key
+
+
+def _damaged_key(path: Path) -> str:
+    return (f"het sleutelbestand {path} is beschadigd (geen geldige sleutel). Zet de reservekopie terug; maak geen "
+            "nieuwe sleutel, want dan krijgt iedereen een nieuw pseudoniem. / the key file is damaged: restore it from "
+            "your backup (a new key would give everyone new pseudonyms).")
 
 
 def hmac_sha256(key: bytes, message: bytes) -> str:
@@ -77,16 +89,21 @@ def pseudonym(name: object, key: bytes, *, prefix: str = "p") -> str | None:
 
 
 def pseudonymise(names: pd.Series, key: bytes, *, prefix: str = "p",
-                 account: Callable[[object], str | None] | None = None) -> pd.Series:
-    """Pseudonyms for a column of names (computed once per distinct name).
+                 account: Callable[[str], str | None] | None = None) -> pd.Series:
+    """Pseudonyms for a column of names: each distinct name is normalised once, each distinct
+    normal form hashed once (variants of one name share the work as they share the pseudonym).
 
-    ``account(name)`` may give a fixed id for a name that is no person (the Ruilpunt's own account).
+    ``account(normal_name)`` may give a fixed id for a name that is no person (the Ruilpunt's own account).
     """
-    from werkplaats_data.clean import take
+    from werkplaats_data.clean import distinct, take
 
-    codes, uniques = pd.factorize(names, use_na_sentinel=True)
-    ids = [(account and account(n)) or pseudonym(n, key, prefix=prefix) for n in uniques]
-    return take(ids + [None], codes, names.index, "str")
+    codes, uniques = distinct(names)
+    normals = [normalise_name(n) for n in uniques]
+    ids: dict[str | None, str | None] = {None: None}
+    for normal in dict.fromkeys(normals):
+        if normal is not None:
+            ids[normal] = (account and account(normal)) or f"{prefix}_{hmac_sha256(key, normal.encode('utf-8'))[:16]}"
+    return take([ids[n] for n in normals] + [None], codes, names.index, "str")
 
 
 # --- small cells ---------------------------------------------------------------------------------

@@ -2,8 +2,11 @@
 
 What the reader does, in order:
 1. format from the file's first bytes (zip → XLSX or ODS; OLE → password-protected or old .xls);
-   CSV encoding (UTF-8, UTF-8 with BOM, else Windows-1252) and delimiter (; , tab |) sniffed;
-2. every sheet of a workbook is considered; merged cells in XLSX take the merged value;
+   CSV encoding (UTF-8, UTF-8 with BOM, UTF-16 as Excel's "Unicode text", else Windows-1252) and
+   delimiter (; , tab |) sniffed; a CSV row with more cells than the header is marked, not fatal;
+2. every sheet of a workbook is considered: it is read, or named with the reason it was not (an
+   empty or hidden sheet, the templates' instructions sheet and a page of notes are passed over);
+   merged cells (XLSX and ODS) take the merged value;
 3. the header row is found below title rows (the row with the most known headers);
 4. empty rows and columns are dropped; totals rows ('Totaal', 'Total', …) are marked;
 5. the register kind comes from the headers and the file name (``kind=`` overrides).
@@ -14,6 +17,7 @@ Row numbers are kept as the volunteer sees them in the spreadsheet (1 = first li
 from __future__ import annotations
 
 import csv
+import io
 import re
 import zipfile
 from dataclasses import dataclass, field
@@ -22,6 +26,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from werkplaats_data.clean import distinct
 from werkplaats_data.errors import UserError
 from werkplaats_data.registers import KINDS, SURVEY_ITEM, RegisterKind, header_key
 
@@ -43,32 +48,84 @@ class RawSheet:
     frame: pd.DataFrame  # columns are field names (or survey item codes); index is the row number
     ignored_columns: list[str] = field(default_factory=list)
     is_total: pd.Series | None = None  # True for totals rows
+    too_wide: pd.Series | None = None  # True for CSV rows with more cells than the header (a delimiter too many)
 
     @property
     def where(self) -> str:
         return f"{self.file.name}" + (f", blad '{self.sheet}'" if self.sheet else "")
 
 
+@dataclass
+class Grid:
+    """One sheet as the spreadsheet holds it: cells by (row number, position), before any header is found."""
+
+    name: str | None
+    frame: pd.DataFrame  # index: row number as the volunteer sees it
+    hidden: bool = False
+    too_wide: list[int] = field(default_factory=list)  # CSV rows with more cells than the header
+
+
 # --- formats -------------------------------------------------------------------------------------
 
+_PASSWORD = ("dit bestand is beveiligd met een wachtwoord. Open het, haal het wachtwoord weg ({how}) en sla het "
+             "opnieuw op; of sla het op als .csv. / the file is password-protected: remove the password ({how_en}) "
+             "and save it again, or save it as .csv.")
+_PASSWORD_HOW = {
+    "xlsx": ("in Excel: Bestand > Info > Werkmap beveiligen > Versleutelen met wachtwoord, maak het vak leeg",
+             "in Excel: File > Info > Protect Workbook > Encrypt with Password, clear the box"),
+    "ods": ("in LibreOffice: Bestand > Opslaan als, vink 'Opslaan met wachtwoord' uit",
+            "in LibreOffice: File > Save As, untick 'Save with password'"),
+}
+_WORKBOOK_SUFFIXES = {".xlsx": "Excel", ".xlsm": "Excel", ".xls": "Excel", ".ods": "LibreOffice"}
+
+
+def _password_error(path: Path, fmt: str) -> ReadError:
+    how, how_en = _PASSWORD_HOW[fmt]
+    return ReadError(f"{path.name}: " + _PASSWORD.format(how=how, how_en=how_en))
+
+
+def _not_a_workbook(path: Path) -> ReadError:
+    program = _WORKBOOK_SUFFIXES[path.suffix.lower()]
+    return ReadError(f"{path.name}: dit is geen echt {program}-bestand of het is beschadigd. Open het origineel in "
+                     f"{program} en sla het opnieuw op als {path.suffix.lower()}. / this is not a real {program} file "
+                     f"or it is damaged: open the original in {program} and save it again.")
+
+
 def sniff_format(path: Path) -> str:
-    """'csv', 'xlsx' or 'ods' from the file's content (the extension can lie)."""
-    head = path.read_bytes()[:8] if path.stat().st_size < 8 else path.open("rb").read(8)
+    """'csv', 'xlsx' or 'ods' from the file's content (the extension can lie).
+
+    Raises ``ReadError`` naming the problem: a password (an encrypted XLSX is an OLE file holding an
+    'EncryptedPackage'; an encrypted ODS says so in its manifest), an old .xls, a damaged file, or
+    bytes that are no spreadsheet at all.
+    """
+    with path.open("rb") as fh:
+        head = fh.read(8)
     if head.startswith(b"\xd0\xcf\x11\xe0"):
-        raise ReadError(f"{path.name}: dit bestand is beveiligd met een wachtwoord of is een oud .xls-bestand. "
-                        "Open het, haal het wachtwoord weg en sla op als .xlsx of .ods. / "
-                        "password-protected or old .xls: remove the password and save as .xlsx or .ods.")
+        if "EncryptedPackage".encode("utf-16-le") in path.read_bytes():
+            raise _password_error(path, "xlsx")
+        if path.suffix.lower() == ".xls":
+            raise ReadError(f"{path.name}: dit is een oud Excel-bestand (.xls). Open het en sla het op als .xlsx of "
+                            ".ods. / an old Excel file (.xls): open it and save it as .xlsx or .ods.")
+        raise ReadError(f"{path.name}: dit bestand is beveiligd met een wachtwoord of is een oud .xls-bestand. Open "
+                        "het, haal het wachtwoord weg en sla op als .xlsx of .ods. / password-protected or an old .xls: "
+                        "remove the password and save as .xlsx or .ods.")
     if head.startswith(b"PK"):
         try:
             with zipfile.ZipFile(path) as zf:
                 names = set(zf.namelist())
-        except zipfile.BadZipFile:
-            raise ReadError(f"{path.name}: het bestand is beschadigd; sla het opnieuw op. / the file is damaged; save it again.") from None
+                manifest = zf.read("META-INF/manifest.xml") if "META-INF/manifest.xml" in names else b""
+        except (zipfile.BadZipFile, OSError, EOFError):
+            raise ReadError(f"{path.name}: het bestand is beschadigd; sla het opnieuw op. / "
+                            "the file is damaged; save it again.") from None
+        if b"encryption-data" in manifest:
+            raise _password_error(path, "ods")
         if "xl/workbook.xml" in names:
             return "xlsx"
         if "content.xml" in names:
             return "ods"
         raise ReadError(f"{path.name}: onbekend soort bestand; sla op als .xlsx, .ods of .csv. / unknown kind of file.")
+    if path.suffix.lower() in _WORKBOOK_SUFFIXES:
+        raise _not_a_workbook(path)
     if path.suffix.lower() not in (".csv", ".txt"):
         raise ReadError(f"{path.name}: onbekend soort bestand; sla op als .xlsx, .ods of .csv. / "
                         "unknown kind of file; save as .xlsx, .ods or .csv.")
@@ -76,7 +133,17 @@ def sniff_format(path: Path) -> str:
 
 
 def sniff_encoding(sample: bytes) -> str:
-    """'utf-8-sig' when the sample decodes as UTF-8 (with or without BOM), else 'cp1252'."""
+    """The encoding of a CSV sample.
+
+    'utf-16' for a UTF-16 byte-order mark (Excel's "Unicode text"), 'utf-16-le' / 'utf-16-be' for
+    UTF-16 without one (every other byte NUL); 'utf-8-sig' when the sample decodes as UTF-8 (with or
+    without BOM); else 'cp1252'.
+    """
+    if sample.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "utf-16"
+    pairs = sample[: len(sample) // 2 * 2][:4096]
+    if pairs and pairs.count(0) >= len(pairs) // 4:
+        return "utf-16-le" if pairs[1::2].count(0) > pairs[0::2].count(0) else "utf-16-be"
     try:
         sample.decode("utf-8")
     except UnicodeDecodeError as err:
@@ -157,10 +224,14 @@ def detect_kind(headers: list[str], file_name: str) -> tuple[str | None, list[st
 
 # --- reading -------------------------------------------------------------------------------------
 
-def read_register(path: str | Path, *, kind: str | None = None) -> list[RawSheet]:
-    """Every readable sheet of a register file; raises ``ReadError`` if the file cannot be read at all.
+def read_sheets(path: str | Path, *, kind: str | None = None) -> tuple[list[RawSheet], list[str]]:
+    """Every register sheet of a file, and one plain line for each sheet that holds data but could not
+    be read (naming the sheet, its rows and what to do). Raises ``ReadError`` when the file cannot be
+    opened at all, or when no sheet can be read.
 
-    Sheets that look like no register (an instructions sheet, say) are left out.
+    Passed over without a line, because nothing in them is lost: empty sheets, hidden sheets (the
+    templates' drop-down lists), the templates' guide sheets (``GUIDE_SHEETS``) and a page of notes
+    (no row with more than one filled cell, and no header the reader knows).
     """
     path = Path(path)
     if not path.exists():
@@ -169,43 +240,99 @@ def read_register(path: str | Path, *, kind: str | None = None) -> list[RawSheet
         raise ReadError(f"{path.name}: het bestand is leeg; vul het register in of haal het weg. / the file is empty.")
     fmt = sniff_format(path)
     grids = {"csv": _csv_grid, "xlsx": _xlsx_grids, "ods": _ods_grids}[fmt](path)
-    sheets = []
-    problems = []
-    for sheet_name, grid in grids:
+    sheets, problems = [], []
+    for grid in grids:
+        if _passed_over(grid):
+            continue
         try:
-            sheets.append(_sheet(path, sheet_name, grid, kind))
+            sheets.append(_sheet(path, grid, kind))
         except ReadError as err:
-            problems.append(str(err))
+            problems.append(_with_rows(str(err), grid))
     if not sheets:
-        raise ReadError(problems[0] if problems else f"{path.name}: geen gegevens gevonden / no data found")
-    return sheets
+        raise ReadError(" ".join(problems) if problems else f"{path.name}: geen gegevens gevonden / no data found")
+    return sheets, problems
 
 
-def _csv_grid(path: Path) -> list[tuple[str | None, pd.DataFrame]]:
+def read_register(path: str | Path, *, kind: str | None = None) -> list[RawSheet]:
+    """Every register sheet of a file (see ``read_sheets``; this drops the lines about unread sheets)."""
+    return read_sheets(path, kind=kind)[0]
+
+
+#: Translation keys of the sheets the kit's own templates add beside the register: instructions, the
+#: survey's list of questions. Their names (in any language) mark sheets that hold no records.
+GUIDE_SHEETS = ("templates.sheet.instructions", "survey.template.items_sheet")
+
+
+def _instruction_sheet_names() -> set[str]:
+    from werkplaats_data.i18n import t
+
+    return {t(key, lang).casefold() for key in GUIDE_SHEETS for lang in ("nl", "en")}
+
+
+def _passed_over(grid: Grid) -> bool:
+    """True for a sheet that holds no register rows: empty, hidden, instructions, or notes."""
+    if grid.hidden or grid.frame.empty:
+        return True
+    if grid.name and grid.name.strip().casefold() in _instruction_sheet_names():
+        return True
+    head = grid.frame.head(HEADER_SCAN_ROWS * 10)
+    if (~_blank(head)).sum(axis=1).gt(1).any():
+        return False
+    return not any(_known(v) for v in head.head(HEADER_SCAN_ROWS).to_numpy().ravel() if v is not None and not pd.isna(v))
+
+
+def _with_rows(message: str, grid: Grid) -> str:
+    """A sheet's problem with how many filled rows it holds, so nobody wonders where they went."""
+    rows = int((~_blank(grid.frame)).any(axis=1).sum())
+    return f"{message} ({rows} regels niet gelezen / {rows} rows not read)"
+
+
+def _csv_grid(path: Path) -> list[Grid]:
     with path.open("rb") as fh:
         sample = fh.read(256 * 1024)
     encoding = sniff_encoding(sample)
     text_sample = sample.decode(encoding, errors="replace")
     head_lines = text_sample.splitlines()[:HEADER_SCAN_ROWS]
     delimiter = sniff_delimiter("\n".join(head_lines))
-    fast = _csv_grid_arrow(path, encoding, delimiter, head_lines)
-    if fast is not None:
-        return [(None, fast)]
-    width = max((len(r) for r in csv.reader(head_lines, delimiter=delimiter)), default=1)
-    options = dict(sep=delimiter, header=None, names=range(width), dtype=str, keep_default_na=False,
-                   na_values=[""], skip_blank_lines=False, engine="c", index_col=False,
-                   on_bad_lines="error")  # short title rows are padded; longer rows are an error
+    if not encoding.startswith("utf-16"):  # pyarrow reads byte encodings only
+        fast = _csv_grid_arrow(path, encoding, delimiter, head_lines)
+        if fast is not None:
+            return [Grid(None, fast)]
+    return [_csv_grid_careful(path, encoding, delimiter)]
+
+
+def _decode_file(path: Path, encoding: str) -> str:
+    """The whole file as text; a UTF-8 file with a few Windows-1252 lines is decoded line by line."""
+    data = path.read_bytes()
     try:
-        frame = pd.read_csv(path, encoding=encoding, **options)
+        text = data.decode(encoding)
     except UnicodeDecodeError:
-        frame = pd.read_csv(path, encoding="cp1252", **options)
-    except pd.errors.ParserError as err:
-        raise ReadError(f"{path.name}: de regels hebben niet evenveel kolommen ({err}). "
-                        "Open het in een spreadsheet en sla opnieuw op als CSV. / rows have different numbers of columns.") from None
-    except pd.errors.EmptyDataError:
-        raise ReadError(f"{path.name}: het bestand is leeg. / the file is empty.") from None
+        text = "".join(_decode(line, encoding) for line in data.splitlines(keepends=True))
+    return text.removeprefix("\ufeff")
+
+
+def _csv_grid_careful(path: Path, encoding: str, delimiter: str) -> Grid:
+    """Any CSV, record by record (line breaks inside quoted cells, uneven rows, UTF-16).
+
+    Short rows are padded. The grid is as wide as the header row, or as the rows most often are when
+    they are wider (an unnamed column); a row with filled cells beyond that is kept but marked as too
+    wide (a delimiter too many), so it goes to quarantine instead of refusing the whole file.
+    """
+    records = [[c if c.strip() else None for c in r]
+               for r in csv.reader(io.StringIO(_decode_file(path, encoding), newline=""), delimiter=delimiter)]
+    if not any(any(c is not None for c in r) for r in records):
+        raise ReadError(f"{path.name}: het bestand is leeg. / the file is empty.")
+    lengths = [max((i + 1 for i, c in enumerate(r) if c is not None), default=0) for r in records]
+    header_pos = find_header_row(records[:HEADER_SCAN_ROWS])
+    width = lengths[header_pos] if header_pos is not None else max(lengths)
+    body = [n for n in lengths[(header_pos or 0) + 1:] if n]
+    if body:
+        typical = int(pd.Series(body).quantile(0.5))
+        width = max(width, typical)
+    too_wide = [i + 1 for i, n in enumerate(lengths) if n > width and (header_pos is None or i > header_pos)]
+    frame = pd.DataFrame([(r + [None] * width)[:width] for r in records], dtype=object)
     frame.index = frame.index + 1  # spreadsheet row numbers
-    return [(None, frame)]
+    return Grid(None, frame, too_wide=too_wide)
 
 
 def _csv_grid_arrow(path: Path, encoding: str, delimiter: str, head_lines: list[str]) -> pd.DataFrame | None:
@@ -250,11 +377,13 @@ def _decoded(column, encoding: str) -> pd.Categorical:
     Each distinct value is decoded once; text that is not valid UTF-8 is read as Windows-1252, as
     for a whole file. Two byte strings that decode alike become one category.
     """
+    import pyarrow as pa
     import pyarrow.compute as pc
 
     raw = column.chunk(0).dictionary.to_pylist() if column.num_chunks else []
     remap, categories = pd.factorize(pd.Index([_decode(v, encoding) for v in raw], dtype=object))
-    indices = np.concatenate([pc.fill_null(c.indices, -1).to_numpy() for c in column.chunks] or [np.array([], int)])
+    indices = (pc.fill_null(pa.chunked_array([c.indices for c in column.chunks]).combine_chunks(), -1).to_numpy()
+               if column.num_chunks else np.array([], int))
     codes = np.where(indices >= 0, remap[np.maximum(indices, 0)] if len(remap) else -1, -1)
     return pd.Categorical.from_codes(codes, categories=categories)
 
@@ -266,14 +395,13 @@ def _decode(value: bytes, encoding: str) -> str:
         return value.decode("cp1252", errors="replace")
 
 
-def _xlsx_grids(path: Path) -> list[tuple[str | None, pd.DataFrame]]:
+def _xlsx_grids(path: Path) -> list[Grid]:
     import openpyxl
 
     try:
         workbook = openpyxl.load_workbook(path, data_only=True)
-    except Exception as err:  # openpyxl raises many kinds for a broken file
-        raise ReadError(f"{path.name}: kan dit Excel-bestand niet openen ({type(err).__name__}); "
-                        "sla het opnieuw op als .xlsx. / cannot open this Excel file; save it again.") from None
+    except Exception:  # openpyxl raises many kinds for a broken file
+        raise _not_a_workbook(path) from None
     grids = []
     for ws in workbook.worksheets:
         rows = [list(r) for r in ws.iter_rows(values_only=True)]
@@ -285,20 +413,61 @@ def _xlsx_grids(path: Path) -> list[tuple[str | None, pd.DataFrame]]:
                         rows[r - 1][c - 1] = value
         frame = pd.DataFrame(rows, dtype=object)
         frame.index = frame.index + 1
-        grids.append((ws.title, frame))
+        grids.append(Grid(ws.title, frame, hidden=ws.sheet_state != "visible"))
     return grids
 
 
-def _ods_grids(path: Path) -> list[tuple[str | None, pd.DataFrame]]:
+_TABLE = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"
+
+
+def ods_merges(content: bytes | io.BufferedIOBase) -> dict[str, list[tuple[int, int, int, int]]]:
+    """Merged ranges per sheet of an ODS ``content.xml``: (row, column, rows, columns), 0-based.
+
+    ODS marks a merge on its first cell (table:number-rows-spanned / number-columns-spanned) and
+    writes covered-table-cell for the cells it covers; repeated rows and cells are counted out.
+    """
+    from xml.etree import ElementTree
+
+    merges: dict[str, list[tuple[int, int, int, int]]] = {}
+    sheet, row, col = None, 0, 0
+    source = io.BytesIO(content) if isinstance(content, bytes) else content
+    for event, element in ElementTree.iterparse(source, events=("start", "end")):
+        tag = element.tag
+        if event == "start":
+            if tag == _TABLE + "table":
+                sheet, row = element.get(_TABLE + "name"), 0
+                merges[sheet] = []
+            elif tag == _TABLE + "table-row":
+                col = 0
+            elif tag in (_TABLE + "table-cell", _TABLE + "covered-table-cell"):
+                rows = int(element.get(_TABLE + "number-rows-spanned", 1))
+                cols = int(element.get(_TABLE + "number-columns-spanned", 1))
+                if sheet is not None and (rows > 1 or cols > 1):
+                    merges[sheet].append((row, col, rows, cols))
+        elif tag in (_TABLE + "table-cell", _TABLE + "covered-table-cell"):
+            col += int(element.get(_TABLE + "number-columns-repeated", 1))
+            element.clear()
+        elif tag == _TABLE + "table-row":
+            row += int(element.get(_TABLE + "number-rows-repeated", 1))
+            element.clear()
+    return merges
+
+
+def _ods_grids(path: Path) -> list[Grid]:
     try:
         book = pd.read_excel(path, engine="odf", sheet_name=None, header=None, dtype=object)
-    except Exception as err:
-        raise ReadError(f"{path.name}: kan dit LibreOffice-bestand niet openen ({type(err).__name__}); "
-                        "sla het opnieuw op als .ods. / cannot open this ODS file; save it again.") from None
+        with zipfile.ZipFile(path) as zf, zf.open("content.xml") as content:
+            merges = ods_merges(content)
+    except Exception:  # odfpy and the XML parser raise many kinds for a broken file
+        raise _not_a_workbook(path) from None
     grids = []
     for name, frame in book.items():
+        for row, col, rows, cols in merges.get(name, []):  # as for XLSX: the value fills the merged cells
+            if row < frame.shape[0] and col < frame.shape[1]:
+                last_row, last_col = min(row + rows, frame.shape[0]), min(col + cols, frame.shape[1])
+                frame.iloc[row:last_row, col:last_col] = frame.iat[row, col]
         frame.index = frame.index + 1
-        grids.append((name, frame))
+        grids.append(Grid(name, frame))
     return grids
 
 
@@ -306,7 +475,7 @@ def _blank_column(column: pd.Series) -> np.ndarray:
     """True where a cell is empty (None, NaN or only spaces); checked once per distinct value."""
     if isinstance(column.dtype, pd.StringDtype):
         return (column.isna() | column.str.strip().eq("")).to_numpy(dtype=bool, na_value=True)
-    codes, uniques = pd.factorize(column, use_na_sentinel=True)
+    codes, uniques = distinct(column)
     flags = np.array([str(u).strip() == "" for u in uniques] + [True], dtype=bool)
     return flags[codes]
 
@@ -315,7 +484,8 @@ def _blank(frame: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame({c: _blank_column(frame[c]) for c in frame.columns}, index=frame.index)
 
 
-def _sheet(path: Path, sheet_name: str | None, grid: pd.DataFrame, kind: str | None) -> RawSheet:
+def _sheet(path: Path, source: Grid, kind: str | None) -> RawSheet:
+    sheet_name, grid = source.name, source.frame
     where = path.name + (f", blad '{sheet_name}'" if sheet_name else "")
     head = grid.head(HEADER_SCAN_ROWS)
     head_rows = [[None if pd.isna(v) else v for v in row] for row in head.itertuples(index=False)]
@@ -334,8 +504,11 @@ def _sheet(path: Path, sheet_name: str | None, grid: pd.DataFrame, kind: str | N
     mapping = match_headers(headers, KINDS[kind])
     missing = [f.headers[0] for f in KINDS[kind].fields if f.required and f.name not in mapping.values()]
     if missing:
+        unknown = [h for pos, h in enumerate(headers) if pos not in mapping and h]
+        others = (f" Onbekende kolomnamen in die regel: {', '.join(repr(h) for h in unknown)}." if unknown else "")
         raise ReadError(f"{where}: kolom {', '.join(repr(m) for m in missing)} ontbreekt in de kopregel (regel "
-                        f"{grid.index[header_pos]}). Voeg die kolom toe. / column(s) {', '.join(missing)} missing.")
+                        f"{grid.index[header_pos]}). Voeg die kolom toe of geef een kolom die naam.{others} / "
+                        f"column(s) {', '.join(missing)} missing in the header row.")
     body = grid.iloc[header_pos + 1:]
     data = body.iloc[:, list(mapping)].copy()
     data.columns = list(mapping.values())
@@ -343,7 +516,8 @@ def _sheet(path: Path, sheet_name: str | None, grid: pd.DataFrame, kind: str | N
     if empty_row.any():
         data, body = data[~empty_row], body[~empty_row]
     ignored = [h for pos, h in enumerate(headers) if pos not in mapping and h]
-    return RawSheet(path, sheet_name, kind, data, ignored, _totals(body))
+    too_wide = pd.Series(data.index.isin(source.too_wide), index=data.index, dtype=bool)
+    return RawSheet(path, sheet_name, kind, data, ignored, _totals(body), too_wide)
 
 
 _TOTALS = re.compile(r"^(sub|eind)?(totaal|totalen|total|totals|som|sum)\b", re.IGNORECASE)
@@ -361,6 +535,6 @@ def _totals(body: pd.DataFrame) -> pd.Series:
 
 
 def _says_total(column: pd.Series) -> np.ndarray:
-    codes, uniques = pd.factorize(column, use_na_sentinel=True)
+    codes, uniques = distinct(column)
     flags = np.array([bool(_TOTALS.match(str(u).strip())) for u in uniques] + [False], dtype=bool)
     return flags[codes]

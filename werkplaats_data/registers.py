@@ -77,6 +77,7 @@ KINDS: dict[str, RegisterKind] = {
                 _f("end_time", "time", "Eindtijd", "Tot (tijd)", "Einde", "End time", required=False),
                 _f("location", "text", "Locatie", "Plek", "Waar", "Location", required=False),
                 _f("visitors_count", "int", "Aantal bezoekers", "Bezoekers", "Aantal", "Visitors", required=False),
+                _f("title", "text", "Titel", "Naam bijeenkomst", "Programma", "Title", required=False),
             ),
         ),
         RegisterKind(
@@ -255,6 +256,20 @@ SYNONYMS: dict[str, dict[str, str]] = {
     },
 }
 
+#: The words volunteers are offered for each categorical field (template drop-downs, and the examples a
+#: quarantine reason gives); each maps to one canonical value through ``SYNONYMS``.
+CATEGORY_CHOICES: dict[str, tuple[str, ...]] = {
+    "role": ("Bezoeker", "Vrijwilliger", "Coördinator", "Deskundige"),
+    "repair_status": ("Gerepareerd", "Half gerepareerd", "Advies gegeven", "Niet gerepareerd", "Onbekend"),
+    "repair_barrier": ("Onderdelen niet beschikbaar", "Onderdelen te duur", "Kan niet open", "Geen informatie",
+                       "Geen gereedschap", "Te versleten"),
+    "swap_kind": ("Spullen", "Dienst"),
+    "greening_kind": ("Geveltuin", "Tegels eruit", "Boomspiegel", "Regenton", "Onderhoud"),
+    "theme": ("Circulair", "Energie", "Groen", "Cultuur", "Leren"),
+    "purpose": ("Onderzoek", "Expositie anoniem", "Expositie met voornaam", "Online"),
+    "consent_method": ("Papier", "Mondeling met tolk", "Digitaal"),
+}
+
 #: Activities the Werkplaats runs, with the ways registers name them (keys are header_key forms).
 ACTIVITY_SYNONYMS: dict[str, str] = {
     "repaircafe": "repair_cafe", "repaircafeoudewesten": "repair_cafe", "reparatiecafe": "repair_cafe",
@@ -268,6 +283,22 @@ ACTIVITY_SYNONYMS: dict[str, str] = {
     "lezing": "lectures", "lezingen": "lectures", "lectures": "lectures", "informatiebijeenkomst": "lectures",
     "expositie": "exhibitions", "exposities": "exhibitions", "tentoonstelling": "exhibitions", "exhibitions": "exhibitions",
     "excursie": "excursions", "excursies": "excursions", "excursions": "excursions",
+}
+
+
+#: The kit's built-in list of the Werkplaats's activities: id → (Dutch name, English name, theme).
+#: Used only when the registers hold no activities register.
+BUILT_IN_ACTIVITIES: dict[str, tuple[str, str, str]] = {
+    "repair_cafe": ("Repair Café", "Repair Café", "circular"),
+    "ruilpunt": ("Ruilpunt", "Swap shop", "circular"),
+    "textiel": ("Werkplaats Textiel", "Textile workshop", "circular"),
+    "energy_coaching": ("Energiecoaches", "Energy coaching", "energy"),
+    "greening": ("Wij(k) Vergroenen", "Greening team", "greening"),
+    "solar_roof": ("Zonnedak", "Solar roof", "energy"),
+    "workshops": ("Workshops", "Workshops", "culture"),
+    "lectures": ("Lezingen", "Lectures", "learning"),
+    "exhibitions": ("Exposities", "Exhibitions", "culture"),
+    "excursions": ("Excursies", "Excursions", "learning"),
 }
 
 

@@ -20,7 +20,8 @@ from werkplaats_data import schemas
 
 DATAPACKAGE = "datapackage.json"
 LICENCE = {"name": "CC-BY-4.0", "path": "https://creativecommons.org/licenses/by/4.0/", "title": "Creative Commons Attribution 4.0"}
-_FRICTIONLESS_TYPES = {"string": "string", "date": "date", "float": "number", "int": "integer", "bool": "boolean"}
+_FRICTIONLESS_TYPES = {"string": "string", "time": "time", "date": "date", "float": "number", "int": "integer",
+                       "bool": "boolean"}
 
 
 @dataclass
@@ -60,7 +61,9 @@ def _field(column: schemas.Column) -> dict:
         "constraints": {"required": not column.nullable},
     }
     if column.allowed:
-        out["constraints"]["enum"] = list(column.allowed)
+        out["constraints"]["enum"] = list(schemas.allowed_values(column))
+    if column.dtype == "time":
+        out["format"] = "%H:%M"
     if column.unique:
         out["constraints"]["unique"] = True
     return out
@@ -71,19 +74,49 @@ def _generic_field(name: str, series: pd.Series) -> dict:
     return {"name": name, "type": kind}
 
 
+def _foreign_keys(name: str, tables: dict) -> list[dict]:
+    """Frictionless foreign keys of a table, for the referenced tables that are in the release.
+
+    A value in the column's ``also_allowed`` (the Ruilpunt's own account) is no reference; the key
+    says so under ``exceptions`` (the kit's own property), as Frictionless has no word for it.
+    """
+    keys = []
+    for table, column, ref_table, ref_column in schemas.references():
+        if table == name and ref_table in tables:
+            key = {"fields": column, "reference": {"resource": ref_table, "fields": ref_column}}
+            if also := schemas.column(table, column).also_allowed:
+                key["exceptions"] = list(also)
+            keys.append(key)
+    return keys
+
+
+def _file_facts(path: Path) -> dict:
+    import hashlib
+
+    data = path.read_bytes()
+    return {"bytes": len(data), "hash": "sha256:" + hashlib.sha256(data).hexdigest()}
+
+
 def _write_csv(df: pd.DataFrame, path: Path) -> None:
     """The CSV copy of a table, dates as YYYY-MM-DD; written by pyarrow (seconds faster on a million rows)."""
     import pyarrow as pa
     import pyarrow.csv as pv
 
     table = pa.Table.from_pandas(df, preserve_index=False)
-    as_dates = pa.schema([pa.field(f.name, pa.date32()) if pa.types.is_timestamp(f.type) else f for f in table.schema])
+    as_dates = pa.schema([pa.field(f.name, pa.date32()) if pa.types.is_timestamp(f.type)
+                          else pa.field(f.name, f.type.value_type) if pa.types.is_dictionary(f.type) else f
+                          for f in table.schema])
     pv.write_csv(table.cast(as_dates, safe=False), path)
 
 
 def write_release(tables: dict[str, pd.DataFrame], out: Path, *, sources: dict[str, list[dict]] | None = None,
                   demo: bool = False, extra: dict | None = None) -> Path:
-    """Write tables as Parquet + CSV and a Frictionless ``datapackage.json``; returns ``out``."""
+    """Write tables as Parquet + CSV and a Frictionless ``datapackage.json``; returns ``out``.
+
+    Each resource has its fields (types, NL/EN titles and descriptions, constraints), ``primaryKey``
+    and ``foreignKeys``, the CSV's ``bytes`` and ``hash``, and its row count as ``stats.rows``
+    (as the Frictionless framework writes it; ``count_of_rows`` is kept for older readers).
+    """
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     sources = sources or {}
@@ -102,11 +135,15 @@ def write_release(tables: dict[str, pd.DataFrame], out: Path, *, sources: dict[s
             "description": spec.description_en if spec else "",
             "description_nl": spec.description_nl if spec else "",
             "schema": {"fields": fields},
+            **_file_facts(out / f"{name}.csv"),
+            "stats": {"rows": int(len(df))},
             "count_of_rows": int(len(df)),
             "sources": sources.get(name, []),
         }
         if spec and spec.key:
             resource["schema"]["primaryKey"] = list(spec.key)
+        if spec and (keys := _foreign_keys(name, tables)):
+            resource["schema"]["foreignKeys"] = keys
         resources.append(resource)
     package = {
         "profile": "data-package",
@@ -128,7 +165,7 @@ def _read_table(path: Path, name: str) -> pd.DataFrame:
     spec = schemas.TABLES.get(name)
     if spec:  # Parquet keeps types; make strings plain object columns as the schemas expect
         for c in spec.columns:
-            if c.dtype == "string" and c.name in df:
+            if c.dtype in schemas.TEXT_TYPES and c.name in df:
                 df[c.name] = df[c.name].astype(object).where(df[c.name].notna(), None)
     return df
 

@@ -27,6 +27,9 @@ CONSENT_PURPOSES = ("research", "exhibition_anonymous", "exhibition_first_name",
 CONSENT_METHODS = ("paper", "verbal_interpreter", "digital")
 THEMES = ("circular", "energy", "greening", "culture", "learning")
 BIRTH_YEAR_BANDS = tuple(f"{d}-{d + 9}" for d in range(1920, 2020, 10))
+#: ``allowed`` of repairs.product_category: the ORDS list and its unpowered categories, from
+#: ``repair.product_categories`` (the shipped ORDS file), looked up when a schema is built.
+ORDS_CATEGORIES = "ords_categories"
 #: The Ruilpunt's own account (shop stock); kept out of member totals.
 ORGANISATION_ACCOUNT = "org_ruilpunt"
 
@@ -36,17 +39,18 @@ class Column:
     """One column of a canonical table, with its type, its checks and its NL/EN description."""
 
     name: str
-    dtype: str  # "string", "date", "float", "int", "bool"
+    dtype: str  # "string", "time" (text HH:MM), "date", "float", "int", "bool"
     label_nl: str
     label_en: str
     description_nl: str
     description_en: str
     nullable: bool = False
-    allowed: tuple | None = None
+    allowed: tuple | str | None = None  # the values, or ORDS_CATEGORIES (looked up when needed)
     min_value: float | None = None
     max_value: float | None = None
     unique: bool = False
     references: str | None = None  # "table.column"
+    also_allowed: tuple = ()  # values that are no reference (the Ruilpunt's own account)
 
 
 @dataclass(frozen=True)
@@ -108,10 +112,11 @@ TABLES: dict[str, Table] = {
                 _c("session_id", "string", "Bijeenkomst-code", "Session id", "Unieke code van de bijeenkomst.", "Unique session id.", unique=True),
                 _c("activity_id", "string", "Activiteit-code", "Activity id", "Code van de activiteit.", "Activity id.", references="activities.activity_id"),
                 _date(),
-                _c("start_time", "string", "Begintijd", "Start time", "Begintijd (UU:MM).", "Start time (HH:MM).", nullable=True),
-                _c("end_time", "string", "Eindtijd", "End time", "Eindtijd (UU:MM).", "End time (HH:MM).", nullable=True),
+                _c("start_time", "time", "Begintijd", "Start time", "Begintijd (UU:MM).", "Start time (HH:MM).", nullable=True),
+                _c("end_time", "time", "Eindtijd", "End time", "Eindtijd (UU:MM).", "End time (HH:MM).", nullable=True),
                 _c("location", "string", "Locatie", "Location", "Waar het was.", "Where it took place.", nullable=True),
                 _c("visitors_count", "int", "Aantal bezoekers", "Visitors", "Geteld aantal bezoekers (ook zonder naam).", "Counted visitors (also those without a name).", nullable=True, min_value=0, max_value=5000),
+                _c("title", "string", "Titel", "Title", "Naam van de bijeenkomst of reeks (bijv. 'Keramiek schilderen').", "Name of the session or series (e.g. 'Keramiek schilderen').", nullable=True),
             ),
             key=("session_id",),
         ),
@@ -145,7 +150,7 @@ TABLES: dict[str, Table] = {
             (
                 _c("repair_id", "string", "Reparatie-code", "Repair id", "Unieke code.", "Unique id.", unique=True),
                 _date(),
-                _c("product_category", "string", "Productcategorie", "Product category", "ORDS-productcategorie.", "ORDS product category.", nullable=True),
+                _c("product_category", "string", "Productcategorie", "Product category", "ORDS-productcategorie (of een ORDS-categorie voor spullen zonder stroom).", "ORDS product category (or an ORDS unpowered category).", nullable=True, allowed=ORDS_CATEGORIES),
                 _c("partner_product_category", "string", "Eigen omschrijving", "Own description", "Wat er in het register stond.", "What the register said.", nullable=True),
                 _c("brand", "string", "Merk", "Brand", "Merk van het voorwerp.", "Brand of the item.", nullable=True),
                 _c("year_of_manufacture", "int", "Bouwjaar", "Year made", "Jaar van maken, als bekend.", "Year of manufacture, when known.", nullable=True, min_value=1900, max_value=2100),
@@ -162,8 +167,8 @@ TABLES: dict[str, Table] = {
             (
                 _c("swap_id", "string", "Ruil-code", "Swap id", "Unieke code.", "Unique id.", unique=True),
                 _date(),
-                _c("giver_id", "string", "Gever", "Giver", "Pseudoniem van wie gaf.", "Pseudonym of the giver."),
-                _c("receiver_id", "string", "Ontvanger", "Receiver", "Pseudoniem van wie kreeg.", "Pseudonym of the receiver."),
+                _c("giver_id", "string", "Gever", "Giver", "Pseudoniem van wie gaf (of org_ruilpunt: de winkel zelf).", "Pseudonym of the giver (or org_ruilpunt: the shop itself).", references="people.person_id", also_allowed=(ORGANISATION_ACCOUNT,)),
+                _c("receiver_id", "string", "Ontvanger", "Receiver", "Pseudoniem van wie kreeg (of org_ruilpunt: de winkel zelf).", "Pseudonym of the receiver (or org_ruilpunt: the shop itself).", references="people.person_id", also_allowed=(ORGANISATION_ACCOUNT,)),
                 _c("kind", "string", "Soort", "Kind", "Spullen of dienst.", "Good or service.", allowed=SWAP_KINDS),
                 _c("category", "string", "Categorie", "Category", "Soort spullen of dienst.", "Category of good or service.", nullable=True),
                 _c("points", "float", "Punten", "Points", "Aantal punten (meer dan 0).", "Number of points (above 0).", min_value=0.01, max_value=10000),
@@ -178,7 +183,7 @@ TABLES: dict[str, Table] = {
                 _c("visit_id", "string", "Bezoek-code", "Visit id", "Unieke code.", "Unique id.", unique=True),
                 _date(),
                 _c("household_id", "string", "Huishouden", "Household", "Pseudoniem van het huishouden (adres).", "Pseudonym of the household (address)."),
-                _c("coach_id", "string", "Coach", "Coach", "Pseudoniem van de coach.", "Pseudonym of the coach."),
+                _c("coach_id", "string", "Coach", "Coach", "Pseudoniem van de coach.", "Pseudonym of the coach.", references="people.person_id"),
                 _c("measures", "string", "Maatregelen", "Measures", "Genomen maatregelen, gescheiden door ';'.", "Measures taken, separated by ';'.", nullable=True),
                 _c("est_kwh_saved", "float", "Geschat kWh bespaard", "Est. kWh saved", "Geschatte besparing stroom per jaar.", "Estimated electricity saved per year.", nullable=True, min_value=0, max_value=10000),
                 _c("est_gas_m3_saved", "float", "Geschat m³ gas bespaard", "Est. gas m³ saved", "Geschatte besparing gas per jaar.", "Estimated gas saved per year.", nullable=True, min_value=0, max_value=5000),
@@ -204,7 +209,7 @@ TABLES: dict[str, Table] = {
             "Aandeel van één bewoner in een zonnedak, per jaar.",
             "One resident's share in a solar roof, per year.",
             (
-                _c("person_id", "string", "Pseudoniem", "Pseudonym", "Pseudoniem van de deelnemer.", "Pseudonym of the member."),
+                _c("person_id", "string", "Pseudoniem", "Pseudonym", "Pseudoniem van de deelnemer.", "Pseudonym of the member.", references="people.person_id"),
                 _c("project", "string", "Project", "Project", "Naam van het zonnedak.", "Name of the solar roof."),
                 _c("year", "int", "Jaar", "Year", "Jaar.", "Year.", min_value=2014, max_value=2100),
                 _c("shares", "int", "Aandelen", "Shares", "Aantal aandelen.", "Number of shares.", min_value=1, max_value=1000),
@@ -218,7 +223,7 @@ TABLES: dict[str, Table] = {
             "One answer to one questionnaire item.",
             (
                 _c("response_id", "string", "Antwoord-code", "Response id", "Code van het ingevulde formulier.", "Id of the filled-in form."),
-                _c("person_id", "string", "Pseudoniem", "Pseudonym", "Pseudoniem van wie antwoordde.", "Pseudonym of the respondent."),
+                _c("person_id", "string", "Pseudoniem", "Pseudonym", "Pseudoniem van wie antwoordde.", "Pseudonym of the respondent.", references="people.person_id"),
                 _date(),
                 _c("instrument", "string", "Vragenlijst", "Instrument", "Welke vragenlijst (vfi, sci, local, open).", "Which instrument (vfi, sci, local, open)."),
                 _c("item", "string", "Vraag", "Item", "Code van de vraag.", "Item code."),
@@ -233,7 +238,7 @@ TABLES: dict[str, Table] = {
             "Eén toestemmingsbesluit (alleen toevoegen, nooit wijzigen).",
             "One consent decision (append-only).",
             (
-                _c("person_id", "string", "Pseudoniem", "Pseudonym", "Pseudoniem van wie toestemming geeft.", "Pseudonym of who decides."),
+                _c("person_id", "string", "Pseudoniem", "Pseudonym", "Pseudoniem van wie toestemming geeft.", "Pseudonym of who decides.", references="people.person_id"),
                 _c("subject", "string", "Onderwerp", "Subject", "Verhaal- of foto-code, of 'data'.", "Story or photo id, or 'data'."),
                 _c("purpose", "string", "Doel", "Purpose", "Onderzoek, expositie (anoniem / met voornaam) of online.", "Research, exhibition (anonymous / first name) or online.", allowed=CONSENT_PURPOSES),
                 _c("granted", "bool", "Toestemming", "Granted", "Ja = gegeven, nee = ingetrokken of geweigerd.", "True = granted, false = withdrawn or refused."),
@@ -287,7 +292,7 @@ TABLES: dict[str, Table] = {
                 _date(),
                 _c("panel", "string", "Panel", "Panel", "Wie koos (een groep, geen namen).", "Who chose (a group, no names)."),
                 _c("domain", "string", "Domein", "Domain", "Domein van verandering.", "Domain of change."),
-                _c("story_id", "string", "Gekozen verhaal", "Chosen story", "Code van het gekozen verhaal.", "Id of the chosen story."),
+                _c("story_id", "string", "Gekozen verhaal", "Chosen story", "Code van het gekozen verhaal.", "Id of the chosen story.", references="stories.story_id"),
                 _c("reasons", "string", "Waarom", "Reasons", "Waarom het panel dit verhaal koos.", "Why the panel chose this story.", nullable=True),
             ),
         ),
@@ -310,7 +315,9 @@ TABLES: dict[str, Table] = {
 }
 
 
-_PANDAS_DTYPES = {"string": "object", "date": "datetime64[ns]", "float": "float64", "int": "Int64", "bool": "boolean"}
+_PANDAS_DTYPES = {"string": "object", "time": "object", "date": "datetime64[ns]", "float": "float64", "int": "Int64",
+                  "bool": "boolean"}
+TEXT_TYPES = ("string", "time")
 
 
 def pandas_dtype(column: Column) -> str:
@@ -318,10 +325,21 @@ def pandas_dtype(column: Column) -> str:
     return _PANDAS_DTYPES[column.dtype]
 
 
+def allowed_values(column: Column) -> tuple | None:
+    """The values a column may hold (None: any), with ``ORDS_CATEGORIES`` looked up."""
+    if column.allowed == ORDS_CATEGORIES:
+        from werkplaats_data.repair import UNPOWERED_CATEGORIES, product_categories
+
+        return (*product_categories()["product_category"], *UNPOWERED_CATEGORIES)
+    return column.allowed
+
+
 def _checks(column: Column) -> list[pa.Check]:
     checks = []
     if column.allowed is not None:
-        checks.append(pa.Check.isin(column.allowed))
+        checks.append(pa.Check.isin(allowed_values(column)))
+    if column.dtype == "time":
+        checks.append(pa.Check.str_matches(r"^([01]\d|2[0-3]):[0-5]\d$"))
     if column.min_value is not None:
         checks.append(pa.Check.ge(column.min_value))
     if column.max_value is not None:
@@ -334,11 +352,11 @@ def schema(table: str) -> pa.DataFrameSchema:
     spec = TABLES[table]
     columns = {
         c.name: pa.Column(
-            pandas_dtype(c) if c.dtype != "string" else None,
+            pandas_dtype(c) if c.dtype not in TEXT_TYPES else None,
             checks=_checks(c),
             nullable=c.nullable,
             unique=c.unique,
-            coerce=c.dtype != "string",
+            coerce=c.dtype not in TEXT_TYPES,
         )
         for c in spec.columns
     }
@@ -356,8 +374,14 @@ def empty_table(table: str) -> pd.DataFrame:
     return pd.DataFrame({c.name: pd.Series(dtype=pandas_dtype(c)) for c in TABLES[table].columns})
 
 
+def column(table: str, name: str) -> Column:
+    """One column of a canonical table."""
+    return next(c for c in TABLES[table].columns if c.name == name)
+
+
 def references() -> list[tuple[str, str, str, str]]:
-    """Foreign keys as (table, column, referenced table, referenced column)."""
+    """Foreign keys as (table, column, referenced table, referenced column); a value in the column's
+    ``also_allowed`` is no reference."""
     out = []
     for t in TABLES.values():
         for c in t.columns:
@@ -378,7 +402,7 @@ def data_dictionary() -> pd.DataFrame:
             "label_en": c.label_en,
             "description_nl": c.description_nl,
             "description_en": c.description_en,
-            "allowed_values": ", ".join(c.allowed) if c.allowed else "",
+            "allowed_values": ", ".join(allowed_values(c)) if c.allowed else "",
         }
         for t in TABLES.values()
         for c in t.columns

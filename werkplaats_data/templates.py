@@ -36,7 +36,7 @@ from werkplaats_data import questionnaire
 from werkplaats_data.clean import EARLIEST
 from werkplaats_data.i18n import t
 from werkplaats_data.motivation import survey_items
-from werkplaats_data.registers import KINDS, Field, RegisterKind
+from werkplaats_data.registers import CATEGORY_CHOICES, KINDS, Field, RegisterKind
 from werkplaats_data.repair import UNPOWERED_CATEGORIES, categorise_item, category_label, product_categories
 from werkplaats_data.schemas import data_dictionary
 
@@ -53,15 +53,7 @@ ACTIVITY_NAMES = (
 )
 #: Drop-down values per field type: Dutch words that ``clean.parse_category`` maps to one canonical value each.
 CHOICES: dict[str, tuple[str, ...]] = {
-    "role": ("Bezoeker", "Vrijwilliger", "Coördinator", "Deskundige"),
-    "repair_status": ("Gerepareerd", "Half gerepareerd", "Advies gegeven", "Niet gerepareerd", "Onbekend"),
-    "repair_barrier": ("Onderdelen niet beschikbaar", "Onderdelen te duur", "Kan niet open", "Geen informatie",
-                       "Geen gereedschap", "Te versleten"),
-    "swap_kind": ("Spullen", "Dienst"),
-    "greening_kind": ("Geveltuin", "Tegels eruit", "Boomspiegel", "Regenton", "Onderhoud"),
-    "theme": ("Circulair", "Energie", "Groen", "Cultuur", "Leren"),
-    "purpose": ("Onderzoek", "Expositie anoniem", "Expositie met voornaam", "Online"),
-    "consent_method": ("Papier", "Mondeling met tolk", "Digitaal"),
+    **CATEGORY_CHOICES,
     "bool": ("Ja", "Nee"),
     "activity": ACTIVITY_NAMES,
 }

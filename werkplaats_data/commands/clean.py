@@ -2,6 +2,7 @@
 
 from pathlib import Path
 
+from werkplaats_data.commands import output_folder
 from werkplaats_data.errors import UserError
 
 
@@ -35,6 +36,9 @@ def run(args) -> int:
     raw = args.raw
     if not raw.exists():
         raise UserError(f"{raw} bestaat niet / does not exist: give the folder with the registers")
+    output_folder(args.out)
+    if args.quarantine:
+        output_folder(args.quarantine)
     if args.out.resolve() == (raw if raw.is_dir() else raw.parent).resolve():
         raise UserError("--out must be a different folder from the registers (raw registers are never changed)")
     key = privacy.load_key(args.key_file)
@@ -48,6 +52,11 @@ def run(args) -> int:
     folder = raw if raw.is_dir() else raw.parent
     quarantine_dir = args.quarantine or folder / pipeline.QUARANTINE_DIR
     demo = (folder / DEMO_MARKER).exists()
-    print(pipeline.write_outputs(result, args.out, quarantine_dir, demo=demo))
+    try:
+        report = pipeline.write_outputs(result, args.out, quarantine_dir, demo=demo)
+    except OSError as err:
+        raise UserError(f"kan niet schrijven naar {err.filename or args.out} ({err.strerror}); kies een andere map. / "
+                        f"cannot write to {err.filename or args.out}: choose another folder.") from None
+    print(report)
     print(f"Release: {args.out}")
     return 1 if result.skipped else 0
