@@ -107,3 +107,10 @@ def test_redact_frame_touches_only_text_columns():
     assert out["quote"].iloc[0] == "Dank [naam]"
     assert out["story_id"].iloc[0] == "Karel Kanarie"
     assert out["text"].iloc[0] is None
+
+
+def test_a_name_part_is_replaced_only_where_it_is_written_as_a_name():
+    terms = pd.DataFrame({"term": ["Wil Proef", "El Amrani, Fatima"], "kind": "person", "replacement": "[naam]"})
+    assert redaction.redact("Ik wil Wil bellen", terms) == "Ik wil [naam] bellen"
+    assert redaction.redact("WIL PROEF en wil proef", terms) == "[naam] en [naam]"
+    assert redaction.redact("Fatima en Amrani", terms) == "[naam] en [naam]"

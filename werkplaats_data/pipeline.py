@@ -229,18 +229,14 @@ def _qrow(sheet: RawSheet, row, column: str, value: str, reason_nl: str, reason_
 
 PHONE = re.compile(r"(?<![\w+])(?:\+|00)?\d[\d\s().-]{7,}\d(?!\w)")
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
-#: Words inside names that are no name on their own ('Jan de Vries': 'de').
-NAME_PARTICLES = {"van", "de", "der", "den", "het", "ter", "ten", "te", "op", "in", "el", "al", "bin", "ben", "da", "di",
-                  "du", "la", "le", "del", "dos", "von", "zu", "ibn", "abu", "bint"}
 
 
 def redact_open_answers(texts: pd.Series, names: set[str], terms: pd.DataFrame | None = None) -> pd.Series:
     """Free-text survey answers with names, phone numbers and e-mail addresses masked.
 
-    Rule: the story redaction list (``terms``, ``werkplaats_data.redaction``; its street + house
-    number rule too) and every full name typed in any register are replaced by '[naam]' whatever
-    their case; a single word of such a name (a first or last name of 3+ letters, not 'van', 'de' …)
-    is replaced where it is written with a capital, as names are; then e-mail addresses become
+    Rule: the story redaction list (``terms``) and every name typed in any register go through
+    ``redaction.redact`` (whole names in any case, a first or last name alone where it is written
+    as a name, with a capital; the street + house number rule too), then e-mail addresses become
     '[e-mail]' and phone numbers (8+ digits) '[telefoon]'.
     """
     from werkplaats_data import redaction
@@ -248,18 +244,11 @@ def redact_open_answers(texts: pd.Series, names: set[str], terms: pd.DataFrame |
     listed = pd.DataFrame({"term": sorted(names), "kind": "person", "replacement": redaction.REPLACEMENTS["person"]})
     if terms is not None and len(terms):
         listed = pd.concat([terms[["term", "kind", "replacement"]], listed], ignore_index=True)
-    words = {w for n in names for w in re.split(r"[\s,-]+", n) if len(w) >= 3 and w.casefold() not in NAME_PARTICLES}
-    capitalised = {w[:1].upper() + w[1:] for w in words} | {w.upper() for w in words}
-    single = (re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, sorted(capitalised, key=len, reverse=True))) + r")(?!\w)")
-              if capitalised else None)
 
     def mask(text: object) -> object:
         if not isinstance(text, str) or not text:
             return text
-        text = redaction.redact(text, listed)
-        if single is not None:
-            text = single.sub(redaction.REPLACEMENTS["person"], text)
-        return PHONE.sub("[telefoon]", EMAIL.sub("[e-mail]", text))
+        return PHONE.sub("[telefoon]", EMAIL.sub("[e-mail]", redaction.redact(text, listed)))
 
     codes, uniques = pd.factorize(texts, use_na_sentinel=True)
     return clean.take([mask(u) for u in uniques] + [None], codes, texts.index)

@@ -3,8 +3,9 @@
 The redaction list is a CSV kept beside the stories (``redaction.csv``, columns ``term, kind``
 and optionally ``replacement``). Every term is replaced wherever it stands as a whole word,
 whatever its letter case: "Karel Kanarie" and "karel kanarie" both become "[naam]". Each part of
-a person's name counts on its own too ("Karel hielp me" → "[naam] hielp me"), particles such as
-'van' and 'de' excepted. An Arabic term is also found with a prefix written onto it (و، ف، ب، ل،
+a person's name counts on its own too where it is written as a name, with a capital ("Karel hielp
+me" → "[naam] hielp me"; with "Wil Proef" listed, "ik wil" stays a verb), particles such as 'van'
+and 'de' excepted. An Arabic term is also found with a prefix written onto it (و، ف، ب، ل،
 ك، ال: "وكارل كناري" → "و[اسم]").
 
 Besides the list, a street name with a house number is always replaced by "[adres]": any
@@ -96,21 +97,34 @@ def read_list(path: str | Path) -> tuple[pd.DataFrame, list[str]]:
 
 
 def with_name_parts(terms: pd.DataFrame) -> pd.DataFrame:
-    """The list plus each part of a person's name on its own ("Karel Kanarie" → "Karel", "Kanarie"),
-    so a first name or surname alone is replaced too. Particles ('van', 'de', 'bin' …) are no parts."""
+    """The list plus each part of a person's name on its own ("Karel Kanarie", "Kanarie, Karel" →
+    "Karel", "Kanarie"), marked ``part``, so a first name or surname alone is replaced too.
+    Particles ('van', 'de', 'bin' …) are no parts."""
     known = {term.casefold() for term in terms["term"]}
     parts = []
     for row in terms[terms["kind"] == "person"].itertuples():
-        for word in row.term.split():
+        for word in re.split(r"[\s,]+", row.term):
             if len(word) > 1 and word.casefold() not in _PARTICLES and word.casefold() not in known:
                 known.add(word.casefold())
-                parts.append({"term": word, "kind": "person", "replacement": row.replacement})
-    return pd.concat([terms, pd.DataFrame(parts, columns=terms.columns)], ignore_index=True) if parts else terms
+                parts.append({"term": word, "kind": "person", "replacement": row.replacement, "part": True})
+    whole = terms.assign(part=False)
+    return pd.concat([whole, pd.DataFrame(parts, columns=whole.columns)], ignore_index=True) if parts else whole
+
+
+def _alternative(term: str, part: bool) -> str:
+    """A term for the pattern: whole terms in any case, a name part only as a name is written
+    (capital first, or all capitals), so "Wil" does not take the verb "wil"."""
+    if not part:
+        return re.escape(term)
+    forms = sorted({term[:1].upper() + term[1:], term.upper()}, key=len, reverse=True)
+    return "(?-i:" + "|".join(map(re.escape, forms)) + ")"
 
 
 def _pattern(terms: pd.DataFrame) -> re.Pattern:
     """One regular expression for all terms (longest first, Arabic prefixes allowed) plus the address rule."""
-    alternatives = [re.escape(term) for term in sorted(terms["term"], key=len, reverse=True)]
+    parts = terms["part"] if "part" in terms else pd.Series(False, index=terms.index)
+    ordered = sorted(zip(terms["term"], parts), key=lambda pair: len(pair[0]), reverse=True)
+    alternatives = [_alternative(term, bool(part)) for term, part in ordered]
     words = rf"(?<!\w)(?P<pre>{ARABIC_PREFIX})?(?P<term>{'|'.join(alternatives)})(?!\w)" if alternatives else None
     address = rf"(?<!\w)(?-i:{ADDRESS_PATTERN})(?!\w)"  # case matters: "onderweg 2" is no address
     return re.compile(f"(?P<words>{words})|(?P<address>{address})" if words else f"(?P<address>{address})",
