@@ -5,6 +5,7 @@ Every visible string comes from ``werkplaats_data.i18n`` (keys ``expo.*``). Text
 the data (a story's quote) is HTML-escaped. Widget values are untrusted: a visitor with developer
 tools can set any synced value, so callbacks only accept values from a fixed list.
 The look (large type, 56 px touch targets, contrast) lives in the kiosk template's ``kiosk.css``.
+Charts carry the number and date formats of the language they were made in (``charts.localise``).
 """
 
 from __future__ import annotations
@@ -124,8 +125,9 @@ class ChartSlots:
     def __init__(self):
         self._slots: dict[str, widgets.Widget] = {}
 
-    def show(self, name: str, chart) -> widgets.Widget:
-        """The widget for ``name`` now showing ``chart``."""
+    def show(self, name: str, chart, *, lang: str) -> widgets.Widget:
+        """The widget for ``name`` now showing ``chart``, with the number and date formats of ``lang``."""
+        chart = charts.localise(chart, lang)
         widget = self._slots.get(name)
         if widget is None:
             widget = charts.show(chart)
@@ -144,6 +146,9 @@ class ChartSlots:
 
     def __len__(self) -> int:
         return len(self._slots)
+
+    def __contains__(self, name: str) -> bool:
+        return name in self._slots
 
 
 def idle_phase(idle_seconds: int, *, attract_after: int, reset_after: int) -> str:
@@ -212,8 +217,9 @@ class Screen:
 class App:
     """The kiosk: header (title, home button, language switch), banner, the current screen, attract loop.
 
-    It opens on ``start``; the home button shows the "home" screen; after ``reset_after`` seconds
-    without a touch it goes back to ``start`` in the default language.
+    It opens on ``start``, which is its home: the home button and the reset after ``reset_after``
+    seconds without a touch (also back to the default language) both go to ``start``. A kiosk
+    serving one dashboard (``werkplaats expo --dashboard energie``) so never leaves it.
     """
 
     def __init__(self, release, screens: list[Screen], *, start: str = "home", lang: str = DEFAULT_LANGUAGE,
@@ -231,7 +237,7 @@ class App:
         self.brand = html_box("", "wp-brand")
         self.home_button = widgets.Button(layout=widgets.Layout(width="auto"))
         self.home_button.add_class("wp-home-button")
-        self.home_button.on_click(lambda _: self.go("home"))
+        self.home_button.on_click(lambda _: self.go(self.start_key))
         self.language = widgets.ToggleButtons(options=[(t(f"expo.lang.{code}", code), code) for code in LANGUAGES],
                                               value=self.lang, style={"button_width": "auto"})
         self.language.add_class("wp-language")
@@ -276,7 +282,7 @@ class App:
             self.widget.add_class("wp-rtl")
         self.brand.value = f"<b>{esc(t('expo.brand', lang))}</b>"
         self.home_button.description = t("expo.home", lang)
-        self.home_button.layout.display = "none" if self.current == "home" else None
+        self.home_button.layout.display = "none" if self.current == self.start_key else None
         self.banner.value = esc(t("demo.banner", lang)) + (f" · {esc(t('demo.banner', 'en'))}" if lang != "en" else "")
         self.banner.layout.display = None if getattr(self.release, "is_demo", False) else "none"
         self.draft.value = esc(t("expo.draft_translation", lang)) + " · " + esc(t("expo.draft_translation", "en"))
@@ -292,7 +298,7 @@ class App:
                 continue
             title = t(screen.title_key, lang)
             card = html_box(f"<h2>{esc(title)}</h2><p>{esc(t(screen.tile_key, lang))}</p>"
-                            f'<span class="wp-go">{esc(t("expo.open", lang))} {"←" if lang in RTL_LANGUAGES else "→"}</span>')
+                            f'<span class="wp-go">{esc(t("expo.open", lang))}</span>')
             hit = widgets.Button(description=title, tooltip=title)
             hit.add_class("wp-tile-hit")
             hit.on_click(lambda _, key=screen.key: self.go(key))
