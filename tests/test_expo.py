@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from werkplaats_data import charts, expo
@@ -110,3 +112,23 @@ def test_make_run_prints_the_address_to_open(monkeypatch, capsys, tmp_path):
     out = capsys.readouterr().out
     assert "http://127.0.0.1:9123/" in out and "tentoonstelling" in out and "exhibition" in out
     assert (started["dashboard"], started["data"], started["settings"].port) == ("home", str(tmp_path), 9123)
+
+
+def _root_conftest():
+    import importlib.util
+
+    path = Path(__file__).resolve().parents[1] / "conftest.py"
+    spec = importlib.util.spec_from_file_location("werkplaats_root_conftest", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_a_missing_browser_skips_but_fails_when_ci_requires_it(monkeypatch):
+    skip_or_fail = _root_conftest().skip_or_fail
+    monkeypatch.delenv("WERKPLAATS_REQUIRE_BROWSER", raising=False)
+    with pytest.raises(pytest.skip.Exception, match="install"):
+        skip_or_fail("Playwright is missing: install it")
+    monkeypatch.setenv("WERKPLAATS_REQUIRE_BROWSER", "1")
+    with pytest.raises(pytest.fail.Exception, match="a skip is a failure"):
+        skip_or_fail("Playwright is missing: install it")
