@@ -599,3 +599,14 @@ def test_entry_never_raises_and_shows_a_friendly_sentence(tmp_path, caplog):
     for lang in ("nl", "en", "ar"):
         assert i18n.t("expo.start_failed", lang) in page
     assert "Traceback" not in page and "show_tracebacks" not in page
+
+
+def test_a_deferred_screen_shows_its_first_part_and_builds_the_rest_once_on_screen(release):
+    app = expo_screens.app(release, start="energie", defer=True)
+    assert set(app.slots._slots) == {"energy_save"}  # only "what can I save" before the page is shown
+    app.idle._handle_custom_msg({"event": "shown", "path": "/etc/passwd"}, [])  # anything else is ignored
+    assert set(app.slots._slots) == {"energy_save"}
+    app.idle._handle_custom_msg({"event": "shown"}, [])
+    assert {"energy_coaches", "energy_measures", "energy_cbs", "energy_use", "energy_solar"} <= set(app.slots._slots)
+    app.go("werkplaats")  # once on screen, a new screen builds its later parts right after its first
+    assert {"activities", "repairs", "ruilpunt", "textiel", "greening_map"} <= set(app.slots._slots)

@@ -233,7 +233,8 @@ def _log_to_console() -> None:
 
 def entry(dashboard: str = "home", *, release_path: str | os.PathLike | None = None, lang: str = "nl"):
     """What a dashboard notebook shows: the kiosk app opening on ``dashboard``, with the release
-    (``release_path``, else ``WERKPLAATS_DATA``, else the demo) and the idle timings of the environment.
+    (``release_path``, else ``WERKPLAATS_DATA``, else the demo) and the idle timings of the environment;
+    each screen's later parts are built once the page is on screen (``kiosk.App(defer=True)``).
 
     Never raises: when anything fails (a broken release, a bug) the visitor reads a friendly
     sentence (``expo.start_failed``) instead of Voila's developer text, and the reason is logged
@@ -246,7 +247,8 @@ def entry(dashboard: str = "home", *, release_path: str | os.PathLike | None = N
         charts.use_theme(lang)
         release = expo_screens.kiosk_release(load_release(release_path))
         attract_after, reset_after = idle_timings()
-        return expo_screens.app(release, start=dashboard, lang=lang, attract_after=attract_after, reset_after=reset_after).widget
+        return expo_screens.app(release, start=dashboard, lang=lang, attract_after=attract_after, reset_after=reset_after,
+                                defer=True).widget
     except Exception:  # noqa: BLE001 - a kiosk shows a sentence, the console gets the details
         _console.exception("the exhibition could not start the %r dashboard", dashboard)
         return start_failed()

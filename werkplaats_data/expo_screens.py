@@ -278,27 +278,28 @@ def solar_chart(solar: pd.DataFrame, *, lang: str, demo: bool) -> alt.TopLevelMi
 
 
 def build_energy(release, lang: str, app) -> widgets.Widget:
-    """What a visitor can save, the coaches (visits, measures, the team), CBS use per dwelling, the
-    solar roof, energy stories."""
+    """What a visitor can save (built first), then the coaches (visits, measures, the team), CBS use
+    per dwelling, the solar roof, energy stories (``app.later``)."""
     demo = _demo(release)
     safe = kiosk.safe_body
+    later = app.later
     visits = lambda: _require(release, "energy_visits")  # noqa: E731
     return _page(t("expo.energy.title", lang), t("expo.energy.lead", lang), [
         section(t("expo.energy.save_q", lang), safe(lambda: _what_can_i_save(lang, app), lang), t("expo.energy.save_text", lang)),
-        section(t("expo.energy.coaches_q", lang), widgets.VBox([
+        section(t("expo.energy.coaches_q", lang), later(lambda: widgets.VBox([
             safe(lambda: _coach_figures(release, lang), lang),
             safe(lambda: app.slots.show("energy_coaches", coaches_chart(visits(), lang=lang, demo=demo), lang=lang), lang),
             safe(lambda: _team_fact(lang), lang),
             safe(lambda: app.slots.show("energy_measures", measures_chart(visits(), lang=lang, demo=demo), lang=lang), lang),
-        ]), t("expo.energy.coaches_text", lang)),
-        section(t("expo.energy.use_q", lang), widgets.VBox([
+        ]), lang), t("expo.energy.coaches_text", lang)),
+        section(t("expo.energy.use_q", lang), later(lambda: widgets.VBox([
             safe(lambda: _cbs_use(lang, app), lang),
             safe(lambda: app.slots.show("energy_use", energy.savings_vs_cbs_chart(visits(), lang=lang, demo=demo), lang=lang), lang),
-        ]), t("expo.energy.use_text", lang)),
+        ]), lang), t("expo.energy.use_text", lang)),
         section(t("expo.energy.solar_q", lang),
-                safe(lambda: app.slots.show("energy_solar", solar_chart(_require(release, "solar"), lang=lang, demo=demo), lang=lang), lang),
+                later(lambda: app.slots.show("energy_solar", solar_chart(_require(release, "solar"), lang=lang, demo=demo), lang=lang), lang),
                 t("expo.energy.solar_text", lang)),
-        section(t("expo.energy.stories_q", lang), safe(lambda: story_wall(wall_entries(release, lang), lang, theme="energy"), lang)),
+        section(t("expo.energy.stories_q", lang), later(lambda: story_wall(wall_entries(release, lang), lang, theme="energy"), lang)),
     ])
 
 
@@ -390,15 +391,15 @@ def _greening(release, lang: str, app) -> widgets.Widget:
 
 
 def build_werkplaats(release, lang: str, app) -> widgets.Widget:
-    """Activities over time, Repair Café, Ruilpunt, Textiel, greening on the map."""
-    safe = kiosk.safe_body
+    """Activities over time (built first), then Repair Café, Ruilpunt, Textiel, greening on the map (``app.later``)."""
+    later = app.later
     return _page(t("expo.werkplaats.title", lang), t("expo.werkplaats.lead", lang), [
-        section(t("expo.werkplaats.activities_q", lang), safe(lambda: _all_activities(release, lang, app), lang),
+        section(t("expo.werkplaats.activities_q", lang), kiosk.safe_body(lambda: _all_activities(release, lang, app), lang),
                 t("expo.werkplaats.activities_text", lang)),
-        section(t("expo.werkplaats.repair_q", lang), safe(lambda: _repair_cafe(release, lang, app), lang), t("expo.werkplaats.repair_text", lang)),
-        section(t("expo.werkplaats.ruilpunt_q", lang), safe(lambda: _ruilpunt(release, lang, app), lang), t("expo.werkplaats.ruilpunt_text", lang)),
-        section(t("expo.werkplaats.textiel_q", lang), safe(lambda: _textiel(release, lang, app), lang), t("expo.werkplaats.textiel_text", lang)),
-        section(t("expo.werkplaats.greening_q", lang), safe(lambda: _greening(release, lang, app), lang),
+        section(t("expo.werkplaats.repair_q", lang), later(lambda: _repair_cafe(release, lang, app), lang), t("expo.werkplaats.repair_text", lang)),
+        section(t("expo.werkplaats.ruilpunt_q", lang), later(lambda: _ruilpunt(release, lang, app), lang), t("expo.werkplaats.ruilpunt_text", lang)),
+        section(t("expo.werkplaats.textiel_q", lang), later(lambda: _textiel(release, lang, app), lang), t("expo.werkplaats.textiel_text", lang)),
+        section(t("expo.werkplaats.greening_q", lang), later(lambda: _greening(release, lang, app), lang),
                 t("expo.werkplaats.greening_text", lang), note=t("expo.werkplaats.greening_map_text", lang)),
     ])
 
@@ -591,6 +592,6 @@ def kiosk_release(release):
     return dataclasses.replace(release, tables={name: table for name, table in release.tables.items() if name in KIOSK_TABLES})
 
 
-def app(release, *, start: str = "home", lang: str = "nl", **idle) -> kiosk.App:
-    """The kiosk app with every screen, opening on ``start``."""
-    return kiosk.App(release, list(SCREENS), start=start, lang=lang, **idle)
+def app(release, *, start: str = "home", lang: str = "nl", **settings) -> kiosk.App:
+    """The kiosk app with every screen, opening on ``start`` (``settings``: idle timings, ``defer``)."""
+    return kiosk.App(release, list(SCREENS), start=start, lang=lang, **settings)

@@ -174,6 +174,7 @@ export default {
     };
     const kinds = ["pointerdown", "keydown", "wheel", "touchstart"];
     for (const kind of kinds) document.addEventListener(kind, touch, { capture: true, passive: true });
+    model.send({ event: "shown" });  // the page is on screen: the kernel may build what it deferred
     const timer = setInterval(() => {
       idle += 1;
       const start = model.get("attract_after"), step = model.get("cycle_seconds");
@@ -189,7 +190,8 @@ class IdleWatcher(anywidget.AnyWidget):
     """Counts seconds without a touch in the browser; tells the kernel when the attract loop should move.
 
     The browser sends ``idle_seconds`` when it reaches ``attract_after``, every ``cycle_seconds``
-    after that, and 0 at the first touch during the attract loop. Nothing is shown.
+    after that, and 0 at the first touch during the attract loop; and the message
+    ``{"event": "shown"}`` once it is on screen. Nothing is shown.
     """
 
     _esm = _IDLE_JS
@@ -220,10 +222,14 @@ class App:
     It opens on ``start``, which is its home: the home button and the reset after ``reset_after``
     seconds without a touch (also back to the default language) both go to ``start``. A kiosk
     serving one dashboard (``werkplaats expo --dashboard energie``) so never leaves it.
+
+    With ``defer=True`` (the kiosk) a screen shows its first part at once and builds the parts it
+    put off with ``later`` once the page is on screen (the browser says so): a visitor sees the
+    first chart sooner, the rest follows below it. Without it (tests, notebooks) all is built at once.
     """
 
     def __init__(self, release, screens: list[Screen], *, start: str = "home", lang: str = DEFAULT_LANGUAGE,
-                 attract_after: int = 90, reset_after: int = 240, cycle_seconds: int = 8):
+                 attract_after: int = 90, reset_after: int = 240, cycle_seconds: int = 8, defer: bool = False):
         self.release = release
         self.screens = {s.key: s for s in screens}
         self.start_key = start if start in self.screens else "home"
@@ -232,6 +238,9 @@ class App:
         self.current = self.start_key
         self.attract_after, self.reset_after = attract_after, reset_after
         self.slots = ChartSlots()
+        self.defer = defer
+        self._shown = not defer
+        self._pending: list[tuple[widgets.Box, Callable[[], widgets.Widget], str]] = []
         prepare_charts()
 
         self.brand = html_box("", "wp-brand")
@@ -253,6 +262,7 @@ class App:
         self.attract.add_class("wp-hidden")
         self.idle = IdleWatcher(attract_after=attract_after, cycle_seconds=cycle_seconds)
         self.idle.observe(self._idle_changed, names="idle_seconds")
+        self.idle.on_msg(self._browser_message)
         self.widget = widgets.VBox([header, self.banner, self.draft, self.main, self.attract, self.idle])
         self.widget.add_class("wp-app")
         self.render()
@@ -288,7 +298,30 @@ class App:
         self.draft.value = esc(t("expo.draft_translation", lang)) + " · " + esc(t("expo.draft_translation", "en"))
         self.draft.layout.display = None if lang in DRAFT_LANGUAGES else "none"
         screen = self.screens[self.current]
+        self._pending = []  # a new screen drops what the old one still waited for
         self.main.children = [safe_body(lambda: screen.build(self.release, lang, self), lang)]
+        if self._shown:
+            self._build_pending()
+
+    def later(self, build: Callable[[], widgets.Widget], lang: str) -> widgets.Widget:
+        """``safe_body(build, lang)``, built now or, with ``defer``, once the page is on screen."""
+        if not self.defer:
+            return safe_body(build, lang)
+        box = widgets.VBox()
+        box.add_class("wp-later")
+        self._pending.append((box, build, lang))
+        return box
+
+    def _build_pending(self) -> None:
+        while self._pending:
+            box, build, lang = self._pending.pop(0)
+            box.children = [safe_body(build, lang)]
+
+    def _browser_message(self, _widget, content, _buffers) -> None:
+        """The page is on screen: build what was put off. Any other message is ignored (untrusted)."""
+        if content == {"event": "shown"}:
+            self._shown = True
+            self._build_pending()
 
     def tiles(self, lang: str) -> widgets.Box:
         """The home screen's large tiles, one per dashboard (a tap anywhere on a tile opens it)."""
