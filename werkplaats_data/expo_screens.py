@@ -438,14 +438,15 @@ def _photo_file(folder: Path, photo) -> str | None:
     return None
 
 
-def _wall_entries_from_shareable(folder: Path, *, lang: str, purpose: str = EXHIBITION_PURPOSE) -> pd.DataFrame:
-    """The story wall's rows, built from ``stories.shareable`` until ``stories.wall_entries`` (package D)
-    is on this branch. REPLACE AT MERGE with ``stories.wall_entries(folder, lang=lang, purpose=purpose)``.
+def story_entries(folder: Path, *, lang: str, purpose: str = EXHIBITION_PURPOSE) -> pd.DataFrame:
+    """The story wall's rows, as ``stories.wall_entries`` (package D) will give them.
 
-    One row per original story with consent: its translation into ``lang`` when there is one,
-    else the original. Columns: story_id, original_id, language, title, quote, themes, activity,
-    date, photo_file (only with complete photo consent), first_name (None: not in the story
-    files yet), is_translation.
+    REPLACE AT MERGE: once ``stories.wall_entries`` is on this branch, this body becomes
+    ``return stories.wall_entries(folder, lang=lang, purpose=purpose)`` and ``_photo_file`` goes.
+    Until then it is built from ``stories.shareable``: one row per original story with consent,
+    its translation into ``lang`` when there is one, else the original. Columns: story_id,
+    original_id, language, title, quote, themes, activity, date, photo_file (only with complete
+    photo consent and an existing file), first_name (None: not in the story files yet), is_translation.
     """
     from werkplaats_data import stories
 
@@ -473,7 +474,7 @@ def wall_entries(release, lang: str) -> pd.DataFrame:
     folder = stories_folder(release)
     if folder is None or not Path(folder).is_dir():
         raise NoData("expo.stories.none")
-    return _wall_entries_from_shareable(Path(folder), lang=lang)
+    return story_entries(Path(folder), lang=lang)
 
 
 def photo_uri(path) -> str | None:
