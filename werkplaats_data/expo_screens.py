@@ -282,24 +282,24 @@ def build_energy(release, lang: str, app) -> widgets.Widget:
     per dwelling, the solar roof, energy stories (``app.later``)."""
     demo = _demo(release)
     safe = kiosk.safe_body
-    later = app.later
     visits = lambda: _require(release, "energy_visits")  # noqa: E731
     return _page(t("expo.energy.title", lang), t("expo.energy.lead", lang), [
         section(t("expo.energy.save_q", lang), safe(lambda: _what_can_i_save(lang, app), lang), t("expo.energy.save_text", lang)),
-        section(t("expo.energy.coaches_q", lang), later(lambda: widgets.VBox([
+        app.later(lambda: section(t("expo.energy.coaches_q", lang), widgets.VBox([
             safe(lambda: _coach_figures(release, lang), lang),
             safe(lambda: app.slots.show("energy_coaches", coaches_chart(visits(), lang=lang, demo=demo), lang=lang), lang),
             safe(lambda: _team_fact(lang), lang),
             safe(lambda: app.slots.show("energy_measures", measures_chart(visits(), lang=lang, demo=demo), lang=lang), lang),
-        ]), lang), t("expo.energy.coaches_text", lang)),
-        section(t("expo.energy.use_q", lang), later(lambda: widgets.VBox([
+        ]), t("expo.energy.coaches_text", lang)), lang),
+        app.later(lambda: section(t("expo.energy.use_q", lang), widgets.VBox([
             safe(lambda: _cbs_use(lang, app), lang),
             safe(lambda: app.slots.show("energy_use", energy.savings_vs_cbs_chart(visits(), lang=lang, demo=demo), lang=lang), lang),
-        ]), lang), t("expo.energy.use_text", lang)),
-        section(t("expo.energy.solar_q", lang),
-                later(lambda: app.slots.show("energy_solar", solar_chart(_require(release, "solar"), lang=lang, demo=demo), lang=lang), lang),
-                t("expo.energy.solar_text", lang)),
-        section(t("expo.energy.stories_q", lang), later(lambda: story_wall(wall_entries(release, lang), lang, theme="energy"), lang)),
+        ]), t("expo.energy.use_text", lang)), lang),
+        app.later(lambda: section(t("expo.energy.solar_q", lang), safe(lambda: app.slots.show(
+            "energy_solar", solar_chart(_require(release, "solar"), lang=lang, demo=demo), lang=lang), lang),
+            t("expo.energy.solar_text", lang)), lang),
+        app.later(lambda: section(t("expo.energy.stories_q", lang),
+                                  safe(lambda: story_wall(wall_entries(release, lang), lang, theme="energy"), lang)), lang),
     ])
 
 
@@ -392,15 +392,15 @@ def _greening(release, lang: str, app) -> widgets.Widget:
 
 def build_werkplaats(release, lang: str, app) -> widgets.Widget:
     """Activities over time (built first), then Repair Café, Ruilpunt, Textiel, greening on the map (``app.later``)."""
-    later = app.later
+    safe = kiosk.safe_body
+    parts = [("repair", _repair_cafe), ("ruilpunt", _ruilpunt), ("textiel", _textiel), ("greening", _greening)]
+    later = [app.later(lambda key=key, build=build: section(
+        t(f"expo.werkplaats.{key}_q", lang), safe(lambda: build(release, lang, app), lang), t(f"expo.werkplaats.{key}_text", lang),
+        note=t("expo.werkplaats.greening_map_text", lang) if key == "greening" else ""), lang) for key, build in parts]
     return _page(t("expo.werkplaats.title", lang), t("expo.werkplaats.lead", lang), [
-        section(t("expo.werkplaats.activities_q", lang), kiosk.safe_body(lambda: _all_activities(release, lang, app), lang),
+        section(t("expo.werkplaats.activities_q", lang), safe(lambda: _all_activities(release, lang, app), lang),
                 t("expo.werkplaats.activities_text", lang)),
-        section(t("expo.werkplaats.repair_q", lang), later(lambda: _repair_cafe(release, lang, app), lang), t("expo.werkplaats.repair_text", lang)),
-        section(t("expo.werkplaats.ruilpunt_q", lang), later(lambda: _ruilpunt(release, lang, app), lang), t("expo.werkplaats.ruilpunt_text", lang)),
-        section(t("expo.werkplaats.textiel_q", lang), later(lambda: _textiel(release, lang, app), lang), t("expo.werkplaats.textiel_text", lang)),
-        section(t("expo.werkplaats.greening_q", lang), later(lambda: _greening(release, lang, app), lang),
-                t("expo.werkplaats.greening_text", lang), note=t("expo.werkplaats.greening_map_text", lang)),
+        *later,
     ])
 
 
