@@ -12,9 +12,20 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(pytest.mark.slow)
 
 
+#: Set (as CI does) when the browser tests must run: a skip for a missing browser is then a failure.
+REQUIRE_BROWSER_ENV = "WERKPLAATS_REQUIRE_BROWSER"
+
+
 def chromium_path() -> str | None:
     """Debian's Chromium, or None."""
     return os.environ.get("CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+def skip_or_fail(message: str) -> None:
+    """Skip with ``message``, or fail when ``WERKPLAATS_REQUIRE_BROWSER`` says the browser tests must run."""
+    if os.environ.get(REQUIRE_BROWSER_ENV):
+        pytest.fail(f"{message} ({REQUIRE_BROWSER_ENV} is set, so a skip is a failure)")
+    pytest.skip(message)
 
 
 @pytest.fixture(scope="session")
@@ -22,8 +33,15 @@ def chromium():
     """Path to Chromium; skips with install advice, or fails when CI demands a browser."""
     path = chromium_path()
     if path is None:
-        message = "Chromium not found: install it with 'apt-get install chromium' to run the browser tests"
-        if os.environ.get("WERKPLAATS_REQUIRE_BROWSER"):
-            pytest.fail(message + " (WERKPLAATS_REQUIRE_BROWSER is set, so a skip is a failure)")
-        pytest.skip(message)
+        skip_or_fail("Chromium not found: install it with 'apt-get install chromium' to run the browser tests")
     return path
+
+
+@pytest.fixture(scope="session")
+def playwright_api(chromium):
+    """Playwright's sync API; skips with install advice, or fails when CI demands a browser."""
+    try:
+        from playwright import sync_api
+    except ImportError:
+        skip_or_fail("Playwright for Python is missing: install the test extras with \"pip install -e '.[test]'\"")
+    return sync_api

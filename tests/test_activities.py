@@ -37,12 +37,26 @@ def test_sessions_over_time_of_nothing_is_an_empty_table():
     assert list(table.columns) == ["activity_id", "period", "sessions", "people"] and table.empty
 
 
-def test_textiel_average_per_session_only_where_the_group_is_large_enough():
+def test_textiel_counts_participations_and_people_per_period():
     sessions, attendance = sessions_and_attendance()
     table = activities.textiel_sessions(sessions, attendance, freq="Q")
-    first, second = table.iloc[0], table.iloc[1]
-    assert (first["sessions"], first["per_session"], first["people"]) == (2, 6.0, 10)  # 12 attendances / 2 Fridays
-    assert second["sessions"] == 1 and pd.isna(second["per_session"]) and pd.isna(second["people"])
+    assert table[["sessions", "attendances", "people"]].values.tolist() == [[2, 12, 12], [1, 4, 4]]
+    spec = activities.textiel_chart(table, lang="en").to_dict()
+    rows = next(iter(spec["datasets"].values()))
+    # the chart applies the small-cell rule: 12 → 10, 4 → no number, no bar
+    assert [(r["label"], r["shown"], r["text"]) for r in rows] == [("Q1 2024", 10, "10"), ("Q2 2024", None, "fewer than 10")]
+
+
+def test_people_bars_suppress_small_counts_and_can_mark_a_chosen_row():
+    table = pd.DataFrame({"key": ["a", "b", "c"], "label": ["A", "B", "C"], "n": [23, 9, 0]})
+    spec = activities.people_bars(table, key="key", label="label", count="n", lang="nl", title="T", axis_title="N",
+                                  source="Bron: test", chosen="b").to_dict()
+    rows = next(iter(spec["datasets"].values()))
+    assert [(r["key"], r["shown"], r["position"], r["text"]) for r in rows] == [
+        ("a", 25, 25, "25"), ("b", None, 0, "minder dan 10"), ("c", None, 0, "minder dan 10")]
+    assert {"name": "chosen", "value": "b"} in spec["params"]
+    text_layer = spec["vconcat"][0]["layer"][1]
+    assert "chosen" in text_layer["transform"][0]["calculate"]  # the chosen row gets a sign, not only a colour
 
 
 def test_activities_chart_shows_names_and_never_a_small_count():
@@ -62,6 +76,8 @@ def test_greening_totals_and_sentence():
     totals = activities.greening_totals(greening)
     assert totals[["kind", "actions", "quantity"]].values.tolist() == [["facade_garden", 2, 3.0], ["tiles_removed", 1, 30.0]]
     assert activities.greening_sentence(totals, "nl") == "3 × Geveltuin (stuks) · 30 × Tegels eruit (tegels)"
+    assert activities.greening_sentence(totals, "en") == "3 × Facade garden (pieces) · 30 × Tiles removed (tiles)"
+    assert activities.unit_label("emmers", "en") == "emmers"  # a unit without a translation stays as registered
     spec = activities.greening_map(greening, lang="nl").to_dict()
     layers = spec["vconcat"][0]["layer"]
     features = layers[0]["data"]["values"]
@@ -82,3 +98,12 @@ def test_stories_per_theme_counts_a_translation_once():
     assert activities.theme_list(None) == [] and activities.theme_list(" a ; b;") == ["a", "b"]
     assert activities.theme_label("belonging", "en") == "Belonging"
     assert activities.theme_label("no_such_theme", "nl") == "no such theme"
+
+
+def test_stories_theme_chart_hides_small_counts_and_orders_them_alphabetically():
+    table = pd.DataFrame({"theme": ["belonging", "learning_skills", "saving_money"], "stories": [12, 7, 8]})
+    spec = activities.stories_theme_chart(table, lang="en", chosen="saving_money").to_dict()
+    rows = next(iter(spec["datasets"].values()))
+    # 12 → 10; 8 and 7 suppressed and in the order of their labels, not of their (hidden) counts
+    assert [(r["label"], r["shown"]) for r in rows] == [("Belonging", 10), ("Learning skills", None), ("Saving money", None)]
+    assert {"name": "chosen", "value": "saving_money"} in spec["params"]

@@ -1,7 +1,12 @@
-"""The house chart style: theme per language, source captions, offline SVG."""
+"""The house chart style: theme and formats per language, accessible colours, source captions, offline SVG."""
+
+import re
+from itertools import combinations
 
 import altair as alt
 import pandas as pd
+import pytest
+from coloraide import Color
 
 from werkplaats_data import charts
 
@@ -18,6 +23,50 @@ def test_dutch_theme_formats_numbers_and_months_the_dutch_way():
     charts.use_theme("en")
     assert "Mar" in charts.to_svg(_chart())
     charts.use_theme("nl")
+
+
+def _axis_labels(svg: str) -> list[str]:
+    return re.findall(r">([^<>]+)</text>", svg)
+
+
+def _thousands():
+    return alt.Chart(pd.DataFrame({"n": [0, 1000, 2500]})).mark_bar().encode(x=alt.X("n:Q", scale=alt.Scale(domain=[0, 3000])))
+
+
+@pytest.mark.parametrize("theme", ["nl", "en"])
+def test_a_localised_chart_keeps_its_language_whatever_theme_is_on(theme):
+    charts.use_theme(theme)
+    try:
+        assert "1,000" in _axis_labels(charts.to_svg(charts.localise(_thousands(), "en")))
+        assert "1.000" in _axis_labels(charts.to_svg(charts.localise(_thousands(), "nl")))
+        english = charts.to_svg(charts.localise(_chart(), "en"))
+        dutch = charts.to_svg(charts.localise(_chart(), "nl"))
+        assert "Mar" in english and "mrt" not in english.lower()
+        assert "mrt" in dutch.lower() or "maart" in dutch.lower()
+    finally:
+        charts.use_theme("nl")
+
+
+def test_arabic_charts_have_arabic_month_names():
+    assert charts.locale("ar")["time"]["months"][3] == "أبريل"
+    assert charts.locale("ar")["number"]["decimal"] == "."  # as i18n.format_number writes numbers on the kiosk
+
+
+def test_palette_marks_keep_three_to_one_on_white():
+    low = {c: round(Color(c).contrast("white", method="wcag21"), 2) for c in [*charts.PALETTE, charts.MUTED, charts.SEQUENTIAL[0]]
+           if Color(c).contrast("white", method="wcag21") < 3}
+    assert low == {}
+    assert Color(charts.HIGHLIGHT_TEXT).contrast("white", method="wcag21") >= 4.5
+    assert Color(charts.TEXT_COLOUR).contrast("white", method="wcag21") >= 4.5
+
+
+@pytest.mark.parametrize("deficiency", ["none", "deutan", "protan", "tritan"])
+def test_palette_colours_stay_apart_for_colour_blind_readers(deficiency):
+    """Simulated dichromacy (coloraide's Brettel/Viénot filters), distance CIEDE2000: no pair closer than 6
+    (orange-on-white darkened to 3:1 would sit at 1.4 from vermillion for deutans)."""
+    seen = [Color(c) if deficiency == "none" else Color(c).filter(deficiency) for c in charts.PALETTE]
+    closest = min(a.delta_e(b, method="2000") for a, b in combinations(seen, 2))
+    assert closest >= 6
 
 
 def test_theme_uses_the_colour_blind_safe_palette():

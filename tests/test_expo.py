@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from werkplaats_data import charts, expo
@@ -56,9 +58,77 @@ def test_unknown_dashboard_and_missing_release_are_plain_errors(tmp_path):
 
 
 def test_every_dashboard_notebook_exists():
-    assert all(expo.notebook_path(name).exists() for name in expo.DASHBOARDS)
+    assert all(expo.notebook_path(name).exists() for name in {**expo.DASHBOARDS, **expo.INTERNAL_DASHBOARDS})
 
 
 def test_command_line():
-    args = build_parser().parse_args(["expo", "--port", "9100", "--dashboard", "energie"])
-    assert (args.port, args.dashboard, args.data) == (9100, "energie", None)
+    args = build_parser().parse_args(["expo", "--port", "9100", "--dashboard", "energie", "--stories", "/s"])
+    assert (args.port, args.dashboard, args.data, args.stories) == (9100, "energie", None, "/s")
+
+
+def test_the_internal_review_is_not_offered_by_the_exhibition(capsys):
+    assert "werkplan_2025" not in expo.DASHBOARDS
+    with pytest.raises(SystemExit):
+        build_parser().parse_args(["expo", "--dashboard", "werkplan_2025"])
+    assert "invalid choice" in capsys.readouterr().err
+    assert expo.notebook_path("werkplan_2025").name == "werkplan_2025.ipynb"  # its own command still serves it
+
+
+def test_stories_folder_reaches_the_kernels(tmp_path):
+    env = expo.kiosk_environment(tmp_path, expo.KioskSettings(), base={}, stories=tmp_path)
+    assert env[expo.STORIES_ENV] == str(tmp_path.resolve())
+    with pytest.raises(UserError, match="not a folder of stories"):
+        expo.kiosk_environment(tmp_path, expo.KioskSettings(), base={}, stories=tmp_path / "nope")
+
+
+class _FakeVoila:
+    """Stands in for the Voila process: it 'runs' until waited for, then ends with code 0."""
+
+    returncode = None
+
+    def poll(self):
+        return self.returncode
+
+    def wait(self, timeout=None):
+        self.returncode = 0
+        return 0
+
+    def terminate(self):
+        self.returncode = -15
+
+
+def test_make_run_prints_the_address_to_open(monkeypatch, capsys, tmp_path):
+    started = {}
+
+    def fake_start(dashboard, **kwargs):
+        started.update(kwargs, dashboard=dashboard)
+        return _FakeVoila()
+
+    monkeypatch.setattr(expo, "start", fake_start)
+    monkeypatch.setattr(expo, "wait_until_ready", lambda process, url, **_: None)
+    from werkplaats_data.cli import main
+
+    assert main(["expo", "--data", str(tmp_path), "--port", "9123"]) == 0
+    out = capsys.readouterr().out
+    assert "http://127.0.0.1:9123/" in out and "tentoonstelling" in out and "exhibition" in out
+    assert (started["dashboard"], started["data"], started["settings"].port) == ("home", str(tmp_path), 9123)
+
+
+def _root_conftest():
+    import importlib.util
+
+    path = Path(__file__).resolve().parents[1] / "conftest.py"
+    spec = importlib.util.spec_from_file_location("werkplaats_root_conftest", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_a_missing_browser_skips_but_fails_when_ci_requires_it(monkeypatch):
+    skip_or_fail = _root_conftest().skip_or_fail
+    monkeypatch.delenv("WERKPLAATS_REQUIRE_BROWSER", raising=False)
+    with pytest.raises(pytest.skip.Exception, match="install"):
+        skip_or_fail("Playwright is missing: install it")
+    monkeypatch.setenv("WERKPLAATS_REQUIRE_BROWSER", "1")
+    with pytest.raises(pytest.fail.Exception, match="a skip is a failure"):
+        skip_or_fail("Playwright is missing: install it")

@@ -2,8 +2,10 @@
 and stories per theme: the tables and charts the exhibition's "Werkplaats in beeld" and "Verhalen" show.
 
 Counts of people are public here, so they pass the small-cell rule (``privacy.small_cell``:
-below 10 suppressed, the rest rounded to 5). Counts of sessions, greening actions and stories
-are not counts of people and are shown as they are.
+below 10 suppressed, the rest rounded to 5). Stories count as people (each has a teller), and so
+do visits and participations (each is a person or household). Sessions and greening actions are
+not counts of people and are shown as they are. ``people_bars`` draws such counts: a bar for a
+count of 10 or more, the words "fewer than 10" (and no bar) for a smaller one.
 """
 
 from __future__ import annotations
@@ -12,9 +14,9 @@ import altair as alt
 import pandas as pd
 
 from werkplaats_data import context, greening
-from werkplaats_data.charts import with_source
+from werkplaats_data.charts import HIGHLIGHT_TEXT, MUTED, PALETTE, SEQUENTIAL, TEXT_COLOUR, with_source
 from werkplaats_data.i18n import format_number, t
-from werkplaats_data.privacy import small_cell
+from werkplaats_data.privacy import safe_count, small_cell
 
 TEXTIEL = "textiel"
 
@@ -26,6 +28,53 @@ def _source(lang: str, demo: bool, key: str) -> str:
 def _people_text(count, lang: str) -> str:
     """A small-cell-safe count as text: the number, or "fewer than 10"."""
     return t("small_cell.suppressed", lang) if pd.isna(count) else format_number(count, lang)
+
+
+def people_bars(table: pd.DataFrame, *, key: str, label: str, count: str, lang: str, title: str, axis_title: str,
+                source: str, vertical: bool = False, chosen: str | None = None) -> alt.TopLevelMixin:
+    """Bars of a count of people per row of ``table`` (in the table's order), small-cell rule applied here.
+
+    A count of 10 or more is rounded to 5 and drawn as a bar with its number; a smaller one gets no
+    bar, only the words "fewer than 10" (rows with a suppressed count keep the table's order, so the
+    order says nothing about them). ``key`` identifies a row; with ``chosen`` the chart has a
+    parameter ``chosen`` and the row whose key equals it is drawn highlighted (set it from Python
+    with ``ChartSlots.set_param``). ``vertical`` draws columns (for periods) instead of rows.
+    """
+    safe = [safe_count(v) for v in table[count]]
+    shown = pd.DataFrame({
+        "key": table[key].astype(str).to_numpy(), "label": table[label].astype(str).to_numpy(),
+        "shown": pd.array(safe, dtype="Int64"),
+        "position": [v or 0 for v in safe],
+        "text": [_people_text(v if v is not None else pd.NA, lang) for v in safe],
+    })
+    order = shown["label"].tolist()
+    top = max([10, *(v for v in safe if v is not None)])
+    value = alt.X if not vertical else alt.Y
+    category = alt.Y if not vertical else alt.X
+    value_axis = value("shown:Q", title=axis_title, scale=alt.Scale(domain=[0, top * 1.15]), axis=alt.Axis(format="d", tickMinStep=5))
+    category_axis = category("label:N", sort=order, title=None,
+                             axis=alt.Axis(labelLimit=360) if not vertical else alt.Axis(labelAngle=-60, labelLimit=200))
+    highlight = "datum.key === chosen"
+    bars = alt.Chart(shown).mark_bar().encode(
+        value_axis, category_axis,
+        color=alt.condition(highlight, alt.value(PALETTE[1]), alt.value(PALETTE[0])) if chosen is not None else alt.value(PALETTE[0]),
+        tooltip=[alt.Tooltip("text:N", title=axis_title)],
+    )
+    words = alt.Chart(shown).mark_text(
+        align="left" if not vertical else "center", baseline="middle" if not vertical else "bottom",
+        dx=6 if not vertical else 0, dy=0 if not vertical else -4, fontSize=15,
+    ).encode(
+        value("position:Q"), category("label:N", sort=order), text="shown_text:N",
+        color=alt.condition(highlight, alt.value(HIGHLIGHT_TEXT), alt.value(TEXT_COLOUR)) if chosen is not None else alt.value(TEXT_COLOUR),
+    )
+    if chosen is not None:  # the chosen row is marked by colour and by a sign before its number
+        bars = bars.add_params(alt.param(name="chosen", value=chosen))
+        words = words.transform_calculate(shown_text=f"({highlight} ? '◀ ' : '') + datum.text" if not vertical
+                                          else f"({highlight} ? '▼ ' : '') + datum.text")
+    else:
+        words = words.transform_calculate(shown_text="datum.text")
+    size = {"height": alt.Step(34)} if not vertical else {"height": 240}
+    return with_source(alt.layer(bars, words).properties(title=title, **size), source)
 
 
 def sessions_over_time(sessions: pd.DataFrame, attendance: pd.DataFrame, *, freq: str = "Q") -> pd.DataFrame:
@@ -62,7 +111,7 @@ def activities_chart(table: pd.DataFrame, activities: pd.DataFrame, *, lang: str
     chart = alt.Chart(shown[["activity", "period", "sessions", "people_text"]]).mark_rect(stroke="white", strokeWidth=1).encode(
         x=alt.X("yearquarter(period):O", title=None, axis=alt.Axis(labelAngle=-60)),
         y=alt.Y("activity:N", sort=order, title=None),
-        color=alt.Color("sessions:Q", title=t("activities.sessions", lang), scale=alt.Scale(scheme="blues", domainMin=0)),
+        color=alt.Color("sessions:Q", title=t("activities.sessions", lang), scale=alt.Scale(range=SEQUENTIAL, domainMin=0)),
         tooltip=[alt.Tooltip("activity:N", title=t("activities.activity", lang)),
                  alt.Tooltip("yearquarter(period):O", title=t("activities.period", lang)),
                  alt.Tooltip("sessions:Q", title=t("activities.sessions", lang)),
@@ -74,46 +123,39 @@ def activities_chart(table: pd.DataFrame, activities: pd.DataFrame, *, lang: str
 
 def textiel_sessions(sessions: pd.DataFrame, attendance: pd.DataFrame, *, activity_id: str = TEXTIEL,
                      freq: str = "Q") -> pd.DataFrame:
-    """Werkplaats Textiel per period: period, sessions, per_session, people.
+    """Werkplaats Textiel per period: period, sessions, attendances, people.
 
-    ``per_session`` is the average number of participants per session (attendance rows of the
-    activity's sessions divided by its sessions, one decimal); ``people`` the different persons
-    in the period, small-cell rule applied. When ``people`` is suppressed (fewer than 10
-    different persons), ``per_session`` is suppressed too: a small group's average would point to it.
+    ``attendances`` counts the participations (attendance rows of the activity's sessions),
+    ``people`` the different persons in the period; both are counts of people and returned raw
+    (a chart or table for the public applies the small-cell rule: ``textiel_chart`` does).
+    An average per session is not given: for a group below 10 it would point to the people in it
+    (the report's own figure, 8 to 10 per Friday, can be quoted with its source instead).
     """
-    columns = ["period", "sessions", "per_session", "people"]
+    columns = ["period", "sessions", "attendances", "people"]
     own = sessions[sessions["activity_id"] == activity_id]
     if own.empty:
-        return pd.DataFrame({c: pd.Series(dtype=d) for c, d in zip(columns, ["datetime64[ns]", "int64", "Float64", "Int64"])})
+        return pd.DataFrame({c: pd.Series(dtype=d) for c, d in zip(columns, ["datetime64[ns]", "int64", "int64", "int64"])})
     periods = own[["session_id"]].assign(period=own["date"].dt.to_period(freq).dt.to_timestamp())
     present = attendance[["session_id", "person_id"]].merge(periods, on="session_id")
     table = pd.concat([
         periods.groupby("period").size().rename("sessions"),
         present.groupby("period").size().rename("attendances"),
         present.groupby("period")["person_id"].nunique().rename("people"),
-    ], axis=1).fillna(0).reset_index()
-    table["sessions"] = table["sessions"].astype("int64")
-    table = small_cell(table, "people")
-    per_session = (table["attendances"] / table["sessions"]).round(1).astype("Float64")
-    table["per_session"] = per_session.where(table["people"].notna())
+    ], axis=1).fillna(0).astype("int64").reset_index()
     return table[columns].sort_values("period", ignore_index=True)
 
 
+def quarter_label(period, lang: str = "nl") -> str:
+    """A quarter as readers of ``lang`` write it: 'K1 2024' in Dutch, 'Q1 2024' in English."""
+    return t("activities.quarter", lang, quarter=(period.month - 1) // 3 + 1, year=period.year)
+
+
 def textiel_chart(table: pd.DataFrame, *, lang: str = "nl", demo: bool = True) -> alt.TopLevelMixin:
-    """Bars of the average number of participants per Friday session, per period."""
-    shown = table.dropna(subset=["per_session"]).assign(
-        people_text=[_people_text(v, lang) for v in table.dropna(subset=["per_session"])["people"]])
-    shown = shown.astype({"per_session": float})
-    chart = alt.Chart(shown[["period", "sessions", "per_session", "people_text"]]).mark_bar().encode(
-        x=alt.X("yearquarter(period):O", title=None, axis=alt.Axis(labelAngle=-60)),
-        y=alt.Y("per_session:Q", title=t("activities.textiel.per_session", lang)),
-        tooltip=[alt.Tooltip("yearquarter(period):O", title=t("activities.period", lang)),
-                 alt.Tooltip("sessions:Q", title=t("activities.sessions", lang)),
-                 alt.Tooltip("per_session:Q", title=t("activities.textiel.per_session", lang), format=".1f"),
-                 alt.Tooltip("people_text:N", title=t("activities.people", lang))],
-    ).properties(title=t("activities.textiel.title", lang, sessions=format_number(int(table["sessions"].sum()), lang)),
-                 height=220)
-    return with_source(chart, _source(lang, demo, "activities.source"))
+    """Columns of participations in Werkplaats Textiel per quarter (small-cell rule applied)."""
+    shown = table.assign(label=[quarter_label(p, lang) for p in table["period"]], key=table["period"].astype(str))
+    return people_bars(shown, key="key", label="label", count="attendances", lang=lang, vertical=True,
+                       title=t("activities.textiel.title", lang, sessions=format_number(int(table["sessions"].sum()), lang)),
+                       axis_title=t("activities.textiel.attendances", lang), source=_source(lang, demo, "activities.source"))
 
 
 def greening_totals(table: pd.DataFrame) -> pd.DataFrame:
@@ -124,10 +166,18 @@ def greening_totals(table: pd.DataFrame) -> pd.DataFrame:
 
 
 def greening_sentence(totals: pd.DataFrame, lang: str = "nl") -> str:
-    """The totals as one line, e.g. "48 × Geveltuin (stuks) · 571 × Tegels eruit (tegels)"."""
-    parts = [f"{format_number(row.quantity, lang)} × {t(f'greening.kind.{row.kind}', lang)}" + (f" ({row.unit})" if row.unit else "")
-             for row in totals.itertuples()]
+    """The totals as one line, e.g. "48 × Geveltuin (stuks) · 571 × Tegels eruit (tegels)"; units in ``lang``."""
+    parts = [t("activities.greening.total", lang, quantity=format_number(row.quantity, lang), kind=t(f"greening.kind.{row.kind}", lang))
+             + (f" ({unit_label(row.unit, lang)})" if row.unit else "") for row in totals.itertuples()]
     return " · ".join(parts)
+
+
+def unit_label(unit: str, lang: str = "nl") -> str:
+    """A greening unit ("stuks", "tegels", "m2", "uur") in ``lang``; an unknown unit as it was registered."""
+    try:
+        return t(f"activities.unit.{unit.strip().lower()}", lang)
+    except KeyError:
+        return unit
 
 
 def _centre(feature: dict) -> tuple[float, float]:
@@ -160,12 +210,12 @@ def greening_map(table: pd.DataFrame, *, lang: str = "nl", demo: bool = True, ar
             near.append(feature)
     base = alt.Chart(alt.Data(values=near)).project(type="mercator").properties(width=width, height=height)
     name = alt.Tooltip("properties.statnaam:N", title=t("context.buurt", lang))
-    others = base.mark_geoshape(fill="#C9D1D9", stroke="white", strokeWidth=1).encode(tooltip=[name])
-    ours = base.mark_geoshape(fill="#009E73", stroke="#1F2A36", strokeWidth=3).encode(
+    others = base.mark_geoshape(fill=MUTED, stroke="white", strokeWidth=1).encode(tooltip=[name])
+    ours = base.mark_geoshape(fill=PALETTE[2], stroke=TEXT_COLOUR, strokeWidth=3).encode(
         tooltip=[name, alt.Tooltip("properties.actions:Q", title=t("activities.greening.actions", lang))],
     ).transform_filter("datum.properties.ours")
     label = alt.Chart(alt.Data(values=[{"lon": home_lon, "lat": home_lat, "text": home["properties"]["statnaam"]}])).mark_text(
-        fontSize=16, fontWeight="bold", color="#1F2A36", dy=-4).encode(longitude="lon:Q", latitude="lat:Q", text="text:N")
+        fontSize=16, fontWeight="bold", color=TEXT_COLOUR, dy=-4).encode(longitude="lon:Q", latitude="lat:Q", text="text:N")
     source = t("context.map.source", lang) + " · " + _source(lang, demo, "greening.source")
     return with_source(alt.layer(others, ours, label, title=t("activities.greening.map_title", lang)), source)
 
@@ -203,13 +253,16 @@ def theme_label(theme: str, lang: str = "nl") -> str:
         return theme.replace("_", " ")
 
 
-def stories_theme_chart(table: pd.DataFrame, *, lang: str = "nl", demo: bool = True) -> alt.TopLevelMixin:
-    """Bars of stories per theme (translations counted once)."""
-    shown = table.assign(label=[theme_label(th, lang) for th in table["theme"]])
-    chart = alt.Chart(shown[["label", "stories"]]).mark_bar().encode(
-        x=alt.X("stories:Q", title=t("activities.stories.count", lang), axis=alt.Axis(tickMinStep=1, format="d")),
-        y=alt.Y("label:N", sort="-x", title=None, axis=alt.Axis(labelLimit=320)),
-        tooltip=[alt.Tooltip("label:N", title=t("activities.stories.theme", lang)), "stories:Q"],
-    ).properties(title=t("activities.stories.title", lang), height=alt.Step(26))
-    return with_source(chart, _source(lang, demo, "activities.stories.source"))
+def stories_theme_chart(table: pd.DataFrame, *, lang: str = "nl", demo: bool = True, chosen: str = "all") -> alt.TopLevelMixin:
+    """Bars of stories per theme (translations counted once), small-cell rule applied: a story has a teller.
 
+    Themes with 10 or more stories come first, most first; the others follow in alphabetical order
+    of their label, so their order tells nothing. The parameter ``chosen`` (a theme code, or
+    "all") highlights the theme a visitor tapped.
+    """
+    shown = table.assign(label=[theme_label(th, lang) for th in table["theme"]],
+                         safe=[safe_count(v) or 0 for v in table["stories"]])
+    shown = shown.sort_values(["safe", "label"], ascending=[False, True], ignore_index=True)
+    return people_bars(shown, key="theme", label="label", count="stories", lang=lang, chosen=chosen,
+                       title=t("activities.stories.title", lang), axis_title=t("activities.stories.count", lang),
+                       source=_source(lang, demo, "activities.stories.source"))

@@ -1,7 +1,9 @@
 """The kit's one Altair house style, and how charts are shown offline.
 
-- ``use_theme()`` turns on the theme: large type for screens, the Okabe–Ito colour-blind-safe
-  palette, Dutch number format.
+- ``use_theme(lang)`` turns on the theme: large type for screens, a colour-blind-safe palette whose
+  marks keep 3:1 contrast on white (WCAG 2.1, 1.4.11), number and date formats of ``lang``.
+- ``localise(chart, lang)`` gives one chart the number and date formats of ``lang`` (the kiosk
+  switches language without restarting, so each chart carries its own).
 - ``with_source(chart, text)`` puts the source under a chart ("Bron: …" or "Voorbeelddata").
 - ``show(chart)`` returns an offline ``alt.JupyterChart`` (no CDN, action menu off) for notebooks
   and dashboards; ``to_svg(chart)`` renders SVG for printed reports.
@@ -16,33 +18,54 @@ from pathlib import Path
 
 import altair as alt
 
-#: Okabe & Ito (2008) colour-blind-safe palette, black replaced by a dark blue-grey.
-PALETTE = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#3B4B5C"]
+from werkplaats_data.i18n import DAYS, LANGUAGES, MONTHS, SHORT_MONTHS
+
+#: Colour-blind-safe categorical palette: the Okabe & Ito (2008) colours that keep 3:1 contrast on
+#: white (blue, vermillion, bluish green, reddish purple), their black replaced by a dark blue-grey,
+#: and Paul Tol's wine and a violet for the sixth and seventh. Orange, sky blue and yellow are left
+#: out: at 2.3:1, 2.3:1 and 1.3:1 on white they fail WCAG 1.4.11, and their darker variants can no
+#: longer be told from vermillion and blue by people with a red-green colour deficiency.
+#: tests/test_charts.py checks contrast and the distances under simulated colour-blindness.
+PALETTE = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#3B4B5C", "#882255", "#6A3D9A"]
+#: A grey for marks that are context (other buurten on a map, "unknown"): 3:1 on white.
+MUTED = "#8A939C"
+#: Sequential blues for "more is darker" (heat maps); the lightest still has 3:1 on white.
+SEQUENTIAL = ["#6294C0", "#08306B"]
 TEXT_COLOUR = "#1F2A36"  # contrast 14:1 on white (WCAG AA needs 4.5:1)
+#: Text that marks the chosen item, beside a vermillion bar: a dark vermillion with 6:1 on white.
+HIGHLIGHT_TEXT = "#A33E00"
 FONT = "DejaVu Sans, Arial, sans-serif"
 THEME = "werkplaats"
 
-# d3-format locale for Dutch: decimal comma, thousands dot.
-DUTCH_FORMAT_LOCALE = {"decimal": ",", "thousands": ".", "grouping": [3], "currency": ["€ ", ""]}
-# d3-time-format locale for Dutch: month and day names on time axes.
-DUTCH_TIME_LOCALE = {
-    "dateTime": "%a %e %B %Y %X", "date": "%d-%m-%Y", "time": "%H:%M:%S", "periods": ["", ""],
-    "days": ["zondag", "maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag"],
-    "shortDays": ["zo", "ma", "di", "wo", "do", "vr", "za"],
-    "months": ["januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september",
-               "oktober", "november", "december"],
-    "shortMonths": ["jan", "feb", "mrt", "apr", "mei", "jun", "jul", "aug", "sep", "okt", "nov", "dec"],
+#: d3-format number conventions per language: Dutch decimal comma and thousands dot; English and
+#: Arabic (as ``i18n.format_number`` writes it on the kiosk) the other way round.
+_NUMBERS = {
+    "nl": {"decimal": ",", "thousands": ".", "grouping": [3], "currency": ["€ ", ""]},
+    "en": {"decimal": ".", "thousands": ",", "grouping": [3], "currency": ["€", ""]},
+    "ar": {"decimal": ".", "thousands": ",", "grouping": [3], "currency": ["€", ""]},
 }
+_DATES = {"nl": ("%a %e %B %Y %X", "%d-%m-%Y"), "en": ("%a %e %B %Y %X", "%m/%d/%Y"), "ar": ("%a %e %B %Y %X", "%d/%m/%Y")}
 
 
-def _config(dutch: bool) -> alt.theme.ThemeConfig:
-    locale = {"number": DUTCH_FORMAT_LOCALE, "time": DUTCH_TIME_LOCALE} if dutch else {}
+def locale(lang: str) -> dict:
+    """Vega-Lite's ``config.locale`` for ``lang``: d3 number format and time format (month and day names)."""
+    lang = lang if lang in LANGUAGES else "en"
+    date_time, date = _DATES[lang]
+    return {
+        "number": _NUMBERS[lang],
+        "time": {"dateTime": date_time, "date": date, "time": "%H:%M:%S", "periods": ["AM", "PM"] if lang == "en" else ["", ""],
+                 "days": list(DAYS[lang]), "shortDays": [d[:2] if lang == "nl" else d[:3] if lang == "en" else d for d in DAYS[lang]],
+                 "months": list(MONTHS[lang]), "shortMonths": list(SHORT_MONTHS[lang])},
+    }
+
+
+def _config(lang: str) -> alt.theme.ThemeConfig:
     return {
         "config": {
             "font": FONT,
             "background": "white",
             "view": {"stroke": None, "continuousWidth": 520, "continuousHeight": 300},
-            "range": {"category": PALETTE},
+            "range": {"category": PALETTE, "ramp": SEQUENTIAL, "heatmap": SEQUENTIAL},
             "title": {"fontSize": 22, "anchor": "start", "color": TEXT_COLOUR, "subtitleFontSize": 15, "subtitleColor": TEXT_COLOUR},
             "axis": {"labelFontSize": 15, "titleFontSize": 16, "labelColor": TEXT_COLOUR, "titleColor": TEXT_COLOUR, "gridColor": "#E3E7EB"},
             "legend": {"labelFontSize": 15, "titleFontSize": 16, "labelColor": TEXT_COLOUR, "titleColor": TEXT_COLOUR, "symbolSize": 200},
@@ -51,27 +74,28 @@ def _config(dutch: bool) -> alt.theme.ThemeConfig:
             "bar": {"color": PALETTE[0]},
             "line": {"strokeWidth": 3},
             "point": {"size": 80},
-            **({"locale": locale} if locale else {}),
+            "locale": locale(lang),
         }
     }
 
 
-@alt.theme.register(THEME, enable=False)
-def _theme_dutch() -> alt.theme.ThemeConfig:
-    return _config(dutch=True)
+def _theme_name(lang: str) -> str:
+    return THEME if lang == "nl" else f"{THEME}-{lang}"
 
 
-@alt.theme.register(f"{THEME}-en", enable=False)
-def _theme_english() -> alt.theme.ThemeConfig:
-    return _config(dutch=False)
+for _lang in LANGUAGES:
+    alt.theme.register(_theme_name(_lang), enable=False)(lambda lang=_lang: _config(lang))
 
 
 def use_theme(lang: str = "nl") -> None:
-    """Enable the house style for every chart made after this call.
+    """Enable the house style for every chart made after this call, with the formats of ``lang``
+    (1.234,5 and 'mrt 2024' in Dutch; 1,234.5 and 'Mar 2024' in English)."""
+    alt.theme.enable(_theme_name(lang if lang in LANGUAGES else "en"))
 
-    Dutch number and date formats (1.234,5; 'mrt 2024') for ``lang="nl"``, English formats otherwise.
-    """
-    alt.theme.enable(THEME if lang == "nl" else f"{THEME}-en")
+
+def localise(chart: alt.TopLevelMixin, lang: str) -> alt.TopLevelMixin:
+    """``chart`` with the number and date formats of ``lang``, whatever theme is on (a top-level chart only)."""
+    return chart.configure(locale=locale(lang))
 
 
 def with_source(chart: alt.TopLevelMixin, source: str) -> alt.TopLevelMixin:

@@ -8,11 +8,16 @@ culls kernels of closed pages so reloads do not pile them up. The page template 
 ``werkplaats_data/voila/templates``) is Voila's ``lab`` template without its CDN links.
 
 The release to show reaches the kernel through the ``WERKPLAATS_DATA`` environment variable, the
-idle timings through ``WERKPLAATS_KIOSK_ATTRACT_AFTER`` and ``WERKPLAATS_KIOSK_RESET_AFTER``.
+stories folder through ``WERKPLAATS_STORIES``, the idle timings through
+``WERKPLAATS_KIOSK_ATTRACT_AFTER`` and ``WERKPLAATS_KIOSK_RESET_AFTER``. Each dashboard notebook
+has one cell, ``expo.entry(...)``, which cannot fail: whatever goes wrong, the visitor reads a
+friendly sentence and the reason goes to the console Voila was started from.
 """
 
 from __future__ import annotations
 
+import html
+import logging
 import os
 import socket
 import subprocess
@@ -28,19 +33,23 @@ from werkplaats_data.errors import UserError
 PACKAGE_DIR = Path(__file__).resolve().parent
 #: The dashboards folder of the repository (notebooks are not part of the installed package).
 DASHBOARDS_DIR = PACKAGE_DIR.parent / "dashboards"
-#: Dashboard name → notebook. "home" is the entry with tiles for the next three; the work-plan
-#: review is for the working group's meeting and has no tile in the public exhibition.
+#: The exhibition's dashboards, name → notebook: "home" is the entry with tiles for the other three.
+#: Only these can be served by ``werkplaats expo``.
 DASHBOARDS = {
     "home": "home.ipynb",
     "energie": "energie.ipynb",
     "werkplaats": "werkplaats_in_beeld.ipynb",
     "verhalen": "verhalen.ipynb",
-    "werkplan_2025": "werkplan_2025.ipynb",
 }
+#: Internal dashboards, served with the same kiosk settings by their own command (the work-plan
+#: review, for the working group's meeting, by ``werkplaats workplan dashboard``): they apply no
+#: small-cell rule and have no idle reset, so the public exhibition command does not offer them.
+INTERNAL_DASHBOARDS = {"werkplan_2025": "werkplan_2025.ipynb"}
 TEMPLATE = "kiosk"
 #: Front-end extensions Voila may load: without the first widgets never render; with all of
 #: JupyterLab's, unrelated extensions log errors on every page (VOILA_NOTES.md).
 EXTENSION_ALLOWLIST = ("@jupyter-widgets/jupyterlab-manager", "@voila-dashboards/widgets-manager8", "anywidget")
+STORIES_ENV = "WERKPLAATS_STORIES"
 ATTRACT_ENV = "WERKPLAATS_KIOSK_ATTRACT_AFTER"
 RESET_ENV = "WERKPLAATS_KIOSK_RESET_AFTER"
 
@@ -59,10 +68,12 @@ class KioskSettings:
 
 
 def notebook_path(dashboard: str = "home") -> Path:
-    """The notebook of a dashboard; a UserError names the choices when the name is unknown."""
-    if dashboard not in DASHBOARDS:
+    """The notebook of a dashboard (exhibition or internal); a UserError names the exhibition's
+    dashboards when the name is unknown."""
+    notebooks = {**DASHBOARDS, **INTERNAL_DASHBOARDS}
+    if dashboard not in notebooks:
         raise UserError(f"there is no dashboard called {dashboard!r}; choose one of: {', '.join(DASHBOARDS)}.")
-    path = DASHBOARDS_DIR / DASHBOARDS[dashboard]
+    path = DASHBOARDS_DIR / notebooks[dashboard]
     if not path.exists():
         raise UserError(f"the dashboard notebook {path} is missing; run 'werkplaats expo' from a full copy of the kit.")
     return path
@@ -91,9 +102,11 @@ def voila_arguments(notebook: Path, settings: KioskSettings) -> list[str]:
     ]
 
 
-def kiosk_environment(release_path: Path, settings: KioskSettings, base: dict | None = None) -> dict[str, str]:
+def kiosk_environment(release_path: Path, settings: KioskSettings, base: dict | None = None, *,
+                      stories: str | os.PathLike | None = None) -> dict[str, str]:
     """Environment for Voila and its kernels: our template on JUPYTER_PATH, the chart JavaScript served
-    beside it (its address for the kernels), the release, idle timings."""
+    beside it (its address for the kernels), the release, the stories folder (``stories``, else
+    ``WERKPLAATS_STORIES`` as it was), idle timings."""
     from werkplaats_data.charts import CHART_JS_ENV
 
     env = dict(os.environ if base is None else base)
@@ -102,6 +115,8 @@ def kiosk_environment(release_path: Path, settings: KioskSettings, base: dict | 
         p for p in (str(PACKAGE_DIR), str(static_root), env.get("JUPYTER_PATH", "")) if p)
     env[CHART_JS_ENV] = f"{address(settings)}voila/templates/{TEMPLATE}/static/{bundle}"
     env["WERKPLAATS_DATA"] = str(release_path)
+    if stories is not None:
+        env[STORIES_ENV] = str(stories_path(stories))
     env[ATTRACT_ENV] = str(settings.attract_after)
     env[RESET_ENV] = str(settings.reset_after)
     return env
@@ -155,19 +170,27 @@ def release_path(data: str | os.PathLike | None = None) -> Path:
     return path
 
 
+def stories_path(folder: str | os.PathLike) -> Path:
+    """The stories folder to show; a UserError when it is not a folder."""
+    path = Path(folder).expanduser().resolve()
+    if not path.is_dir():
+        raise UserError(f"{path} is not a folder of stories; give the folder that holds the story files and consents.csv.")
+    return path
+
+
 def port_is_free(port: int) -> bool:
     """True when nothing listens on 127.0.0.1:``port``."""
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
         return probe.connect_ex(("127.0.0.1", port)) != 0
 
 
-def start(dashboard: str = "home", *, data: str | os.PathLike | None = None,
+def start(dashboard: str = "home", *, data: str | os.PathLike | None = None, stories: str | os.PathLike | None = None,
           settings: KioskSettings = KioskSettings(), log=subprocess.DEVNULL) -> subprocess.Popen:
     """Start Voila for one dashboard in the background; returns the process (stop it with ``.terminate()``)."""
     notebook = notebook_path(dashboard)
     if not port_is_free(settings.port):
         raise UserError(f"port {settings.port} is already in use (another exhibition running?); stop it or choose --port.")
-    env = kiosk_environment(release_path(data), settings)
+    env = kiosk_environment(release_path(data), settings, stories=stories)
     command = [sys.executable, "-m", "voila", *voila_arguments(notebook, settings)]
     return subprocess.Popen(command, cwd=notebook.parent, env=env, stdout=log, stderr=subprocess.STDOUT)
 
@@ -189,3 +212,53 @@ def wait_until_ready(process: subprocess.Popen, url: str, *, timeout: float = 60
         except (urllib.error.URLError, ConnectionError, TimeoutError):
             time.sleep(0.3)
     raise UserError(f"Voila did not answer at {url} within {timeout:.0f} seconds.")
+
+
+
+# ----- the dashboards' one cell -----------------------------------------------------------------
+
+_console = logging.getLogger("werkplaats_data")
+
+
+def _log_to_console() -> None:
+    """Send the kit's log to the kernel's real stderr (the console Voila runs in), not to the page:
+    in a kernel, ``sys.stderr`` is shown as cell output."""
+    if not any(getattr(h, "wp_console", False) for h in _console.handlers):
+        handler = logging.StreamHandler(sys.__stderr__)
+        handler.wp_console = True
+        handler.setFormatter(logging.Formatter("%(asctime)s %(name)s %(levelname)s: %(message)s"))
+        _console.addHandler(handler)
+        _console.propagate = False
+
+
+def entry(dashboard: str = "home", *, release_path: str | os.PathLike | None = None, lang: str = "nl"):
+    """What a dashboard notebook shows: the kiosk app opening on ``dashboard``, with the release
+    (``release_path``, else ``WERKPLAATS_DATA``, else the demo) and the idle timings of the environment;
+    each screen's later parts are built once the page is on screen (``kiosk.App(defer=True)``).
+
+    Never raises: when anything fails (a broken release, a bug) the visitor reads a friendly
+    sentence (``expo.start_failed``) instead of Voila's developer text, and the reason is logged
+    to the console Voila was started from.
+    """
+    _log_to_console()
+    try:
+        from werkplaats_data import charts, expo_screens, load_release
+
+        charts.use_theme(lang)
+        release = expo_screens.kiosk_release(load_release(release_path))
+        attract_after, reset_after = idle_timings()
+        return expo_screens.app(release, start=dashboard, lang=lang, attract_after=attract_after, reset_after=reset_after,
+                                defer=True).widget
+    except Exception:  # noqa: BLE001 - a kiosk shows a sentence, the console gets the details
+        _console.exception("the exhibition could not start the %r dashboard", dashboard)
+        return start_failed()
+
+
+def start_failed():
+    """The friendly page a visitor sees when the kiosk cannot start (Dutch, English and Arabic)."""
+    from IPython.display import HTML
+
+    from werkplaats_data.i18n import direction, t
+
+    lines = "".join(f'<p dir="{direction(lang)}" lang="{lang}">{html.escape(t("expo.start_failed", lang))}</p>' for lang in ("nl", "en", "ar"))
+    return HTML(f'<div class="wp-app wp-start-failed">{lines}</div>')

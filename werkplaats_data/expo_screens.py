@@ -4,12 +4,19 @@ Each screen is a ``kiosk.Screen``: how its tile reads, how it is built from a re
 language, and which highlight sentences the attract loop shows. Screens only arrange what the
 analysis modules compute (energy, repair, ruilpunt, greening, participation, stories); a section
 whose table is missing or empty shows a friendly sentence instead (``kiosk.NoData``).
-Counts about people go through the small-cell rule (``privacy.safe_count``).
+
+A kiosk screen is public: every count of people on it (households, visits, participations,
+members, stories) passes the small-cell rule (``privacy.safe_count``: below 10 suppressed, the
+rest rounded to 5), in the text and in the data sent to the browser with each chart. Where a
+rule would hide the message (the coaches' team that fell apart), the report's own published
+figures are quoted as text with their source (``facts.facts``).
 """
 
 from __future__ import annotations
 
+import base64
 import dataclasses
+import logging
 import os
 from pathlib import Path
 
@@ -18,15 +25,21 @@ import ipywidgets as widgets
 import pandas as pd
 
 from werkplaats_data import activities, charts, context, energy, kiosk, privacy, repair, ruilpunt
-from werkplaats_data.i18n import format_number, t
+from werkplaats_data.facts import facts as report_facts
+from werkplaats_data.i18n import format_euro, format_number, t
 from werkplaats_data.kiosk import NoData, esc, html_box, section
 
-#: Which consent purpose the exhibition needs: anonymous (no first names shown).
+log = logging.getLogger(__name__)
+
+#: Which consent purpose the exhibition needs: anonymous (a first name only with its own consent).
 EXHIBITION_PURPOSE = "exhibition_anonymous"
 #: The measures a visitor can tick in "what can I save", in this order.
 SAVING_MEASURES = ("led_lamps", "radiator_foil", "draught_strips", "water_saving_showerhead")
 #: How many of the most frequent story themes get a filter button (the others still show under "all").
 STORY_THEME_BUTTONS = 6
+#: Photo files the story wall shows, by suffix, and the largest it embeds in the page.
+PHOTO_TYPES = {".svg": "image/svg+xml", ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".png": "image/png", ".webp": "image/webp"}
+MAX_PHOTO_BYTES = 2_000_000
 
 
 def _require(release, table: str) -> pd.DataFrame:
@@ -50,6 +63,11 @@ def _page(title: str, lead: str, parts: list[widgets.Widget]) -> widgets.VBox:
     return widgets.VBox([html_box(f"<h1>{esc(title)}</h1><p class='wp-lead'>{esc(lead)}</p>"), *parts])
 
 
+def _fact(text: str, lang: str) -> widgets.HTML:
+    """A sentence quoting the Werkplaats's own report, with the source under it."""
+    return html_box(f'<p>{esc(text)}</p><p class="wp-note">{esc(t("source.report", lang))}</p>', "wp-fact")
+
+
 # ----- home ----------------------------------------------------------------------------------
 
 
@@ -64,7 +82,35 @@ HOME = kiosk.Screen("home", "expo.home.title", "expo.home.lead", "wp-tile-home",
 # ----- De energie van het Oude Westen ----------------------------------------------------------
 
 
-def savings_chart(table: pd.DataFrame, *, lang: str = "nl", chosen: tuple[str, ...] = ()) -> alt.TopLevelMixin:
+def saving_prices(table: pd.DataFrame, *, year: int | None = None) -> dict:
+    """The electricity and gas price "what can I save" uses: {"kwh", "m3", "year", "source"}.
+
+    ``table`` is ``energy.prices()`` (carrier, eur_per_unit_incl_vat, year, source); ``year``
+    picks the prices of that year, by default the latest year that has both. ``NoData`` when
+    that year lacks one of them (no euro amount is better than one at the wrong price).
+    """
+    both = table.groupby("year")["carrier"].nunique()
+    known = sorted(int(y) for y in both[both == 2].index) if {"electricity", "gas"} <= set(table["carrier"]) else []
+    year = known[-1] if year is None and known else year
+    if year not in known:
+        raise NoData("expo.energy.no_price")
+    rows = table[table["year"] == year].set_index("carrier")
+    sources = list(dict.fromkeys(_citation(text) for text in rows.loc[["electricity", "gas"], "source"]))
+    return {"kwh": float(rows.loc["electricity", "eur_per_unit_incl_vat"]), "m3": float(rows.loc["gas", "eur_per_unit_incl_vat"]),
+            "year": int(year), "source": "; ".join(sources)}
+
+
+def _citation(source: str) -> str:
+    """The citation part of a parameter file's source text: what comes before its first ':'."""
+    return source.split(":", 1)[0].strip()
+
+
+def _is_estimate(source: str) -> bool:
+    """True for a figure the Werkplaats estimated itself (the parameter files say "schatting / estimate")."""
+    return source.strip().lower().startswith("schatting")
+
+
+def savings_chart(table: pd.DataFrame, *, lang: str = "nl", chosen: tuple[str, ...] = (), source: str) -> alt.TopLevelMixin:
     """Bars of euros saved per year for each measure in ``chosen`` (``energy.savings_for`` output for all).
 
     ``table`` holds every measure; the parameter ``chosen`` (a list of measure codes) filters them
@@ -72,17 +118,40 @@ def savings_chart(table: pd.DataFrame, *, lang: str = "nl", chosen: tuple[str, .
     """
     picked = alt.param(name="chosen", value=list(chosen))
     chart = alt.Chart(table[["measure", "label", "kwh", "gas_m3", "eur"]]).mark_bar().encode(
-        x=alt.X("eur:Q", title=t("expo.energy.eur_per_year", lang), scale=alt.Scale(domain=[0, float(table["eur"].max() or 1)])),
+        x=alt.X("eur:Q", title=t("expo.energy.eur_per_year", lang), scale=alt.Scale(domain=[0, float(table["eur"].max() or 1)]),
+                axis=alt.Axis(format="$d")),
         y=alt.Y("label:N", sort="-x", title=None, axis=alt.Axis(labelLimit=360)),
         color=alt.Color("measure:N", legend=None, scale=alt.Scale(domain=list(SAVING_MEASURES), range=charts.PALETTE[:4])),
-        tooltip=["label:N", alt.Tooltip("kwh:Q", format=".0f"), alt.Tooltip("gas_m3:Q", format=".0f"), alt.Tooltip("eur:Q", format=".0f")],
+        tooltip=["label:N", alt.Tooltip("kwh:Q", format=",.0f"), alt.Tooltip("gas_m3:Q", format=",.0f"), alt.Tooltip("eur:Q", format="$,.0f")],
     ).add_params(picked).transform_filter("indexof(chosen, datum.measure) >= 0").properties(
         title=t("expo.energy.save_title", lang), height=240)
-    return charts.with_source(chart, t("expo.energy.save_source", lang))
+    return charts.with_source(chart, source)
 
 
-def _what_can_i_save(lang: str, app) -> widgets.Widget:
-    """Toggle buttons per measure; the chart and the total follow the visitor's choice."""
+def assumption_lines(codes, prices: dict, lang: str) -> list[str]:
+    """One line per assumption behind "what can I save": each measure's figure with its basis and
+    source (or "Werkplaats estimate"), then the prices with their year and source."""
+    table = energy.measures()
+    label_column = "label_nl" if lang == "nl" else "label_en"
+    lines = []
+    for code in codes:
+        row = table.loc[code]
+        amounts = [t("expo.energy.per_year_kwh", lang, kwh=format_number(row.kwh_per_year, lang))] if row.kwh_per_year else []
+        amounts += [t("expo.energy.per_year_m3", lang, gas=format_number(row.gas_m3_per_year, lang))] if row.gas_m3_per_year else []
+        source = t("expo.energy.werkplaats_estimate", lang) if _is_estimate(row.source) else _citation(row.source)
+        lines.append(t("expo.energy.assumption", lang, measure=row[label_column], amounts=", ".join(amounts),
+                       basis=t(f"expo.energy.basis.{code}", lang), source=source))
+    lines.append(t("expo.energy.price_line", lang, year=prices["year"], kwh=format_euro(prices["kwh"], lang, 2),
+                   m3=format_euro(prices["m3"], lang, 2), source=prices["source"]))
+    return lines
+
+
+def _what_can_i_save(lang: str, app, *, price_year: int | None = None) -> widgets.Widget:
+    """Toggle buttons per measure; the chart and the total follow the visitor's choice.
+
+    Prices: ``saving_prices(energy.prices(), year=price_year)``; the screen says which year and source.
+    """
+    prices = saving_prices(energy.prices(), year=price_year)
     labels = energy.measures()
     label_column = "label_nl" if lang == "nl" else "label_en"
     buttons = [widgets.ToggleButton(value=code != "water_saving_showerhead", description=str(labels.loc[code, label_column]))
@@ -91,8 +160,9 @@ def _what_can_i_save(lang: str, app) -> widgets.Widget:
         button.add_class("wp-measure")
     total = html_box("")
     initial = [code for code, button in zip(SAVING_MEASURES, buttons) if button.value is True]
-    chart = app.slots.show("energy_save", savings_chart(energy.savings_for(list(SAVING_MEASURES), lang=lang), lang=lang,
-                                                        chosen=tuple(initial)))
+    source = t("expo.energy.save_source", lang, year=prices["year"], source=prices["source"])
+    table = energy.savings_for(list(SAVING_MEASURES), price_kwh=prices["kwh"], price_m3=prices["m3"], lang=lang)
+    chart = app.slots.show("energy_save", savings_chart(table, lang=lang, chosen=tuple(initial), source=source), lang=lang)
 
     def update(_=None):
         chosen = [code for code, button in zip(SAVING_MEASURES, buttons) if button.value is True]
@@ -100,22 +170,20 @@ def _what_can_i_save(lang: str, app) -> widgets.Widget:
         if not chosen:
             total.value = f'<div class="wp-empty">{esc(t("expo.energy.choose", lang))}</div>'
             return
-        result = energy.what_can_i_save(chosen)
-        total.value = ('<div class="wp-figure">€ ' + esc(format_number(result["eur"], lang)) + "</div><div>"
+        result = energy.what_can_i_save(chosen, price_kwh=prices["kwh"], price_m3=prices["m3"])
+        total.value = (f'<div class="wp-figure">{esc(format_euro(result["eur"], lang))}</div><div>'
                        + esc(t("expo.energy.save_total", lang, kwh=format_number(result["kwh"], lang),
                                gas=format_number(result["gas_m3"], lang))) + "</div>")
 
     for button in buttons:
         button.observe(update, names="value")
     update()
-    assumptions = "".join(f"<li>{esc(labels.loc[code, label_column])}: {esc(labels.loc[code, 'source'])}</li>" for code in SAVING_MEASURES)
-    prices = energy.prices()
-    price_note = "; ".join(f"{esc(row.source)}" for row in prices.itertuples())
+    items = "".join(f"<li>{esc(line)}</li>" for line in assumption_lines(SAVING_MEASURES, prices, lang))
     choice_box = widgets.Box(buttons)
     choice_box.add_class("wp-choices")
     return widgets.VBox([choice_box, total, chart,
-                         html_box(f'<details class="wp-note"><summary>{esc(t("expo.energy.assumptions", lang))}</summary>'
-                                  f"<ul>{assumptions}<li>{price_note}</li></ul></details>")])
+                         html_box(f'<details class="wp-note wp-assumptions"><summary>{esc(t("expo.energy.assumptions", lang))}</summary>'
+                                  f"<ul>{items}</ul></details>")])
 
 
 def _coach_figures(release, lang: str) -> widgets.Widget:
@@ -130,37 +198,108 @@ def _coach_figures(release, lang: str) -> widgets.Widget:
     ])
 
 
+def visits_per_quarter(energy_visits: pd.DataFrame) -> pd.DataFrame:
+    """period (first day of the quarter), visits: the coaches' home visits per quarter, quarters
+    without a visit between the first and the last included (as 0)."""
+    if energy_visits.empty:
+        raise NoData("expo.no_data")
+    quarter = energy_visits["date"].dt.to_period("Q")
+    counts = quarter.value_counts().reindex(pd.period_range(quarter.min(), quarter.max(), freq="Q"), fill_value=0)
+    return pd.DataFrame({"period": counts.index.to_timestamp(), "visits": counts.to_numpy()})
+
+
+def coaches_chart(energy_visits: pd.DataFrame, *, lang: str, demo: bool) -> alt.TopLevelMixin:
+    """Home visits per quarter (a visit is a household: small-cell rule), for the kiosk."""
+    table = visits_per_quarter(energy_visits)
+    table = table.assign(label=[activities.quarter_label(p, lang) for p in table["period"]], key=table["period"].astype(str))
+    source = t("source.demo", lang) if demo else t("energy.source", lang)
+    return activities.people_bars(table, key="key", label="label", count="visits", lang=lang, vertical=True,
+                                  title=t("expo.energy.visits_title", lang), axis_title=t("energy.visits", lang), source=source)
+
+
+def _team_fact(lang: str) -> widgets.Widget:
+    """The report's figures on the coaches' team: how many were trained, how many were left."""
+    report = report_facts()
+    trained, remaining = report.loc["energy_coaches_trained"], report.loc["energy_coaches_remaining"]
+    return _fact(t("expo.energy.team_fact", lang, trained=trained["value"], trained_year=trained["period"],
+                   remaining=remaining["value"], remaining_year=remaining["period"]), lang)
+
+
+def measures_chart(energy_visits: pd.DataFrame, *, lang: str, demo: bool) -> alt.TopLevelMixin:
+    """Households per measure the coaches left behind (``energy.measure_counts``), small-cell rule applied."""
+    table = energy.measure_counts(energy_visits, lang=lang)
+    if table.empty:
+        raise NoData("expo.no_data")
+    source = t("source.demo", lang) if demo else t("energy.source", lang)
+    table = table.assign(safe=[privacy.safe_count(v) or 0 for v in table["households"]]).sort_values(
+        ["safe", "label"], ascending=[False, True], ignore_index=True)
+    return activities.people_bars(table, key="measure", label="label", count="households", lang=lang,
+                                  title=t("expo.energy.measures_title", lang), axis_title=t("expo.energy.households_axis", lang),
+                                  source=source)
+
+
 def _cbs_use(lang: str, app) -> widgets.Widget:
     """CBS electricity or gas per dwelling over the years, Oude Westen against Rotterdam; buttons choose."""
     kwb = context.kwb_snapshot()
     chart_box = widgets.Box()
 
     def show(variable: str):
-        chart_box.children = [app.slots.show("energy_cbs", context.trend_chart(kwb, variable, lang=lang))]
+        chart_box.children = [app.slots.show("energy_cbs", context.trend_chart(kwb, variable, lang=lang), lang=lang)]
 
     options = [(t("energy.carrier.electricity", lang), "electricity_per_dwelling"), (t("energy.carrier.gas", lang), "gas_per_dwelling")]
     show("gas_per_dwelling")
     return widgets.VBox([kiosk.choices(options, "gas_per_dwelling", show), chart_box])
 
 
+def solar_chart(solar: pd.DataFrame, *, lang: str, demo: bool) -> alt.TopLevelMixin:
+    """Euro per share per year (``energy.share_yield``, verified tax years only); only per-share
+    figures reach the browser, not how many members there were.
+
+    ``NoData`` with a sentence of its own when no year of the data has a verified tax rate.
+    """
+    if solar.empty:
+        raise NoData("expo.no_data")
+    table = energy.share_yield(solar, skip_unknown_years=True)
+    if table.empty:
+        raise NoData("expo.energy.solar_unverified")
+    table = table[["project", "year", "kwh_per_share", "eur_per_share"]]
+    low, high = (format_number(v, lang, 2) for v in (table["eur_per_share"].min(), table["eur_per_share"].max()))
+    title = t("energy.share_title", lang, low=low, high=high) if low != high else t("expo.energy.share_title_one", lang, eur=low)
+    chart = alt.Chart(table).mark_bar().encode(
+        x=alt.X("year:O", title=t("energy.year", lang), axis=alt.Axis(labelAngle=0)),
+        y=alt.Y("eur_per_share:Q", title=t("energy.eur_per_share", lang), axis=alt.Axis(format="$,.0f")),
+        color=alt.Color("project:N", title=None, legend=alt.Legend(orient="bottom")),
+        xOffset="project:N",
+        tooltip=[alt.Tooltip("project:N"), alt.Tooltip("year:O", title=t("energy.year", lang)),
+                 alt.Tooltip("kwh_per_share:Q", format=",.0f"), alt.Tooltip("eur_per_share:Q", format="$,.2f")],
+    ).properties(title=title, width=520)
+    source = t("source.demo", lang) if demo else t("energy.source", lang)
+    return charts.with_source(chart, f"{source} · {t('energy.source_tax', lang)}")
+
+
 def build_energy(release, lang: str, app) -> widgets.Widget:
-    """CBS use per dwelling, the coaches, the solar roof, what a visitor can save, energy stories."""
+    """What a visitor can save (built first), then the coaches (visits, measures, the team), CBS use
+    per dwelling, the solar roof, energy stories (``app.later``)."""
     demo = _demo(release)
     safe = kiosk.safe_body
+    visits = lambda: _require(release, "energy_visits")  # noqa: E731
     return _page(t("expo.energy.title", lang), t("expo.energy.lead", lang), [
         section(t("expo.energy.save_q", lang), safe(lambda: _what_can_i_save(lang, app), lang), t("expo.energy.save_text", lang)),
-        section(t("expo.energy.coaches_q", lang), widgets.VBox([
+        app.later(lambda: section(t("expo.energy.coaches_q", lang), widgets.VBox([
             safe(lambda: _coach_figures(release, lang), lang),
-            safe(lambda: app.slots.show("energy_coaches", energy.coaches_chart(_require(release, "energy_visits"), lang=lang, demo=demo)), lang),
-        ]), t("expo.energy.coaches_text", lang)),
-        section(t("expo.energy.use_q", lang), widgets.VBox([
+            safe(lambda: app.slots.show("energy_coaches", coaches_chart(visits(), lang=lang, demo=demo), lang=lang), lang),
+            safe(lambda: _team_fact(lang), lang),
+            safe(lambda: app.slots.show("energy_measures", measures_chart(visits(), lang=lang, demo=demo), lang=lang), lang),
+        ]), t("expo.energy.coaches_text", lang)), lang),
+        app.later(lambda: section(t("expo.energy.use_q", lang), widgets.VBox([
             safe(lambda: _cbs_use(lang, app), lang),
-            safe(lambda: app.slots.show("energy_use", energy.savings_vs_cbs_chart(_require(release, "energy_visits"), lang=lang, demo=demo)), lang),
-        ]), t("expo.energy.use_text", lang)),
-        section(t("expo.energy.solar_q", lang),
-                safe(lambda: app.slots.show("energy_solar", energy.share_yield_chart(_require(release, "solar"), lang=lang, demo=demo)), lang),
-                t("expo.energy.solar_text", lang)),
-        section(t("expo.energy.stories_q", lang), safe(lambda: story_wall(exhibition_stories(release), lang, theme="energy"), lang)),
+            safe(lambda: app.slots.show("energy_use", energy.savings_vs_cbs_chart(visits(), lang=lang, demo=demo), lang=lang), lang),
+        ]), t("expo.energy.use_text", lang)), lang),
+        app.later(lambda: section(t("expo.energy.solar_q", lang), safe(lambda: app.slots.show(
+            "energy_solar", solar_chart(_require(release, "solar"), lang=lang, demo=demo), lang=lang), lang),
+            t("expo.energy.solar_text", lang)), lang),
+        app.later(lambda: section(t("expo.energy.stories_q", lang),
+                                  safe(lambda: story_wall(wall_entries(release, lang), lang, theme="energy"), lang)), lang),
     ])
 
 
@@ -178,9 +317,18 @@ ENERGY = kiosk.Screen("energie", "expo.energy.title", "expo.energy.tile", "wp-ti
 # ----- Werkplaats in beeld ----------------------------------------------------------------------
 
 
+def category_label(category: str, lang: str) -> str:
+    """A Ruilpunt category ("kleding") in ``lang``; one without a translation as it was registered."""
+    try:
+        return t(f"expo.ruilpunt.category.{category.strip().lower()}", lang)
+    except KeyError:
+        return category
+
+
 def _ruilpunt(release, lang: str, app) -> widgets.Widget:
     """Points per category; buttons choose goods, services or both; the chart's title says which."""
     swaps = _require(release, "swaps")
+    swaps = swaps.assign(category=[category_label(c, lang) for c in swaps["category"]])
     chart_box = widgets.Box()
     options = [(t("expo.werkplaats.all", lang), "all"), (t("ruilpunt.kind.good", lang), "good"), (t("ruilpunt.kind.service", lang), "service")]
     labels = dict((value, label) for label, value in options)
@@ -191,8 +339,8 @@ def _ruilpunt(release, lang: str, app) -> widgets.Widget:
             chart_box.children = [kiosk.no_data(lang)]
             return
         chart = ruilpunt.category_chart(chosen, lang=lang, demo=_demo(release)).properties(
-            title=alt.TitleParams(t("expo.werkplaats.showing", lang, kind=labels[kind]), anchor="start", fontSize=20, color="#0072B2"))
-        chart_box.children = [app.slots.show("ruilpunt", chart)]
+            title=alt.TitleParams(t("expo.werkplaats.showing", lang, kind=labels[kind]), anchor="start", fontSize=20, color=charts.PALETTE[0]))
+        chart_box.children = [app.slots.show("ruilpunt", chart, lang=lang)]
 
     show("all")
     return widgets.VBox([kiosk.choices(options, "all", show), chart_box])
@@ -208,7 +356,7 @@ def _repair_cafe(release, lang: str, app) -> widgets.Widget:
             (format_number(totals["waste_prevented_kg"], lang), t("expo.werkplaats.kg_waste", lang)),
             (format_number(totals["co2e_avoided_kg"], lang), t("expo.werkplaats.kg_co2e", lang)),
         ]),
-        app.slots.show("repairs", repair.outcomes_chart(repairs, lang=lang, demo=_demo(release))),
+        app.slots.show("repairs", repair.outcomes_chart(repairs, lang=lang, demo=_demo(release)), lang=lang),
     ])
 
 
@@ -217,15 +365,19 @@ def _all_activities(release, lang: str, app) -> widgets.Widget:
     table = activities.sessions_over_time(_require(release, "sessions"), release.attendance if release.has("attendance")
                                           else pd.DataFrame(columns=["session_id", "person_id"]))
     names = release.activities if release.has("activities") else pd.DataFrame(columns=["activity_id", "name_nl", "name_en"])
-    return app.slots.show("activities", activities.activities_chart(table, names, lang=lang, demo=_demo(release)))
+    return app.slots.show("activities", activities.activities_chart(table, names, lang=lang, demo=_demo(release)), lang=lang)
 
 
 def _textiel(release, lang: str, app) -> widgets.Widget:
-    """Average participants per Friday session, per quarter (from the attendance lists)."""
+    """Participations per quarter (small-cell rule), and the report's own figure per Friday."""
     table = activities.textiel_sessions(_require(release, "sessions"), _require(release, "attendance"))
-    if table["per_session"].isna().all():
+    if table.empty:
         raise NoData("expo.no_data")
-    return app.slots.show("textiel", activities.textiel_chart(table, lang=lang, demo=_demo(release)))
+    per_friday = report_facts().loc["textiel_participants", "value"]
+    return widgets.VBox([
+        app.slots.show("textiel", activities.textiel_chart(table, lang=lang, demo=_demo(release)), lang=lang),
+        _fact(t("expo.werkplaats.textiel_fact", lang, participants=per_friday.replace("-", "–")), lang),
+    ])
 
 
 def _greening(release, lang: str, app) -> widgets.Widget:
@@ -234,21 +386,21 @@ def _greening(release, lang: str, app) -> widgets.Widget:
     totals = activities.greening_sentence(activities.greening_totals(table), lang)
     return widgets.VBox([
         html_box(f'<p class="wp-lead">{esc(t("expo.werkplaats.greening_totals", lang, totals=totals))}</p>'),
-        app.slots.show("greening_map", activities.greening_map(table, lang=lang, demo=_demo(release))),
+        app.slots.show("greening_map", activities.greening_map(table, lang=lang, demo=_demo(release)), lang=lang),
     ])
 
 
 def build_werkplaats(release, lang: str, app) -> widgets.Widget:
-    """Activities over time, Repair Café, Ruilpunt, Textiel, greening on the map."""
+    """Activities over time (built first), then Repair Café, Ruilpunt, Textiel, greening on the map (``app.later``)."""
     safe = kiosk.safe_body
+    parts = [("repair", _repair_cafe), ("ruilpunt", _ruilpunt), ("textiel", _textiel), ("greening", _greening)]
+    later = [app.later(lambda key=key, build=build: section(
+        t(f"expo.werkplaats.{key}_q", lang), safe(lambda: build(release, lang, app), lang), t(f"expo.werkplaats.{key}_text", lang),
+        note=t("expo.werkplaats.greening_map_text", lang) if key == "greening" else ""), lang) for key, build in parts]
     return _page(t("expo.werkplaats.title", lang), t("expo.werkplaats.lead", lang), [
         section(t("expo.werkplaats.activities_q", lang), safe(lambda: _all_activities(release, lang, app), lang),
                 t("expo.werkplaats.activities_text", lang)),
-        section(t("expo.werkplaats.repair_q", lang), safe(lambda: _repair_cafe(release, lang, app), lang), t("expo.werkplaats.repair_text", lang)),
-        section(t("expo.werkplaats.ruilpunt_q", lang), safe(lambda: _ruilpunt(release, lang, app), lang), t("expo.werkplaats.ruilpunt_text", lang)),
-        section(t("expo.werkplaats.textiel_q", lang), safe(lambda: _textiel(release, lang, app), lang), t("expo.werkplaats.textiel_text", lang)),
-        section(t("expo.werkplaats.greening_q", lang), safe(lambda: _greening(release, lang, app), lang),
-                t("expo.werkplaats.greening_text", lang), note=t("expo.werkplaats.greening_map_text", lang)),
+        *later,
     ])
 
 
@@ -275,68 +427,155 @@ def stories_folder(release) -> Path | None:
     return stories.DEMO_STORIES_DIR if _demo(release) else None
 
 
-def exhibition_stories(release) -> pd.DataFrame:
-    """The stories whose tellers (and the people in their photos) agreed to the exhibition, redacted."""
+def _photo_file(folder: Path, photo) -> str | None:
+    """The file of photo id ``photo`` in the folder's ``photos/`` (any type in PHOTO_TYPES), or None."""
+    if not isinstance(photo, str) or not photo:
+        return None
+    for suffix in PHOTO_TYPES:
+        path = folder / "photos" / f"{photo}{suffix}"
+        if path.is_file():
+            return str(path.resolve())
+    return None
+
+
+def story_entries(folder: Path, *, lang: str, purpose: str = EXHIBITION_PURPOSE) -> pd.DataFrame:
+    """The story wall's rows, as ``stories.wall_entries`` (package D) will give them.
+
+    REPLACE AT MERGE: once ``stories.wall_entries`` is on this branch, this body becomes
+    ``return stories.wall_entries(folder, lang=lang, purpose=purpose)`` and ``_photo_file`` goes.
+    Until then it is built from ``stories.shareable``: one row per original story with consent,
+    its translation into ``lang`` when there is one, else the original. Columns: story_id,
+    original_id, language, title, quote, themes, activity, date, photo_file (only with complete
+    photo consent and an existing file), first_name (None: not in the story files yet), is_translation.
+    """
     from werkplaats_data import stories
 
+    table = stories.shareable(folder, purpose)
+    rows = []
+    for original_id, group in table.groupby("original_id", sort=True):
+        in_lang = group[group["language"] == lang]
+        original = group[group["story_id"] == original_id]
+        row = (in_lang if len(in_lang) else original if len(original) else group).iloc[0]
+        photo = row["photo"] if isinstance(row["photo"], str) else next((p for p in original["photo"] if isinstance(p, str)), None)
+        rows.append({"story_id": row["story_id"], "original_id": original_id, "language": row["language"], "title": row["title"],
+                     "quote": row["quote"], "themes": row["themes"], "activity": row["activity"], "date": row["date"],
+                     "photo_file": _photo_file(folder, photo), "first_name": None,
+                     "is_translation": row["story_id"] != original_id})
+    columns = ["story_id", "original_id", "language", "title", "quote", "themes", "activity", "date", "photo_file",
+               "first_name", "is_translation"]
+    table = pd.DataFrame(rows, columns=columns)
+    for column in ("photo_file", "first_name"):  # None, as the contract says, not NaN
+        table[column] = table[column].astype(object).where(table[column].notna(), None)
+    return table
+
+
+def wall_entries(release, lang: str) -> pd.DataFrame:
+    """The stories the exhibition may show, one per story, in ``lang`` where translated; ``NoData`` when none."""
     folder = stories_folder(release)
-    if folder is None or not Path(folder).exists():
+    if folder is None or not Path(folder).is_dir():
         raise NoData("expo.stories.none")
-    return stories.shareable(folder, EXHIBITION_PURPOSE)
+    return story_entries(Path(folder), lang=lang)
 
 
-def story_wall(table: pd.DataFrame, lang: str, *, theme: str = "all", language: str = "all") -> widgets.Widget:
-    """Story cards (quote, title, language, year) for one theme and story language; ``NoData`` when none fit.
+def photo_uri(path) -> str | None:
+    """A photo file as a data: URI to put in the page (nothing is served from the disk), or None
+    for no file, an unknown type or a file above MAX_PHOTO_BYTES."""
+    if not isinstance(path, str) or not path:
+        return None
+    file = Path(path)
+    mime = PHOTO_TYPES.get(file.suffix.lower())
+    if mime is None or not file.is_file() or file.stat().st_size > MAX_PHOTO_BYTES:
+        log.warning("story photo %s not shown: unknown type, missing, or larger than %d bytes", path, MAX_PHOTO_BYTES)
+        return None
+    return f"data:{mime};base64,{base64.b64encode(file.read_bytes()).decode('ascii')}"
 
-    A story's photo is only an id: when consent allowed the photo (``photo`` kept by
-    ``consent.for_purpose``) the card shows a neutral placeholder with a caption, otherwise nothing.
-    The theme "energy" also takes the energy coaches' stories.
-    """
+
+def _about_theme(themes, activity, theme: str) -> bool:
+    """Whether a story is about ``theme`` ("energy" also takes the energy coaches' stories)."""
+    return theme in activities.theme_list(themes) or activity == f"{theme}_coaching"
+
+
+def story_card(story, lang: str) -> widgets.HTML:
+    """One card: photo (when consent allowed it), quote, title, first name (when given), language and year."""
     from werkplaats_data.stories import LANGUAGES as STORY_LANGUAGES
-    chosen = table
-    if theme != "all":
-        chosen = chosen[[theme in activities.theme_list(themes) or activity == f"{theme}_coaching"
-                         for themes, activity in zip(chosen["themes"], chosen["activity"])]]
-    if language != "all":
-        chosen = chosen[chosen["language"] == language]
+
+    uri = photo_uri(story.photo_file)
+    photo = (f'<img class="wp-photo" src="{esc(uri)}" alt="{esc(t("expo.stories.photo_alt", lang, title=story.title))}">'
+             if uri else "")
+    named = isinstance(story.first_name, str) and story.first_name.strip()
+    teller = f'<div class="wp-teller">{esc(t("expo.stories.teller", lang, name=story.first_name))}</div>' if named else ""
+    told = t("expo.stories.told_in", lang, language=STORY_LANGUAGES.get(story.language, story.language))
+    if story.is_translation:
+        told += " · " + t("expo.stories.translated", lang)
+    year = story.date.year if hasattr(story.date, "year") else story.date
+    return html_box(photo + f'<blockquote lang="{esc(story.language)}">“{esc(story.quote)}”</blockquote>'
+                    f'<div><b lang="{esc(story.language)}">{esc(story.title)}</b></div>{teller}'
+                    f'<div class="wp-meta">{esc(told)} · {esc(year)}</div>', "wp-story")
+
+
+def story_wall(table: pd.DataFrame, lang: str, *, theme: str = "all") -> widgets.Widget:
+    """Story cards (``wall_entries`` rows) for one theme, those in the visitor's language first;
+    ``NoData`` when none fit."""
+    chosen = table if theme == "all" else table[[_about_theme(th, act, theme) for th, act in zip(table["themes"], table["activity"])]]
     if chosen.empty:
         raise NoData("expo.stories.none")
-    cards = []
-    for story in chosen.itertuples():
-        photo = ""
-        if isinstance(story.photo, str) and story.photo:
-            photo = (f'<figure class="wp-photo"><div class="wp-photo-placeholder" aria-hidden="true"></div>'
-                     f'<figcaption>{esc(t("expo.stories.photo", lang, title=story.title))}</figcaption></figure>')
-        cards.append(html_box(
-            photo + f'<blockquote lang="{esc(story.language)}">“{esc(story.quote)}”</blockquote>'
-            f"<div><b>{esc(story.title)}</b></div>"
-            f'<div class="wp-meta">{esc(t("expo.stories.told_in", lang, language=STORY_LANGUAGES.get(story.language, story.language)))} · {esc(story.date.year if hasattr(story.date, "year") else story.date)}</div>',
-            "wp-story"))
-    box = widgets.Box(cards)
+    chosen = chosen.sort_values("language", key=lambda codes: codes != lang, kind="stable")
+    box = widgets.Box([story_card(story, lang) for story in chosen.itertuples()])
     box.add_class("wp-stories")
     return box
 
 
 def _stories(release, lang: str, app) -> widgets.Widget:
-    """Stories per theme (a chart), theme buttons for the most frequent themes, and the wall."""
-    table = exhibition_stories(release)
-    per_theme = activities.stories_per_theme(table)
+    """Stories per theme (a chart that marks the chosen theme), theme and story-language buttons, the wall.
+
+    "All languages" shows each story in the visitor's language where a translation exists; a
+    language button shows the stories that can be read in that language, in it.
+    """
+    entries = {lang: wall_entries(release, lang)}
+    per_theme = activities.stories_per_theme(entries[lang])
+    state = {"theme": "all", "language": "all"}
     wall = widgets.Box([])
 
-    def show(theme: str):
-        wall.children = [kiosk.safe_body(lambda: story_wall(table, lang, theme=theme), lang)]
+    def cards() -> pd.DataFrame:
+        if state["language"] == "all":
+            return entries[lang]
+        if state["language"] not in entries:
+            entries[state["language"]] = wall_entries(release, state["language"])
+        shown = entries[state["language"]]
+        return shown[shown["language"] == state["language"]]
+
+    def refresh():
+        wall.children = [kiosk.safe_body(lambda: story_wall(cards(), lang, theme=state["theme"]), lang)]
+
+    def choose_theme(theme: str):
+        state["theme"] = theme
+        if "story_themes" in app.slots:
+            app.slots.set_param("story_themes", "chosen", theme)
+        refresh()
+
+    def choose_language(code: str):
+        state["language"] = code
+        refresh()
+
+    from werkplaats_data.stories import LANGUAGES as STORY_LANGUAGES
 
     themes = per_theme["theme"].head(STORY_THEME_BUTTONS).tolist()
-    options = [(t("expo.werkplaats.all", lang), "all")] + [(activities.theme_label(th, lang), th) for th in themes]
-    show("all")
-    parts = [kiosk.choices(options, "all", show), wall]
+    theme_options = [(t("expo.werkplaats.all", lang), "all")] + [(activities.theme_label(th, lang), th) for th in themes]
+    languages = sorted(set(entries[lang]["language"]), key=lambda code: (code != lang, STORY_LANGUAGES.get(code, code)))
+    language_options = [(t("expo.stories.all_languages", lang), "all")] + [(STORY_LANGUAGES.get(c, c), c) for c in languages]
+    refresh()
+    parts = [html_box(f'<p class="wp-label">{esc(t("expo.stories.choose_theme", lang))}</p>'),
+             kiosk.choices(theme_options, "all", choose_theme),
+             html_box(f'<p class="wp-label">{esc(t("expo.stories.choose_language", lang))}</p>'),
+             kiosk.choices(language_options, "all", choose_language), wall]
     if len(per_theme):
-        parts.insert(0, app.slots.show("story_themes", activities.stories_theme_chart(per_theme, lang=lang, demo=_demo(release))))
+        chart = activities.stories_theme_chart(per_theme, lang=lang, demo=_demo(release), chosen="all")
+        parts.insert(0, app.slots.show("story_themes", chart, lang=lang))
     return widgets.VBox(parts)
 
 
 def build_stories(release, lang: str, app) -> widgets.Widget:
-    """The story wall with a theme filter."""
+    """The story wall with a theme filter and a story-language choice."""
     return _page(t("expo.stories.title", lang), t("expo.stories.lead", lang), [kiosk.safe_body(lambda: _stories(release, lang, app), lang)])
 
 
@@ -354,6 +593,6 @@ def kiosk_release(release):
     return dataclasses.replace(release, tables={name: table for name, table in release.tables.items() if name in KIOSK_TABLES})
 
 
-def app(release, *, start: str = "home", lang: str = "nl", **idle) -> kiosk.App:
-    """The kiosk app with every screen, opening on ``start``."""
-    return kiosk.App(release, list(SCREENS), start=start, lang=lang, **idle)
+def app(release, *, start: str = "home", lang: str = "nl", **settings) -> kiosk.App:
+    """The kiosk app with every screen, opening on ``start`` (``settings``: idle timings, ``defer``)."""
+    return kiosk.App(release, list(SCREENS), start=start, lang=lang, **settings)

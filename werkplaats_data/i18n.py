@@ -55,13 +55,31 @@ def format_number(value: float, lang: str = DEFAULT_LANGUAGE, decimals: int = 0)
     return text
 
 
-_MONTHS = {
+#: Month names per language (dates in text and on chart axes).
+MONTHS = {
     "nl": ("januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september", "oktober", "november", "december"),
     "en": ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"),
     "ar": ("يناير", "فبراير", "مارس", "أبريل", "مايو", "يونيو", "يوليو", "أغسطس", "سبتمبر", "أكتوبر", "نوفمبر", "ديسمبر"),
+}
+#: Short month names on chart axes ("mrt 2024", "Mar 2024"); Arabic has no customary short form.
+SHORT_MONTHS = {
+    "nl": ("jan", "feb", "mrt", "apr", "mei", "jun", "jul", "aug", "sep", "okt", "nov", "dec"),
+    "en": ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"),
+    "ar": MONTHS["ar"],
+}
+#: Day names, Sunday first (as d3-time-format wants them).
+DAYS = {
+    "nl": ("zondag", "maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag"),
+    "en": ("Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"),
+    "ar": ("الأحد", "الاثنين", "الثلاثاء", "الأربعاء", "الخميس", "الجمعة", "السبت"),
 }
 
 
 def format_date(value, lang: str = DEFAULT_LANGUAGE) -> str:
     """A date as '24 april 2024' (nl), '24 April 2024' (en) or with Arabic month names (ar)."""
-    return f"{value.day} {_MONTHS.get(lang, _MONTHS['en'])[value.month - 1]} {value.year}"
+    return f"{value.day} {MONTHS.get(lang, MONTHS['en'])[value.month - 1]} {value.year}"
+
+
+def format_euro(value: float, lang: str = DEFAULT_LANGUAGE, decimals: int = 0) -> str:
+    """An amount in euros as readers of ``lang`` write it: '€ 1.234' (nl), '€1,234' (en, ar)."""
+    return t("i18n.euro", lang, amount=format_number(value, lang, decimals))

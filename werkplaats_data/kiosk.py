@@ -5,6 +5,7 @@ Every visible string comes from ``werkplaats_data.i18n`` (keys ``expo.*``). Text
 the data (a story's quote) is HTML-escaped. Widget values are untrusted: a visitor with developer
 tools can set any synced value, so callbacks only accept values from a fixed list.
 The look (large type, 56 px touch targets, contrast) lives in the kiosk template's ``kiosk.css``.
+Charts carry the number and date formats of the language they were made in (``charts.localise``).
 """
 
 from __future__ import annotations
@@ -124,8 +125,9 @@ class ChartSlots:
     def __init__(self):
         self._slots: dict[str, widgets.Widget] = {}
 
-    def show(self, name: str, chart) -> widgets.Widget:
-        """The widget for ``name`` now showing ``chart``."""
+    def show(self, name: str, chart, *, lang: str) -> widgets.Widget:
+        """The widget for ``name`` now showing ``chart``, with the number and date formats of ``lang``."""
+        chart = charts.localise(chart, lang)
         widget = self._slots.get(name)
         if widget is None:
             widget = charts.show(chart)
@@ -144,6 +146,9 @@ class ChartSlots:
 
     def __len__(self) -> int:
         return len(self._slots)
+
+    def __contains__(self, name: str) -> bool:
+        return name in self._slots
 
 
 def idle_phase(idle_seconds: int, *, attract_after: int, reset_after: int) -> str:
@@ -169,6 +174,7 @@ export default {
     };
     const kinds = ["pointerdown", "keydown", "wheel", "touchstart"];
     for (const kind of kinds) document.addEventListener(kind, touch, { capture: true, passive: true });
+    model.send({ event: "shown" });  // the page is on screen: the kernel may build what it deferred
     const timer = setInterval(() => {
       idle += 1;
       const start = model.get("attract_after"), step = model.get("cycle_seconds");
@@ -184,7 +190,8 @@ class IdleWatcher(anywidget.AnyWidget):
     """Counts seconds without a touch in the browser; tells the kernel when the attract loop should move.
 
     The browser sends ``idle_seconds`` when it reaches ``attract_after``, every ``cycle_seconds``
-    after that, and 0 at the first touch during the attract loop. Nothing is shown.
+    after that, and 0 at the first touch during the attract loop; and the message
+    ``{"event": "shown"}`` once it is on screen. Nothing is shown.
     """
 
     _esm = _IDLE_JS
@@ -212,12 +219,17 @@ class Screen:
 class App:
     """The kiosk: header (title, home button, language switch), banner, the current screen, attract loop.
 
-    It opens on ``start``; the home button shows the "home" screen; after ``reset_after`` seconds
-    without a touch it goes back to ``start`` in the default language.
+    It opens on ``start``, which is its home: the home button and the reset after ``reset_after``
+    seconds without a touch (also back to the default language) both go to ``start``. A kiosk
+    serving one dashboard (``werkplaats expo --dashboard energie``) so never leaves it.
+
+    With ``defer=True`` (the kiosk) a screen shows its first part at once and builds the parts it
+    put off with ``later`` once the page is on screen (the browser says so): a visitor sees the
+    first chart sooner, the rest follows below it. Without it (tests, notebooks) all is built at once.
     """
 
     def __init__(self, release, screens: list[Screen], *, start: str = "home", lang: str = DEFAULT_LANGUAGE,
-                 attract_after: int = 90, reset_after: int = 240, cycle_seconds: int = 8):
+                 attract_after: int = 90, reset_after: int = 240, cycle_seconds: int = 8, defer: bool = False):
         self.release = release
         self.screens = {s.key: s for s in screens}
         self.start_key = start if start in self.screens else "home"
@@ -226,12 +238,15 @@ class App:
         self.current = self.start_key
         self.attract_after, self.reset_after = attract_after, reset_after
         self.slots = ChartSlots()
+        self.defer = defer
+        self._shown = not defer
+        self._pending: list[tuple[widgets.Box, Callable[[], widgets.Widget], str]] = []
         prepare_charts()
 
         self.brand = html_box("", "wp-brand")
         self.home_button = widgets.Button(layout=widgets.Layout(width="auto"))
         self.home_button.add_class("wp-home-button")
-        self.home_button.on_click(lambda _: self.go("home"))
+        self.home_button.on_click(lambda _: self.go(self.start_key))
         self.language = widgets.ToggleButtons(options=[(t(f"expo.lang.{code}", code), code) for code in LANGUAGES],
                                               value=self.lang, style={"button_width": "auto"})
         self.language.add_class("wp-language")
@@ -247,6 +262,7 @@ class App:
         self.attract.add_class("wp-hidden")
         self.idle = IdleWatcher(attract_after=attract_after, cycle_seconds=cycle_seconds)
         self.idle.observe(self._idle_changed, names="idle_seconds")
+        self.idle.on_msg(self._browser_message)
         self.widget = widgets.VBox([header, self.banner, self.draft, self.main, self.attract, self.idle])
         self.widget.add_class("wp-app")
         self.render()
@@ -276,13 +292,36 @@ class App:
             self.widget.add_class("wp-rtl")
         self.brand.value = f"<b>{esc(t('expo.brand', lang))}</b>"
         self.home_button.description = t("expo.home", lang)
-        self.home_button.layout.display = "none" if self.current == "home" else None
+        self.home_button.layout.display = "none" if self.current == self.start_key else None
         self.banner.value = esc(t("demo.banner", lang)) + (f" · {esc(t('demo.banner', 'en'))}" if lang != "en" else "")
         self.banner.layout.display = None if getattr(self.release, "is_demo", False) else "none"
         self.draft.value = esc(t("expo.draft_translation", lang)) + " · " + esc(t("expo.draft_translation", "en"))
         self.draft.layout.display = None if lang in DRAFT_LANGUAGES else "none"
         screen = self.screens[self.current]
+        self._pending = []  # a new screen drops what the old one still waited for
         self.main.children = [safe_body(lambda: screen.build(self.release, lang, self), lang)]
+        if self._shown:
+            self._build_pending()
+
+    def later(self, build: Callable[[], widgets.Widget], lang: str) -> widgets.Widget:
+        """``safe_body(build, lang)``, built now or, with ``defer``, once the page is on screen."""
+        if not self.defer:
+            return safe_body(build, lang)
+        box = widgets.VBox()
+        box.add_class("wp-later")
+        self._pending.append((box, build, lang))
+        return box
+
+    def _build_pending(self) -> None:
+        while self._pending:
+            box, build, lang = self._pending.pop(0)
+            box.children = [safe_body(build, lang)]
+
+    def _browser_message(self, _widget, content, _buffers) -> None:
+        """The page is on screen: build what was put off. Any other message is ignored (untrusted)."""
+        if content == {"event": "shown"}:
+            self._shown = True
+            self._build_pending()
 
     def tiles(self, lang: str) -> widgets.Box:
         """The home screen's large tiles, one per dashboard (a tap anywhere on a tile opens it)."""
@@ -292,7 +331,7 @@ class App:
                 continue
             title = t(screen.title_key, lang)
             card = html_box(f"<h2>{esc(title)}</h2><p>{esc(t(screen.tile_key, lang))}</p>"
-                            f'<span class="wp-go">{esc(t("expo.open", lang))} {"←" if lang in RTL_LANGUAGES else "→"}</span>')
+                            f'<span class="wp-go">{esc(t("expo.open", lang))}</span>')
             hit = widgets.Button(description=title, tooltip=title)
             hit.add_class("wp-tile-hit")
             hit.on_click(lambda _, key=screen.key: self.go(key))

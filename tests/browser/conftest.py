@@ -1,8 +1,9 @@
-"""Browser-test harness: a kiosk Voila server on a free port, headless Debian Chromium via Playwright.
+"""Browser-test harness: kiosk Voila servers on free ports, headless Debian Chromium via Playwright.
 
 Every request that does not go to 127.0.0.1 is aborted AND recorded; a test fails when one was
 attempted (logging alone passes while a real kiosk hangs on a network that swallows requests).
-Console errors are collected, screenshots kept under ``test-output/``.
+Console errors are collected, screenshots kept under ``test-output/``. Without Chromium or
+Playwright the tests skip with install advice, unless ``WERKPLAATS_REQUIRE_BROWSER`` is set.
 """
 
 from __future__ import annotations
@@ -19,12 +20,14 @@ from werkplaats_data import expo
 from werkplaats_data.release import write_release
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from test_kiosk import tiny_tables  # noqa: E402  (the same hand-made release as the unit tests)
+from test_kiosk import story_folder, tiny_tables  # noqa: E402  (the same hand-made release and stories as the unit tests)
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-output" / "browser"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 LOCAL = ("http://127.0.0.1", "ws://127.0.0.1", "data:", "blob:", "about:")
+#: The dashboards a visitor reaches from home, each also served on its own (``--dashboard NAME``).
+DASHBOARDS = ("energie", "werkplaats", "verhalen")
 
 
 def free_port() -> int:
@@ -34,11 +37,11 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def kiosk_server(release_dir: Path, log_path: Path, *, dashboard: str = "home", **settings):
+def kiosk_server(release_dir: Path, log_path: Path, *, dashboard: str = "home", stories: Path | None = None, **settings):
     """A running kiosk; yields (address, process). Stopped at the end."""
     config = expo.KioskSettings(port=free_port(), **settings)
     with open(log_path, "w") as log:
-        process = expo.start(dashboard, data=release_dir, settings=config, log=log)
+        process = expo.start(dashboard, data=release_dir, stories=stories, settings=config, log=log)
         try:
             expo.wait_until_ready(process, expo.address(config), timeout=90)
             yield expo.address(config), process
@@ -53,16 +56,29 @@ def tiny_release(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def kiosk(tiny_release, tmp_path_factory):
-    """The home dashboard, served as a kiosk would serve it (idle loop far away)."""
-    log = tmp_path_factory.mktemp("voila") / "voila.log"
-    with kiosk_server(tiny_release, log, attract_after=600, reset_after=1200) as (url, _):
-        yield url
+def stories(tmp_path_factory) -> Path:
+    """Stories with and without exhibition consent, one photo allowed and one refused (see ``story_folder``)."""
+    return story_folder(tmp_path_factory.mktemp("stories"))
 
 
 @pytest.fixture(scope="session")
-def browser(chromium):
-    playwright_api = pytest.importorskip("playwright.sync_api")
+def kiosk(tiny_release, stories, tmp_path_factory):
+    """The home dashboard, served as a kiosk would serve it (idle loop far away)."""
+    log = tmp_path_factory.mktemp("voila") / "voila.log"
+    with kiosk_server(tiny_release, log, stories=stories, attract_after=600, reset_after=1200) as (url, _):
+        yield url
+
+
+@pytest.fixture(scope="session", params=DASHBOARDS)
+def direct(request, tiny_release, stories, tmp_path_factory):
+    """(name, address) of one dashboard served on its own, as ``werkplaats expo --dashboard NAME`` does."""
+    log = tmp_path_factory.mktemp("voila") / f"voila-{request.param}.log"
+    with kiosk_server(tiny_release, log, dashboard=request.param, stories=stories, attract_after=600, reset_after=1200) as (url, _):
+        yield request.param, url
+
+
+@pytest.fixture(scope="session")
+def browser(playwright_api, chromium):
     with playwright_api.sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
         yield browser

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from werkplaats_data import expo
+from werkplaats_data.i18n import t
 
 
 def register(subparsers) -> None:
@@ -10,21 +11,26 @@ def register(subparsers) -> None:
         "expo",
         help="start the exhibition dashboards (kiosk mode, works offline)",
         description="Start the exhibition on this computer and print the address to open in a full-screen browser. "
-        "With no --data it shows WERKPLAATS_DATA, or else the demo release (voorbeelddata). Stop with Ctrl+C.",
+        "With no --data it shows WERKPLAATS_DATA, or else the demo release (voorbeelddata); with no --stories, "
+        "WERKPLAATS_STORIES, or else the demo stories on the demo release. Stop with Ctrl+C.",
     )
     parser.add_argument("--data", metavar="DIR", help="a release folder made by 'werkplaats clean'")
+    parser.add_argument("--stories", metavar="DIR", help="a folder of stories with its consents.csv (only stories with "
+                        "exhibition consent are shown)")
     parser.add_argument("--port", type=int, default=expo.KioskSettings.port, help="port on 127.0.0.1 (default %(default)s)")
     parser.add_argument("--dashboard", default="home", choices=sorted(expo.DASHBOARDS),
-                        help="which dashboard to serve (default: home, with tiles for the others)")
+                        help="which dashboard to serve (default: home, with tiles for the others); "
+                        "a single dashboard is then its own home")
     parser.set_defaults(func=run)
 
 
 def run(args) -> int:
     settings = expo.KioskSettings(port=args.port)
-    process = expo.start(args.dashboard, data=args.data, settings=settings, log=None)
+    process = expo.start(args.dashboard, data=args.data, stories=getattr(args, "stories", None), settings=settings, log=None)
     try:
         expo.wait_until_ready(process, expo.address(settings))
-        print(f"De expositie draait / The exhibition runs at: {expo.address(settings)}", flush=True)
+        address = expo.address(settings)
+        print(f"{t('expo.running', 'nl', address=address)} / {t('expo.running', 'en', address=address)}", flush=True)
         return process.wait()
     except KeyboardInterrupt:
         return 0
