@@ -11,6 +11,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from werkplaats_data import stories as story_files
 from werkplaats_data import charts, energy, expo, expo_screens, i18n, kiosk
 from werkplaats_data.release import load_release, write_release
 
@@ -523,9 +524,9 @@ def test_the_dutch_data_words_are_really_there_in_dutch(release):
 
 
 def test_wall_entries_group_translations_and_keep_photos_only_with_complete_consent(stories):
-    dutch = expo_screens.story_entries(stories, lang="nl")
+    dutch = story_files.wall_entries(stories, lang="nl")
     assert dutch["original_id"].tolist() == ["S-01", "S-02", "S-04"]  # S-03 has no exhibition consent
-    english = expo_screens.story_entries(stories, lang="en").set_index("original_id")
+    english = story_files.wall_entries(stories, lang="en").set_index("original_id")
     assert english.loc["S-01", ["story_id", "title", "is_translation"]].tolist() == ["S-01-en", "Stronger together", True]
     assert english.loc["S-04", ["story_id", "language", "is_translation"]].tolist() == ["S-04", "tr", False]
     assert english.loc["S-01", "photo_file"].endswith("photos/F-01.svg")
@@ -535,7 +536,7 @@ def test_wall_entries_group_translations_and_keep_photos_only_with_complete_cons
 
 
 def test_story_cards_show_the_photo_inline_and_a_first_name_only_when_given(stories):
-    entries = expo_screens.story_entries(stories, lang="nl")
+    entries = story_files.wall_entries(stories, lang="nl")
     wall = texts(expo_screens.story_wall(entries, "nl"))
     assert wall.count("data:image/svg+xml;base64,") == 1 and "/photos/" not in wall  # inline, not a file address
     assert i18n.t("expo.stories.teller", "nl", name="").strip() not in wall

@@ -17,7 +17,6 @@ from __future__ import annotations
 import base64
 import dataclasses
 import logging
-import os
 from pathlib import Path
 
 import altair as alt
@@ -418,63 +417,14 @@ WERKPLAATS = kiosk.Screen("werkplaats", "expo.werkplaats.title", "expo.werkplaat
 # ----- Verhalen ---------------------------------------------------------------------------------
 
 
-def stories_folder(release) -> Path | None:
-    """Where the exhibition's stories are: ``WERKPLAATS_STORIES``, else the demo stories for a demo release."""
-    from werkplaats_data import stories
-
-    if os.environ.get("WERKPLAATS_STORIES"):
-        return Path(os.environ["WERKPLAATS_STORIES"])
-    return stories.DEMO_STORIES_DIR if _demo(release) else None
-
-
-def _photo_file(folder: Path, photo) -> str | None:
-    """The file of photo id ``photo`` in the folder's ``photos/`` (any type in PHOTO_TYPES), or None."""
-    if not isinstance(photo, str) or not photo:
-        return None
-    for suffix in PHOTO_TYPES:
-        path = folder / "photos" / f"{photo}{suffix}"
-        if path.is_file():
-            return str(path.resolve())
-    return None
-
-
-def story_entries(folder: Path, *, lang: str, purpose: str = EXHIBITION_PURPOSE) -> pd.DataFrame:
-    """The story wall's rows, as ``stories.wall_entries`` (package D) will give them.
-
-    REPLACE AT MERGE: once ``stories.wall_entries`` is on this branch, this body becomes
-    ``return stories.wall_entries(folder, lang=lang, purpose=purpose)`` and ``_photo_file`` goes.
-    Until then it is built from ``stories.shareable``: one row per original story with consent,
-    its translation into ``lang`` when there is one, else the original. Columns: story_id,
-    original_id, language, title, quote, themes, activity, date, photo_file (only with complete
-    photo consent and an existing file), first_name (None: not in the story files yet), is_translation.
-    """
-    from werkplaats_data import stories
-
-    table = stories.shareable(folder, purpose)
-    rows = []
-    for original_id, group in table.groupby("original_id", sort=True):
-        in_lang = group[group["language"] == lang]
-        original = group[group["story_id"] == original_id]
-        row = (in_lang if len(in_lang) else original if len(original) else group).iloc[0]
-        photo = row["photo"] if isinstance(row["photo"], str) else next((p for p in original["photo"] if isinstance(p, str)), None)
-        rows.append({"story_id": row["story_id"], "original_id": original_id, "language": row["language"], "title": row["title"],
-                     "quote": row["quote"], "themes": row["themes"], "activity": row["activity"], "date": row["date"],
-                     "photo_file": _photo_file(folder, photo), "first_name": None,
-                     "is_translation": row["story_id"] != original_id})
-    columns = ["story_id", "original_id", "language", "title", "quote", "themes", "activity", "date", "photo_file",
-               "first_name", "is_translation"]
-    table = pd.DataFrame(rows, columns=columns)
-    for column in ("photo_file", "first_name"):  # None, as the contract says, not NaN
-        table[column] = table[column].astype(object).where(table[column].notna(), None)
-    return table
-
-
 def wall_entries(release, lang: str) -> pd.DataFrame:
     """The stories the exhibition may show, one per story, in ``lang`` where translated; ``NoData`` when none."""
-    folder = stories_folder(release)
+    from werkplaats_data import stories
+
+    folder = stories.stories_folder(release)
     if folder is None or not Path(folder).is_dir():
         raise NoData("expo.stories.none")
-    return story_entries(Path(folder), lang=lang)
+    return stories.wall_entries(folder, lang=lang, purpose=EXHIBITION_PURPOSE)
 
 
 def photo_uri(path) -> str | None:
