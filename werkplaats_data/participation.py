@@ -23,7 +23,7 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from werkplaats_data.charts import with_source
+from werkplaats_data.charts import HIGHLIGHT_TEXT, PALETTE, with_source
 from werkplaats_data.facts import facts
 from werkplaats_data.i18n import format_date, format_number, t
 from werkplaats_data.privacy import MIN_CELL, safe_count, small_cell
@@ -703,13 +703,13 @@ def continuity_chart(table: pd.DataFrame, *, activity_id: str, source: str, lang
     else:
         title = t("participation.continuity.title", lang, activity=name, peak=peak, last=last)
     base = alt.Chart(data).encode(x=alt.X("month:T", title=None))
-    paid = base.mark_bar(color="#E69F00", opacity=0.45).encode(
-        y=alt.Y("paid_hours:Q", title=t("participation.continuity.paid", lang), axis=alt.Axis(titleColor="#B07800")),
+    paid = base.mark_bar(color=PALETTE[1], opacity=0.45).encode(
+        y=alt.Y("paid_hours:Q", title=t("participation.continuity.paid", lang), axis=alt.Axis(titleColor=HIGHLIGHT_TEXT)),
         tooltip=[alt.Tooltip("yearmonth(month):T", title=t("participation.month", lang)),
                  alt.Tooltip("paid_hours:Q", title=t("participation.continuity.paid", lang), format=",.0f")],
     )
-    volunteers = base.mark_line(point=True, color="#0072B2").encode(
-        y=alt.Y("volunteers:Q", title=t("participation.continuity.volunteers", lang), axis=alt.Axis(titleColor="#0072B2")),
+    volunteers = base.mark_line(point=True, color=PALETTE[0]).encode(
+        y=alt.Y("volunteers:Q", title=t("participation.continuity.volunteers", lang), axis=alt.Axis(titleColor=PALETTE[0])),
         tooltip=[alt.Tooltip("yearmonth(month):T", title=t("participation.month", lang)),
                  alt.Tooltip("volunteers:Q", title=t("participation.continuity.volunteers", lang)),
                  alt.Tooltip("sessions:Q", title=t("participation.sessions", lang))],

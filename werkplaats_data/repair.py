@@ -28,7 +28,7 @@ import pyarrow as pa
 import pyarrow.csv as pa_csv
 import pycountry
 
-from werkplaats_data.charts import PALETTE, with_source
+from werkplaats_data.charts import MUTED, PALETTE, with_source
 from werkplaats_data.clean import take
 from werkplaats_data.errors import UserError
 from werkplaats_data.i18n import format_date, format_number, t
@@ -991,7 +991,7 @@ def outcomes_chart(repairs: pd.DataFrame, *, lang: str = "nl", demo: bool = Fals
         x=alt.X("yearmonth(month):T", title=t("repair.axis.month", lang)),
         y=alt.Y("items:Q", title=t("repair.axis.items", lang), stack="zero"),
         color=alt.Color("status:N", title=t("repair.legend.status", lang), sort=statuses, legend=_LEGEND,
-                        scale=alt.Scale(domain=statuses, range=[PALETTE[2], PALETTE[1], PALETTE[3], "#9AA5B1"])),
+                        scale=alt.Scale(domain=statuses, range=[PALETTE[2], PALETTE[1], PALETTE[3], MUTED])),
         order=alt.Order("status_order:Q"),
         tooltip=[alt.Tooltip("yearmonth(month):T", title=t("repair.axis.month", lang)),
                  alt.Tooltip("status:N", title=t("repair.legend.status", lang)),

@@ -1001,7 +1001,7 @@ def progress_chart(rv: Review, *, source: str, lang: str = "nl"):
     """
     import altair as alt
 
-    from werkplaats_data.charts import with_source
+    from werkplaats_data.charts import MUTED, PALETTE, with_source
 
     started = rv.progress[rv.progress["quarter_status"] != "future"]
     totals = (started.groupby("activity_id")[["planned_sessions", "realised_sessions"]].agg(lambda x: x.sum(skipna=False))
@@ -1017,7 +1017,7 @@ def progress_chart(rv: Review, *, source: str, lang: str = "nl"):
         yOffset=alt.YOffset("kind:N", sort=[planned, realised]),
         x=alt.X("sessions:Q", title=t("workplan.chart.sessions", lang)),
         color=alt.Color("kind:N", title=None, sort=[planned, realised],
-                        scale=alt.Scale(range=["#B8C4CE", "#0072B2"]), legend=alt.Legend(orient="bottom")),
+                        scale=alt.Scale(range=[MUTED, PALETTE[0]]), legend=alt.Legend(orient="bottom")),
         tooltip=[alt.Tooltip("activity:N", title=t("workplan.col.activity", lang)), alt.Tooltip("kind:N", title=" "),
                  alt.Tooltip("sessions:Q", title=t("workplan.chart.sessions", lang))],
     ).properties(width=460)
@@ -1031,7 +1031,7 @@ def support_chart(rv: Review, *, source: str, lang: str = "nl"):
     """
     import altair as alt
 
-    from werkplaats_data.charts import with_source
+    from werkplaats_data.charts import PALETTE, with_source
 
     s = rv.support
     asked, now = t("workplan.chart.asked", lang), t("workplan.chart.now", lang)
@@ -1044,7 +1044,7 @@ def support_chart(rv: Review, *, source: str, lang: str = "nl"):
         y=alt.Y("activity:N", title=None, sort=None),
         yOffset=alt.YOffset("kind:N", sort=[asked, now]),
         x=alt.X("hours:Q", title=t("workplan.chart.hours", lang)),
-        color=alt.Color("kind:N", title=None, sort=[asked, now], scale=alt.Scale(range=["#E69F00", "#009E73"]),
+        color=alt.Color("kind:N", title=None, sort=[asked, now], scale=alt.Scale(range=[PALETTE[1], PALETTE[2]]),
                         legend=alt.Legend(orient="bottom")),
         tooltip=[alt.Tooltip("activity:N", title=t("workplan.col.activity", lang)), alt.Tooltip("kind:N", title=" "),
                  alt.Tooltip("hours:Q", title=t("workplan.chart.hours", lang))],
