@@ -199,7 +199,7 @@ def test_a_plan_without_a_year_still_gives_the_review(tmp_path, capsys):
 
 
 def honours_public_mode(path) -> bool:
-    """True when the notebook's parameters cell has ``public`` (COMMON.md: packages B, C, D add it)."""
+    """True when the notebook's parameters cell has ``public`` (``werkplaats report`` sets it through the environment)."""
     nb = nbformat.read(path, as_version=4)
     return any("parameters" in c.metadata.get("tags", []) and re.search(r"^public\s*=", c.source, re.M) for c in nb.cells)
 
@@ -209,12 +209,8 @@ def honours_public_mode(path) -> bool:
 def test_every_research_notebook_passes_the_leak_scan_in_public_mode(path, tmp_path):
     """The real notebooks on the demo release, as ``werkplaats report`` runs them: no pseudonym (people,
     story tellers, collectors, coders …), no owner's name, no name from the stories' redaction list."""
-    try:
-        result = report.build_report(tmp_path / "report", notebooks=[path], pdf=False)
-    except UserError as err:
-        if not honours_public_mode(path):  # until its package adds `public = None` (then it must pass)
-            pytest.xfail(f"{path.name} does not honour public mode yet: {err}")
-        raise
+    assert honours_public_mode(path), f"{path.name} has no `public = None` in its parameters cell"
+    result = report.build_report(tmp_path / "report", notebooks=[path], pdf=False)
     assert result.failed == [], f"{path.name} did not run"
 
 
