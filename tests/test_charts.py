@@ -94,3 +94,19 @@ def test_offline_bundle_is_cached_and_reused(tmp_path, monkeypatch):
     alt.JupyterChart._esm = ""
     charts.enable_offline()  # second kernel: read from the cache
     assert alt.JupyterChart._esm == bundle.read_text() and alt.JupyterChart._is_offline
+
+
+def test_a_long_title_is_broken_into_lines_and_a_short_one_is_left():
+    long = "Gas per woning per jaar: in 2017 hoger in het Oude Westen (930 m³) dan in Rotterdam (840 m³)"
+    lines = charts.wrap_title(long)
+    assert len(lines) == 2 and " ".join(lines) == long and max(map(len, lines)) <= charts.TITLE_CHARS
+    assert charts.wrap_title({"text": long, "subtitle": "x"})["text"] == lines
+    assert charts.wrap_title("Kort") == "Kort"
+    spec = charts.with_source(alt.Chart(pd.DataFrame({"x": [1]}), title=long).mark_point(), "Bron: test").to_dict()
+    assert spec["vconcat"][0]["title"] == lines
+
+
+def test_title_text_joins_the_lines_again():
+    long = "Huishoudens met een laag inkomen: in 2017 hoger in het Oude Westen (24,5%) dan in Rotterdam (15,1%)"
+    assert charts.title_text(charts.wrap_title(long)) == long
+    assert charts.title_text({"text": charts.wrap_title(long), "subtitle": "x"}) == long

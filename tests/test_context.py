@@ -10,6 +10,7 @@ import pandas as pd
 import pytest
 import requests
 
+from werkplaats_data import charts
 from werkplaats_data import context as c
 from werkplaats_data.charts import source_of
 
@@ -392,7 +393,7 @@ def test_map_renders_offline_as_svg():
 
 def test_trend_chart_title_states_the_comparison(kwb):
     chart = c.trend_chart(kwb, "low_income_households")
-    title = chart.to_dict()["vconcat"][0]["title"]
+    title = charts.title_text(chart.to_dict()["vconcat"][0]["title"])
     assert title == "Huishoudens met een laag inkomen: in 2017 hoger in het Oude Westen (24,5%) dan in Rotterdam (15,1%)"
     assert "2014–2017" in source_of(chart)
 

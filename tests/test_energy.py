@@ -5,6 +5,7 @@ import math
 import pandas as pd
 import pytest
 
+from werkplaats_data import charts
 from werkplaats_data import energy
 from werkplaats_data.charts import source_of
 from werkplaats_data.errors import UserError
@@ -245,11 +246,11 @@ def test_energy_poverty_from_labels_social_minimum_and_residual_income():
 @pytest.mark.parametrize("lang", ["nl", "en"])
 def test_charts_carry_a_source_and_say_the_finding(visits, solar, lang):
     chart = energy.coaches_chart(visits, lang=lang)
-    assert "2" in chart.to_dict()["vconcat"][0]["title"]
+    assert "2" in charts.title_text(chart.to_dict()["vconcat"][0]["title"])
     assert source_of(chart)
     assert "CBS" in source_of(energy.savings_vs_cbs_chart(visits, lang=lang))
     assert source_of(energy.measures_chart(visits, lang=lang, demo=False))
-    yield_title = energy.share_yield_chart(solar, lang=lang).to_dict()["vconcat"][0]["title"]
+    yield_title = charts.title_text(energy.share_yield_chart(solar, lang=lang).to_dict()["vconcat"][0]["title"])
     assert not math.isnan(energy.share_yield(solar)["eur_per_share"].sum()) and "30" in yield_title
 
 
@@ -312,7 +313,7 @@ def test_public_coaches_chart_counts_per_quarter_with_the_small_cell_rule(visits
     spec = energy.coaches_chart(visits, lang="en", public=True).to_dict()
     rows = next(iter(spec["datasets"].values()))
     assert all(r["count"] is None for r in rows)
-    assert spec["vconcat"][0]["title"] == t("energy.coaches_title_few", "en")
+    assert charts.title_text(spec["vconcat"][0]["title"]) == t("energy.coaches_title_few", "en")
     measures = next(iter(energy.measures_chart(visits, public=True).to_dict()["datasets"].values()))
     assert measures == []  # every measure taken at fewer than 10 visits
 

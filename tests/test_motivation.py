@@ -4,6 +4,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from werkplaats_data import charts
 from werkplaats_data import motivation as m
 from werkplaats_data.charts import source_of
 from werkplaats_data.registers import SURVEY_ITEM
@@ -147,7 +148,7 @@ def test_sci_and_local_charts_carry_source():
     data = responses({"a": {**{f"sci_{n}": 3 for n in range(1, 25)}, "local_saving_money": 5}})
     assert source_of(m.sci_chart(m.sci_scores(data), source="S")) == "S"
     local = m.local_items_chart(m.local_agreement(data), source="S", lang="nl")
-    assert "geld" in local.to_dict()["vconcat"][0]["title"]["text"]
+    assert "geld" in charts.title_text(local.to_dict()["vconcat"][0]["title"])
 
 
 def test_open_answer_themes_match_word_starts():

@@ -14,6 +14,7 @@ to show them.
 from __future__ import annotations
 
 import os
+import textwrap
 from pathlib import Path
 
 import altair as alt
@@ -98,8 +99,31 @@ def localise(chart: alt.TopLevelMixin, lang: str) -> alt.TopLevelMixin:
     return chart.configure(locale=locale(lang))
 
 
+#: A title longer than this many characters is broken into lines (Vega cuts a long one off at the edge).
+TITLE_CHARS = 60
+
+
+def wrap_title(title):
+    """A chart title (text, or a dict with "text") with text over ``TITLE_CHARS`` broken into lines."""
+    if isinstance(title, str) and len(title) > TITLE_CHARS:
+        return textwrap.wrap(title, TITLE_CHARS)
+    if isinstance(title, dict) and isinstance(title.get("text"), str):
+        return {**title, "text": wrap_title(title["text"])}
+    return title
+
+
+def title_text(title) -> str:
+    """The words of a title as one line, whether or not ``wrap_title`` broke it into lines."""
+    if isinstance(title, dict):
+        return title_text(title.get("text"))
+    return " ".join(title) if isinstance(title, list) else str(title)
+
+
 def with_source(chart: alt.TopLevelMixin, source: str) -> alt.TopLevelMixin:
-    """The chart with its source as a caption underneath (a figure without a source is a bug)."""
+    """The chart with its source as a caption underneath (a figure without a source is a bug);
+    a long title is broken into lines (``wrap_title``)."""
+    if isinstance(chart, alt.Chart) and chart.title is not alt.Undefined:
+        chart = chart.properties(title=wrap_title(chart.title))
     return alt.vconcat(chart, alt.Chart({"values": [{}]}).mark_text(
         align="left", baseline="top", fontSize=13, color=TEXT_COLOUR, text=source
     ).encode().properties(height=18, width=10), spacing=4).properties(usermeta={"source": source})
