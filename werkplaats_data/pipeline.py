@@ -777,9 +777,12 @@ def _assemble(pieces: dict[str, list[pd.DataFrame]]) -> tuple[dict[str, pd.DataF
                                        "deze bijeenkomst staat er twee keer in (zelfde activiteit, datum en begintijd)",
                                        "this session is listed twice (same activity, date and start time)")
         tables["sessions"] = tables["sessions"][~dup]
-    quarantine += _self_swaps(tables)
-    tables["swaps"] = tables["swaps"][tables["swaps"]["giver_id"] != tables["swaps"]["receiver_id"]] \
-        if len(tables["swaps"]) else tables["swaps"]
+    swaps = tables["swaps"]
+    same = swaps["giver_id"].astype(object) == swaps["receiver_id"].astype(object)  # pseudonyms are Categoricals
+    quarantine += _quarantine_rows(swaps, same, "Ontvanger", "(zelfde persoon)",
+                                   "gever en ontvanger zijn dezelfde persoon: dat kan geen ruil zijn",
+                                   "giver and receiver are the same person: that cannot be a swap") if len(swaps) else []
+    tables["swaps"] = swaps[~same]
     return tables, quarantine
 
 
@@ -788,16 +791,6 @@ def _empty_with_provenance(table: str) -> pd.DataFrame:
     for col in PROVENANCE:
         frame[col] = pd.Series(dtype=object)
     return frame
-
-
-def _self_swaps(tables: dict[str, pd.DataFrame]) -> list[dict]:
-    swaps = tables["swaps"]
-    if not len(swaps):
-        return []
-    same = swaps["giver_id"] == swaps["receiver_id"]
-    return _quarantine_rows(swaps, same, "Ontvanger", "(zelfde persoon)",
-                            "gever en ontvanger zijn dezelfde persoon: dat kan geen ruil zijn",
-                            "giver and receiver are the same person: that cannot be a swap")
 
 
 def _attendance(raw: pd.DataFrame, sessions: pd.DataFrame,
