@@ -266,7 +266,7 @@ def test_no_small_count_of_people_reaches_a_screen(release, lang, start):
 
 @pytest.mark.slow
 def test_no_small_count_of_people_on_the_demo_release():
-    demo = expo_screens.kiosk_release(load_release(None))
+    demo = load_release(None, tables=expo_screens.KIOSK_TABLES)
     for start in ("energie", "werkplaats", "verhalen"):
         app = expo_screens.app(demo, start=start)
         assert small_counts(app) == [], start

@@ -476,3 +476,9 @@ def test_open_survey_answers_lose_names_phone_numbers_and_e_mail_before_release(
         assert canary not in texts, canary
     assert "[naam] helpt mij" in texts and "[telefoon]" in texts and "[e-mail]" in texts
     assert "Ik wil iets doen" in texts  # 'wil' in lower case is a verb, not the name Wil
+
+
+def test_load_release_reads_only_the_tables_asked_for(release):
+    part = load_release(release.path, tables=["sessions", "attendance", "no_such_table"])
+    assert set(part.tables) == {"sessions", "attendance"}
+    assert part.sessions.equals(release.sessions)

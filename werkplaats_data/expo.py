@@ -245,7 +245,7 @@ def entry(dashboard: str = "home", *, release_path: str | os.PathLike | None = N
         from werkplaats_data import charts, expo_screens, load_release
 
         charts.use_theme(lang)
-        release = expo_screens.kiosk_release(load_release(release_path))
+        release = load_release(release_path, tables=expo_screens.KIOSK_TABLES)
         attract_after, reset_after = idle_timings()
         return expo_screens.app(release, start=dashboard, lang=lang, attract_after=attract_after, reset_after=reset_after,
                                 defer=True).widget

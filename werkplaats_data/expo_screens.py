@@ -15,7 +15,6 @@ figures are quoted as text with their source (``facts.facts``).
 from __future__ import annotations
 
 import base64
-import dataclasses
 import logging
 from pathlib import Path
 
@@ -536,11 +535,6 @@ SCREENS = (HOME, ENERGY, WERKPLAATS, STORIES)
 
 #: The release tables the screens read (stories come from their folder, not from the release).
 KIOSK_TABLES = ("activities", "sessions", "attendance", "repairs", "swaps", "energy_visits", "greening", "solar")
-
-
-def kiosk_release(release):
-    """The release with only the tables the screens read: a kiosk kernel keeps less in memory."""
-    return dataclasses.replace(release, tables={name: table for name, table in release.tables.items() if name in KIOSK_TABLES})
 
 
 def app(release, *, start: str = "home", lang: str = "nl", **settings) -> kiosk.App:

@@ -21,6 +21,7 @@ returns the edits — the offset map — and ``map_span`` moves a span into the 
 
 from __future__ import annotations
 
+import functools
 import re
 from pathlib import Path
 
@@ -131,14 +132,21 @@ def _pattern(terms: pd.DataFrame) -> re.Pattern:
                       re.IGNORECASE)
 
 
+@functools.lru_cache(maxsize=16)
+def _compiled(rows: tuple[tuple[str, str, str], ...]) -> tuple[re.Pattern, dict[str, str]]:
+    """The pattern and the replacement per (case-folded) term of one redaction list, made once per list
+    (a release redacts hundreds of texts with the same list)."""
+    terms = with_name_parts(pd.DataFrame(list(rows), columns=["term", "kind", "replacement"]))
+    return _pattern(terms), {term.casefold(): new for term, new in zip(terms["term"], terms["replacement"])}
+
+
 def redact_with_edits(text: str, terms: pd.DataFrame) -> tuple[str, list[tuple[int, int, int]]]:
     """The redacted text and its edits as (start, end, new length) in the original text's positions."""
     if not isinstance(text, str) or not text:
         return text, []
-    terms = with_name_parts(terms)
-    lookup = {term.casefold(): replacement for term, replacement in zip(terms["term"], terms["replacement"])}
+    pattern, lookup = _compiled(tuple(zip(terms["term"], terms["kind"], terms["replacement"])))
     pieces, edits, last = [], [], 0
-    for match in _pattern(terms).finditer(text):
+    for match in pattern.finditer(text):
         if match.group("address") is not None:
             start, new = match.start(), REPLACEMENTS["address"]
         else:  # an Arabic prefix stays: it is a word like "and" or "with", not part of the name

@@ -11,6 +11,7 @@ import datetime as dt
 import json
 import os
 import tempfile
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -170,8 +171,11 @@ def _read_table(path: Path, name: str) -> pd.DataFrame:
     return df
 
 
-def load_release(path: str | os.PathLike | None = None) -> Release:
-    """Load a release folder; with no path, ``WERKPLAATS_DATA`` or else the built-in demo release."""
+def load_release(path: str | os.PathLike | None = None, *, tables: Iterable[str] | None = None) -> Release:
+    """Load a release folder; with no path, ``WERKPLAATS_DATA`` or else the built-in demo release.
+
+    ``tables``: read only these (those the release has), e.g. what a kiosk screen shows; default all.
+    """
     if path is None:
         path = os.environ.get("WERKPLAATS_DATA") or demo_release_path()
     path = Path(path)
@@ -179,9 +183,10 @@ def load_release(path: str | os.PathLike | None = None) -> Release:
     if not meta_file.exists():
         raise FileNotFoundError(f"{path} is not a data release (no {DATAPACKAGE}); make one with 'werkplaats clean'.")
     metadata = json.loads(meta_file.read_text(encoding="utf-8"))
-    tables = {res["name"]: _read_table(path, res["name"]) for res in metadata["resources"]
-              if (path / f"{res['name']}.parquet").exists()}
-    return Release(path=path, tables=tables, metadata=metadata)
+    wanted = None if tables is None else set(tables)
+    read = {res["name"]: _read_table(path, res["name"]) for res in metadata["resources"]
+            if (wanted is None or res["name"] in wanted) and (path / f"{res['name']}.parquet").exists()}
+    return Release(path=path, tables=read, metadata=metadata)
 
 
 def cache_dir() -> Path:
