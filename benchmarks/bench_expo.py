@@ -18,6 +18,7 @@ Run: .venv/bin/python benchmarks/bench_expo.py [--repeat N]
 from __future__ import annotations
 
 import argparse
+import contextlib
 import shutil
 import socket
 import subprocess
@@ -71,51 +72,47 @@ def serve(notebook: Path, *, preheat: bool, release: Path) -> tuple[subprocess.P
     return process, url, log
 
 
-def _watch_outside(page, outside: list[str]) -> None:
+@contextlib.contextmanager
+def _watched_page(browser):
+    """A new page; afterwards it is closed, and the run stops if it tried to reach outside this machine."""
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    outside: list[str] = []
     page.on("request", lambda request: None if request.url.startswith(LOCAL) else outside.append(request.url))
+    try:
+        yield page
+    finally:
+        page.close()
+    if outside:
+        raise SystemExit(f"bench_expo: the page tried to reach outside this machine: {outside[:3]}")
 
 
 def first_chart_seconds(browser, url: str) -> float | None:
     """Seconds from navigation until a chart is visible; None when it timed out."""
-    page = browser.new_page(viewport={"width": 1280, "height": 900})
-    outside: list[str] = []
-    _watch_outside(page, outside)
-    start = time.perf_counter()
-    try:
-        page.goto(url, wait_until="commit", timeout=TIMEOUT_MS)
-        page.wait_for_selector(CHART, state="visible", timeout=TIMEOUT_MS)
-        seconds = time.perf_counter() - start
-    except PlaywrightTimeout:
-        seconds = None
-    finally:
-        page.close()
-    if outside:
-        raise SystemExit(f"bench_expo: the page tried to reach outside this machine: {outside[:3]}")
-    return seconds
+    with _watched_page(browser) as page:
+        start = time.perf_counter()
+        try:
+            page.goto(url, wait_until="commit", timeout=TIMEOUT_MS)
+            page.wait_for_selector(CHART, state="visible", timeout=TIMEOUT_MS)
+            return time.perf_counter() - start
+        except PlaywrightTimeout:
+            return None
 
 
 def tile_to_chart_seconds(browser, url: str, dashboard: str) -> float | None:
     """On the home screen, tap the dashboard's tile; seconds until a chart of that screen is visible."""
-    page = browser.new_page(viewport={"width": 1280, "height": 900})
-    outside: list[str] = []
-    _watch_outside(page, outside)
-    try:
-        page.goto(url, wait_until="commit", timeout=TIMEOUT_MS)
-        tile = page.get_by_role("button", name=t(TITLES[dashboard], "nl"))
-        tile.wait_for(state="visible", timeout=TIMEOUT_MS)
-        page.wait_for_timeout(500)
-        start = time.perf_counter()
-        tile.click()
-        page.wait_for_selector(f"h1:has-text('{t(TITLES[dashboard], 'nl')}')", timeout=TIMEOUT_MS)
-        page.wait_for_selector(CHART, state="visible", timeout=TIMEOUT_MS)
-        seconds = time.perf_counter() - start
-    except PlaywrightTimeout:
-        seconds = None
-    finally:
-        page.close()
-    if outside:
-        raise SystemExit(f"bench_expo: the page tried to reach outside this machine: {outside[:3]}")
-    return seconds
+    with _watched_page(browser) as page:
+        try:
+            page.goto(url, wait_until="commit", timeout=TIMEOUT_MS)
+            tile = page.get_by_role("button", name=t(TITLES[dashboard], "nl"))
+            tile.wait_for(state="visible", timeout=TIMEOUT_MS)
+            page.wait_for_timeout(500)
+            start = time.perf_counter()
+            tile.click()
+            page.wait_for_selector(f"h1:has-text('{t(TITLES[dashboard], 'nl')}')", timeout=TIMEOUT_MS)
+            page.wait_for_selector(CHART, state="visible", timeout=TIMEOUT_MS)
+            return time.perf_counter() - start
+        except PlaywrightTimeout:
+            return None
 
 
 def update_milliseconds(browser, url: str, repeats: int = 5) -> list[float | None]:
