@@ -323,13 +323,21 @@ def test_status_counts_in_public(big_team, sessions, people):
 def test_retention_in_public_leaves_out_small_cohorts(big_team, sessions):
     table = p.retention_table(big_team, sessions, with_size=True)
     assert table["size"].tolist() == [16, 1]  # 2023Q1: A B C D and the twelve; 2023Q2: E
+    assert p.retention_summary(table, ks=(1,)).loc["all", 1] == pytest.approx(3 / 17)  # A, D of 16; E of 1
     overall = p.retention_summary(table, ks=(1,), public=True)
-    assert overall.loc["all", 1] == pytest.approx(3 / 17)  # A, D of 16; E of 1: pooled base 17
+    assert pd.isna(overall.loc["all", 1])  # 3 of 17 stayed: too few to give a share of
     by_role = p.retention_summary(p.retention_table(big_team, sessions, by="role", with_size=True), ks=(1,), public=True)
-    assert pd.isna(by_role.loc["coordinator", 1]) and by_role.loc["volunteer", 1] == pytest.approx(1 / 14)
+    assert by_role[1].isna().all()
+
+
+def test_retention_chart_in_public_shows_only_cells_with_ten_who_stayed_and_ten_who_did_not(sessions):
+    first = pd.DataFrame({"session_id": "s1", "person_id": [f"P{n:02d}" for n in range(24)], "role": "visitor"})
+    back = pd.DataFrame({"session_id": "s3", "person_id": [f"P{n:02d}" for n in range(12)], "role": "visitor"})
+    late = pd.DataFrame({"session_id": "s5", "person_id": ["Q1", "Q2"], "role": "visitor"})
+    table = p.retention_table(pd.concat([first, back, late], ignore_index=True), sessions, with_size=True)
     chart = p.retention_chart(table, source="x", public=True).to_dict()
-    cohorts = {row["cohort"] for row in list(chart["datasets"].values())[0]}
-    assert cohorts == {"2023Q1"}
+    cells = {(row["cohort"], row["k"]): row["share"] for row in list(chart["datasets"].values())[0]}
+    assert cells == {(table.index[0], 1): 0.5}  # 12 of 24 came back; k=0 is all of them; Q1, Q2 a cohort of 2
 
 
 def test_conversions_in_public(attendance, sessions):
@@ -337,7 +345,7 @@ def test_conversions_in_public(attendance, sessions):
                                                  "role": "visitor"})], ignore_index=True)
     summary = p.conversion_summary(p.conversions(crowd, sessions), public=True).iloc[0]
     assert summary["visitors"] == 15 and pd.isna(summary["converted"])  # 15 visitors, 1 converted (A)
-    assert summary["share"] == pytest.approx(1 / 15) and pd.isna(summary["median_days"])
+    assert pd.isna(summary["share"]) and pd.isna(summary["median_days"])  # 1 of 15 would give the 1 back
     assert p.conversion_sentence(p.conversions(attendance, sessions), lang="en", public=True) == (
         "Fewer than 10 people started as visitors: too few to show figures about them.")
 

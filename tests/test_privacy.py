@@ -114,9 +114,11 @@ def test_small_cell_table():
     assert table["people"].tolist() == [4, 23, 118]  # the input is not changed
 
 
-def test_safe_share_needs_a_base_of_ten():
+def test_safe_share_needs_ten_in_the_part_and_ten_in_the_rest():
     assert privacy.safe_share(3, 9) is None
-    assert privacy.safe_share(5, 10) == 0.5
+    assert privacy.safe_share(1, 15) is None  # 1 of 15: the share gives the 1 back
+    assert privacy.safe_share(14, 15) is None  # all but one: the same
+    assert privacy.safe_share(10, 20) == 0.5 and privacy.safe_share(None, 20) is None
 
 
 def test_public_mode_follows_the_argument_then_the_environment(monkeypatch):

@@ -30,7 +30,7 @@ import pandas as pd
 from werkplaats_data import stats
 from werkplaats_data.charts import with_source
 from werkplaats_data.i18n import format_number, t
-from werkplaats_data.privacy import MIN_CELL, safe_count, small_cell
+from werkplaats_data.privacy import MIN_CELL, safe_count, safe_share, small_cell
 
 VFI_FUNCTIONS = ("values", "understanding", "social", "career", "protective", "enhancement")
 SCI_SUBSCALES = ("reinforcement_of_needs", "membership", "influence", "shared_emotional_connection")
@@ -185,10 +185,14 @@ def scale_summary(scores: pd.DataFrame, *, by: str | None = None, public: bool =
     return _public_statistics(summary, "n", ["mean", "sd", "median"]) if public else summary
 
 
-def _public_statistics(table: pd.DataFrame, base: str, statistics: list[str], counts: tuple[str, ...] = ()) -> pd.DataFrame:
-    """``statistics`` emptied where ``base`` < 10, then ``base`` and ``counts`` through the small-cell rule."""
+def _public_statistics(table: pd.DataFrame, base: str, statistics: list[str], counts: tuple[str, ...] = (),
+                       shares: dict[str, str] | None = None) -> pd.DataFrame:
+    """``statistics`` emptied where ``base`` < 10; each share column of ``shares`` (share → its count)
+    only as ``privacy.safe_share`` allows; then ``base`` and ``counts`` through the small-cell rule."""
     table = table.copy()
     table.loc[table[base] < MIN_CELL, statistics] = np.nan
+    for share, count in (shares or {}).items():
+        table[share] = [np.nan if (v := safe_share(c, n)) is None else v for c, n in zip(table[count], table[base])]
     return small_cell(table, [base, *counts])
 
 
@@ -197,7 +201,8 @@ def local_agreement(responses: pd.DataFrame, *, public: bool = False) -> pd.Data
 
     Columns: item, text_nl, text_en, n (forms that answered), mean, agree (forms answering
     ``LOCAL_AGREE_FROM`` or higher), share_agree (agree / n). Items nobody answered have n = 0.
-    ``public``: n and agree pass the small-cell rule; mean and share only where n ≥ 10.
+    ``public``: n and agree pass the small-cell rule; the mean only where n ≥ 10, the share as
+    ``privacy.safe_share`` allows.
     """
     items = survey_items("local")
     wide = answers_wide(responses, "local")
@@ -208,7 +213,7 @@ def local_agreement(responses: pd.DataFrame, *, public: bool = False) -> pd.Data
         rows.append({"item": item, "n": len(answers), "mean": answers.mean(), "agree": agree,
                      "share_agree": agree / len(answers) if len(answers) else np.nan})
     table = items[["item", "text_nl", "text_en"]].merge(pd.DataFrame(rows), on="item")
-    return _public_statistics(table, "n", ["mean", "share_agree"], counts=("agree",)) if public else table
+    return _public_statistics(table, "n", ["mean"], counts=("agree",), shares={"share_agree": "agree"}) if public else table
 
 
 def reliability(responses: pd.DataFrame, *, public: bool = False) -> pd.DataFrame:
@@ -267,7 +272,7 @@ def open_answer_themes(answers: pd.DataFrame, *, themes: dict[str, tuple[str, ..
     An answer matches a theme when one of its words starts with one of the theme's keywords
     (case does not matter). One answer can match several themes or none. ``answers`` comes from
     ``open_answers``; total is the number of answers, share = answers / total. ``public``:
-    answers and total pass the small-cell rule, the share needs a total of 10 or more.
+    answers and total pass the small-cell rule, the share as ``privacy.safe_share`` allows.
     """
     words = answers["text"].fillna("").str.lower().str.findall(r"\w+")
     rows = []
@@ -276,7 +281,7 @@ def open_answer_themes(answers: pd.DataFrame, *, themes: dict[str, tuple[str, ..
         rows.append({"theme": theme, "answers": int(hits.sum()), "total": len(answers),
                      "share": hits.mean() if len(answers) else np.nan})
     table = pd.DataFrame(rows).sort_values("answers", ascending=False, kind="stable").reset_index(drop=True)
-    return _public_statistics(table, "total", ["share"], counts=("answers",)) if public else table
+    return _public_statistics(table, "total", [], counts=("answers",), shares={"share": "answers"}) if public else table
 
 
 # --- why people take part, from their stories --------------------------------------------------
@@ -299,7 +304,7 @@ def story_motives(story_tables: dict[str, pd.DataFrame], *, public: bool = False
     are the ``themes`` its collector gave it (";"-separated codes). ``group`` is the theme's parent
     in the codebook (e.g. "motives", "circumstances"); labels come from the codebook, a theme not
     in it keeps its code. total = original stories, share = stories / total. Most stories first.
-    ``public``: stories and total pass the small-cell rule, the share needs 10 stories or more.
+    ``public``: stories and total pass the small-cell rule, the share as ``privacy.safe_share`` allows.
     """
     columns = ["theme", "group", "label_nl", "label_en", "stories", "total", "share"]
     stories = story_tables.get("stories", pd.DataFrame())
@@ -317,7 +322,7 @@ def story_motives(story_tables: dict[str, pd.DataFrame], *, public: bool = False
         total=len(originals))
     table["share"] = table["stories"] / table["total"]
     table = table.sort_values(["stories", "theme"], ascending=[False, True], kind="stable").reset_index(drop=True)[columns]
-    return _public_statistics(table, "total", ["share"], counts=("stories",)) if public else table
+    return _public_statistics(table, "total", [], counts=("stories",), shares={"share": "stories"}) if public else table
 
 
 # --- sentences: the findings in words, computed on the data -----------------------------------

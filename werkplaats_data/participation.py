@@ -26,7 +26,7 @@ import pandas as pd
 from werkplaats_data.charts import HIGHLIGHT_TEXT, PALETTE, with_source
 from werkplaats_data.facts import facts
 from werkplaats_data.i18n import format_date, format_number, t
-from werkplaats_data.privacy import MIN_CELL, safe_count, small_cell
+from werkplaats_data.privacy import MIN_CELL, safe_count, safe_share, small_cell
 
 VOLUNTEER_ROLES = ("volunteer", "coordinator")
 STATUSES = ("prospective", "new", "active", "inactive")
@@ -221,19 +221,18 @@ def retention_summary(table: pd.DataFrame, *, ks: tuple[int, ...] = (1, 2, 4), p
     Takes ``retention_table(..., with_size=True)``. For each k it adds up, over the cohorts for
     which k periods later has already happened, the people still taking part, and divides by
     those cohorts' sizes. Rows are the groups of ``by`` (or one row "all"), columns the ks;
-    NaN when no cohort is old enough. ``public``: also NaN when those cohorts hold fewer than
-    10 people together (a share only on a base of 10 or more).
+    NaN when no cohort is old enough. ``public``: also NaN unless ``privacy.safe_share`` allows it
+    (10 or more people still taking part, and 10 or more not).
     """
-    smallest = MIN_CELL if public else 1
     keys = [name for name in table.index.names[:-1]]
     groups = table.groupby(level=keys) if keys else [("all", table)]
     rows = {}
     for group, part in groups:
         row = {}
         for k in ks:
-            observed = part[part[k].notna()] if k in part.columns else part.iloc[0:0]
-            size = observed["size"].sum()
-            row[k] = (observed[k] * observed["size"]).sum() / size if size >= smallest else float("nan")
+            observed = part[part[k].notna()] if k in part.columns else None
+            row[k] = (float("nan") if observed is None else
+                      _share((observed[k] * observed["size"]).sum(), observed["size"].sum(), public=public))
         rows[group[0] if isinstance(group, tuple) else group] = row
     return pd.DataFrame.from_dict(rows, orient="index").rename_axis(keys[0] if keys else "group")
 
@@ -255,11 +254,19 @@ def conversions(attendance: pd.DataFrame, sessions: pd.DataFrame, *,
     return table.reset_index(drop=True)
 
 
+def _share(part: float, base: float, *, public: bool) -> float:
+    """part / base (NaN without a base); in public output only as ``privacy.safe_share`` allows."""
+    if public:
+        share = safe_share(part, base)
+        return float("nan") if share is None else share
+    return part / base if base else float("nan")
+
+
 def conversion_summary(conversions_table: pd.DataFrame, *, public: bool = False) -> pd.DataFrame:
     """One row: visitors (who started as visitor), converted, share (0–1), median_days to convert.
 
-    ``public``: visitors and converted pass the small-cell rule, the share needs 10 visitors and
-    the median 10 people who converted (else empty).
+    ``public``: visitors and converted pass the small-cell rule, the share is ``privacy.safe_share``
+    (10 or more who converted and who did not) and the median needs 10 people who converted (else empty).
     """
     visitors = len(conversions_table)
     converted = int(conversions_table["became"].notna().sum())
@@ -267,7 +274,7 @@ def conversion_summary(conversions_table: pd.DataFrame, *, public: bool = False)
     summary = pd.DataFrame({
         "visitors": [visitors],
         "converted": [converted],
-        "share": [converted / visitors if visitors >= smallest else float("nan")],
+        "share": [_share(converted, visitors, public=public)],
         "median_days": [conversions_table["days"].median() if converted >= smallest else float("nan")],
     })
     return small_cell(summary, ["visitors", "converted"]) if public else summary
@@ -587,10 +594,13 @@ def retention_chart(table: pd.DataFrame, *, source: str, lang: str = "nl", publi
 
     The title gives the share of all people who came back one period after their first time
     (``retention_summary``, cohorts pooled). ``public``: cohorts of fewer than 10 people are
-    left out (a share only on a base of 10 or more).
+    left out, and a cell only shows as ``privacy.safe_share`` allows (10 or more who stayed and who did not).
     """
     shown = table[table["size"] >= MIN_CELL] if public else table
     long = shown.drop(columns=["size"]).stack().rename("share").reset_index()
+    if public:
+        long["share"] = [_share(s * n, n, public=True) for s, n in zip(long["share"], long["cohort"].map(shown["size"]))]
+        long = long.dropna(subset=["share"])
     long["k"] = long["k"].astype(int)
     after_one = retention_summary(table, ks=(1,), public=public).iloc[0, 0]
     title = (t("participation.retention.title", lang, pct=round(100 * after_one))

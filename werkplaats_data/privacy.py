@@ -143,7 +143,13 @@ def small_cell(table: pd.DataFrame, count_columns: str | list[str], *, min_cell:
 
 
 def safe_share(part: float, base: float, *, min_cell: int = MIN_CELL) -> float | None:
-    """A share part/base, or None when the base is below ``min_cell`` (too few to publish)."""
-    if base is None or pd.isna(base) or base < min_cell:
+    """A share part/base fit to publish, or None.
+
+    Rule: only when the part and the rest (base − part) both hold at least ``min_cell``; a share of
+    a small group, or of all but a few, gives that small count back (1 of 15 → 1/15).
+    """
+    if any(v is None or pd.isna(v) for v in (part, base)):
+        return None
+    if part < min_cell or base - part < min_cell:
         return None
     return float(part) / float(base)
