@@ -114,3 +114,9 @@ def test_a_name_part_is_replaced_only_where_it_is_written_as_a_name():
     assert redaction.redact("Ik wil Wil bellen", terms) == "Ik wil [naam] bellen"
     assert redaction.redact("WIL PROEF en wil proef", terms) == "[naam] en [naam]"
     assert redaction.redact("Fatima en Amrani", terms) == "[naam] en [naam]"
+
+
+def test_particles_are_no_name_parts_but_ben_is_a_first_name():
+    terms = pd.DataFrame({"term": ["Sara in 't Veld", "Ben de Vries"], "kind": "person", "replacement": "[naam]"})
+    assert redaction.redact("In de zomer hielp Sara en Ben hielp ook; ik ben blij", terms) == \
+        "In de zomer hielp [naam] en [naam] hielp ook; ik ben blij"

@@ -29,18 +29,21 @@ def test_strip_outside_references_leaves_nothing_to_fetch():
     assert 'href="#local"' in clean and "localhost:8888" in clean
 
 
-def test_find_in_files_is_case_insensitive_and_names_the_file(tmp_path):
-    (tmp_path / "a.html").write_text("<p>P_ABC and amina</p>", encoding="utf-8")
+def test_find_in_files_finds_ids_in_any_case_and_names_as_written_and_names_the_file(tmp_path):
+    (tmp_path / "a.html").write_text("<p>P_ABC and Amina, KARIM de vries</p>", encoding="utf-8")
     (tmp_path / "b.html").write_text("<p>nothing</p>", encoding="utf-8")
-    assert report.find_in_files(tmp_path, {"p_abc", "Amina", "Karim"}) == {"a.html": ["amina", "p_abc"]}
+    assert report.find_in_files(tmp_path, {"p_abc", "Amina", "Karim", "Karim de Vries"}) == {
+        "a.html": ["amina", "karim de vries", "p_abc"]}
+    (tmp_path / "c.html").write_text("<p>Ik ben er en ik wil helpen.</p>", encoding="utf-8")
+    assert "c.html" not in report.find_in_files(tmp_path, {"Ben", "Wil"})  # verbs, not the names Ben and Wil
 
 
 def test_find_in_files_matches_whole_words_only(tmp_path):
     # false positives: a name inside a longer word
     (tmp_path / "words.html").write_text("<p>Nieuwe modellen in januari, een banaan, Elsa en Janssen</p>", encoding="utf-8")
     assert report.find_in_files(tmp_path, {"Els", "Jan", "Ana"}) == {}
-    # true positives: the name as a word, in any letter case, also next to punctuation, tags and entities
-    (tmp_path / "names.html").write_text("<td>ELS</td><p>(jan),</p><p>O&#x27;Brien en Ana.</p><text>V-11</text>",
+    # true positives: the name as a word, as names are written, also next to punctuation, tags and entities
+    (tmp_path / "names.html").write_text("<td>ELS</td><p>(Jan),</p><p>O&#x27;Brien en Ana.</p><text>v-11</text>",
                                          encoding="utf-8")
     assert report.find_in_files(tmp_path, {"Els", "Jan", "Ana", "O'Brien", "V-11", "V-1"}) == {
         "names.html": ["ana", "els", "jan", "o'brien", "v-11"]}

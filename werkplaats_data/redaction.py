@@ -44,8 +44,12 @@ _NOT_STREET_WORDS = ("Ik", "Je", "Jij", "U", "Hij", "Zij", "Ze", "We", "Wij", "J
                      "Aan", "Bij", "Naar", "Van", "Uit", "Om", "Via", "Langs", "Vanaf", "Tot", "Met", "Voor", "Achter",
                      "Over", "En", "Of", "Maar", "Toen", "Nu", "Dan", "Daar", "Hier", "Mijn", "Onze", "Ons", "Haar",
                      "Zijn", "Hun", "Naast", "Tegenover", "I", "We", "My", "Our", "The", "At", "On", "From", "To", "Near")
-_PARTICLES = ("van", "de", "der", "den", "het", "ter", "ten", "te", "'t", "'s", "la", "le", "du", "da", "di", "del",
-              "von", "zu", "al", "el", "bin", "ben", "ibn", "abu", "بن", "بنت", "ابن", "أبو", "ال")
+#: Small words inside names that are no name on their own ("Karim de Vries", "Sara in 't Veld", "Ali bin Omar",
+#: "Amina en Joost"). 'ben' is not among them: Ben is a first name (and "ik ben" stays, as a name part
+#: only counts with a capital).
+NAME_PARTICLES = frozenset({"van", "de", "der", "den", "het", "ter", "ten", "te", "'t", "'s", "in", "op", "la", "le", "du",
+                            "da", "di", "del", "dos", "von", "zu", "al", "el", "bin", "bint", "ibn", "abu", "en", "and",
+                            "of", "met", "with", "بن", "بنت", "ابن", "أبو", "ال"})
 #: Words after a number that make it an amount, not a house number ("de Werkplaats 3 keer per week").
 _AMOUNT_WORDS = ("keer", "uur", "uren", "jaar", "jaren", "maand", "maanden", "week", "weken", "dag", "dagen", "minuten",
                  "mensen", "kinderen", "personen", "euro", "km", "meter", "kilo", "procent", "times", "hours", "years",
@@ -105,7 +109,7 @@ def with_name_parts(terms: pd.DataFrame) -> pd.DataFrame:
     parts = []
     for row in terms[terms["kind"] == "person"].itertuples():
         for word in re.split(r"[\s,]+", row.term):
-            if len(word) > 1 and word.casefold() not in _PARTICLES and word.casefold() not in known:
+            if len(word) > 1 and word.casefold() not in NAME_PARTICLES and word.casefold() not in known:
                 known.add(word.casefold())
                 parts.append({"term": word, "kind": "person", "replacement": row.replacement, "part": True})
     whole = terms.assign(part=False)

@@ -100,17 +100,30 @@ def outside_references(text: str) -> list[str]:
     return re.findall(rf"(?:\b(?:src|href)\s*=\s*[\"']?|url\(\s*[\"']?|@import\s+[\"']?)({_OUTSIDE}[^\"'\s)>]*)", text, flags=re.I)
 
 
+_NAME_WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
+
+
+def _as_written(word: str) -> str:
+    """A pattern for ``word``: a single name word as names are written (``redaction``'s rule), else any case."""
+    if not _NAME_WORD.fullmatch(word):
+        return re.escape(word)
+    forms = sorted({word[:1].upper() + word[1:], word.upper()}, key=len, reverse=True)
+    return "(?-i:" + "|".join(map(re.escape, forms)) + ")"
+
+
 def find_in_files(folder: Path, words, *, suffixes=(".html", ".svg", ".css", ".js")) -> dict[str, list[str]]:
     """Which of ``words`` occur as whole words in which file under ``folder`` ({file: [words]}).
 
-    Case-insensitive, on the text with HTML entities decoded; a word inside a longer word does
-    not count ('Els' is not found in 'modellen', 'Jan' not in 'januari').
+    On the text with HTML entities decoded; a word inside a longer word does not count ('Els' is not
+    found in 'modellen', 'Jan' not in 'januari'). Pseudonyms and names of several words count in any
+    letter case; a single name word only as names are written, with a capital first or in capitals,
+    the rule the redaction follows ('Ben' and 'BEN', not the verb in 'ik ben').
     """
     words = sorted({w.strip() for w in words if isinstance(w, str) and w.strip()}, key=len, reverse=True)
     found: dict[str, list[str]] = {}
     if not words:
         return found
-    pattern = re.compile(rf"(?<!\w)(?:{'|'.join(re.escape(w) for w in words)})(?!\w)", re.IGNORECASE)
+    pattern = re.compile(rf"(?<!\w)(?:{'|'.join(_as_written(w) for w in words)})(?!\w)", re.IGNORECASE)
     for path in sorted(folder.rglob("*")):
         if path.is_file() and path.suffix in suffixes:
             text = html.unescape(path.read_text(encoding="utf-8", errors="replace"))

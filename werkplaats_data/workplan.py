@@ -33,6 +33,7 @@ import yaml
 
 from werkplaats_data.errors import UserError
 from werkplaats_data.i18n import t
+from werkplaats_data.redaction import NAME_PARTICLES
 
 QUARTERS = ("Q1", "Q2", "Q3", "Q4")
 #: Status words the plan may use (Dutch, as the group writes them) and their meaning.
@@ -508,9 +509,6 @@ def with_year(plan: Plan, as_of: pd.Timestamp) -> Plan:
     return _with_problems(plan, [_problem("jaar", "year_from_data", year=as_of.year)], year=int(as_of.year))
 
 
-#: Small words inside names that are not names themselves ("Karim de Vries", "Mohamed el Amrani").
-NAME_PARTICLES = frozenset({"de", "den", "der", "van", "von", "het", "'t", "ter", "ten", "te", "in", "op", "la", "le",
-                            "du", "da", "dos", "del", "di", "el", "en", "and", "of", "met", "with"})
 #: First words of an owner that is a group or a role rather than a person ("werkgroep exposities").
 GROUP_WORDS = frozenset({"werkgroep", "groep", "team", "commissie", "bestuur", "kerngroep", "vrijwilligers",
                          "vrijwilliger", "coördinator", "coordinator", "community", "projectleider", "stichting",
