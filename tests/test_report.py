@@ -226,3 +226,14 @@ def test_the_review_pdf_has_pages(tmp_path, chromium, monkeypatch):
     assert result.pdf is not None and result.pdf.read_bytes().startswith(b"%PDF")
     assert report.pdf_page_count(result.pdf) >= 2
     assert 'href="werkplan_review.pdf"' in result.review.read_text(encoding="utf-8")
+
+
+@pytest.mark.slow
+def test_notebooks_read_their_stories_from_the_folder_given(tmp_path):
+    folder = tmp_path / "verhalen"
+    folder.mkdir()
+    notebook = tmp_path / "show.ipynb"
+    nbformat.write(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(
+        "import os; print(os.environ.get('WERKPLAATS_STORIES'), os.environ.get('WERKPLAATS_PUBLIC'))")]), notebook)
+    done = report.execute_notebook(notebook, release_path=tmp_path, stories=folder)
+    assert done.cells[0].outputs[0]["text"].split() == [str(folder), "1"]

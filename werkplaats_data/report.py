@@ -281,14 +281,15 @@ def _environment(**values: str):
                 os.environ[key] = value
 
 
-def execute_notebook(path: Path, *, release_path: Path, timeout: int = 600):
+def execute_notebook(path: Path, *, release_path: Path, stories: Path | None = None, timeout: int = 600):
     """Run a notebook top to bottom against ``release_path``, in public mode, with charts as SVG;
     returns the executed notebook.
 
     The release reaches the notebook through ``WERKPLAATS_DATA`` and public mode through
     ``WERKPLAATS_PUBLIC=1`` (its ``parameters`` cell keeps the defaults None, which mean: the
     release in ``WERKPLAATS_DATA``, and ``privacy.public_mode()``): small-cell rule, no pseudonyms,
-    stories only with exhibition consent.
+    stories only with exhibition consent — from ``stories`` (a folder with its consent ledger,
+    through ``WERKPLAATS_STORIES``) when given, else what the release holds.
     """
     import nbformat
     from nbconvert.preprocessors import ExecutePreprocessor
@@ -296,7 +297,10 @@ def execute_notebook(path: Path, *, release_path: Path, timeout: int = 600):
     from werkplaats_data.privacy import PUBLIC_ENV
 
     nb = nbformat.read(path, as_version=4)
-    with _environment(WERKPLAATS_DATA=str(release_path), **{charts.STATIC_ENV: "1", PUBLIC_ENV: "1"}):
+    from werkplaats_data.stories import STORIES_ENV
+
+    folder = {STORIES_ENV: str(stories)} if stories is not None and Path(stories).is_dir() else {}
+    with _environment(WERKPLAATS_DATA=str(release_path), **{charts.STATIC_ENV: "1", PUBLIC_ENV: "1"}, **folder):
         ExecutePreprocessor(timeout=timeout, kernel_name="python3").preprocess(nb, {"metadata": {"path": str(path.parent)}})
     return nb
 
@@ -378,8 +382,8 @@ def build_report(out: str | Path, *, data: str | Path | None = None, plan: str |
     notebooks to include (default: all in ``notebooks/``), run in public mode. A notebook that fails
     is listed in ``failed`` and gets a page that says so. The PDF is made only when Chromium is
     installed. Raises ``UserError`` when a pseudonym from the release, an owner's name from the
-    plan or a name from the redaction list is found in the output (whole words, any letter case);
-    the pages it was found in are removed.
+    plan or a name from the redaction list is found in the output (``find_in_files``); the pages it
+    was found in are removed. The notebooks read their stories from ``stories`` when it is a folder.
     """
     from werkplaats_data.release import load_release
     from werkplaats_data.stories import DEMO_STORIES_DIR
@@ -399,7 +403,7 @@ def build_report(out: str | Path, *, data: str | Path | None = None, plan: str |
     for path in sorted(NOTEBOOKS_DIR.glob("*.ipynb")) if notebooks is None else [Path(p) for p in notebooks]:
         target = out / "notebooks" / f"{path.stem}.html"
         try:
-            nb = execute_notebook(path, release_path=release.path, timeout=timeout)
+            nb = execute_notebook(path, release_path=release.path, stories=stories, timeout=timeout)
             title = notebook_title(nb, path.stem)
             target.write_text(notebook_html(nb, title=title, lang=lang, demo=demo), encoding="utf-8")
         except Exception as err:  # a broken notebook must not stop the review from being printed
