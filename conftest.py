@@ -6,6 +6,12 @@ import shutil
 import pytest
 
 
+def pytest_configure(config):
+    """Dashboards run strict under nbval: a broken one fails its cell instead of showing the kiosk's
+    friendly sentence (``expo.STRICT_ENV``; kernels inherit the environment)."""
+    os.environ["WERKPLAATS_KIOSK_STRICT"] = "1"
+
+
 def pytest_collection_modifyitems(config, items):
     for item in items:
         if item.nodeid.endswith(".ipynb") or ".ipynb::" in item.nodeid:

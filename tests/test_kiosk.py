@@ -592,7 +592,8 @@ def test_entry_shows_the_app(tmp_path):
     assert i18n.t("expo.werkplaats.title", "en") in texts(widget)
 
 
-def test_entry_never_raises_and_shows_a_friendly_sentence(tmp_path, caplog):
+def test_entry_never_raises_and_shows_a_friendly_sentence(tmp_path, caplog, monkeypatch):
+    monkeypatch.delenv(expo.STRICT_ENV, raising=False)  # as in the kiosk
     broken = write_release(tiny_tables(), tmp_path / "broken", demo=True)
     (broken / "datapackage.json").write_text("{ not json")
     shown = expo.entry("energie", release_path=broken)
@@ -600,6 +601,15 @@ def test_entry_never_raises_and_shows_a_friendly_sentence(tmp_path, caplog):
     for lang in ("nl", "en", "ar"):
         assert i18n.t("expo.start_failed", lang) in page
     assert "Traceback" not in page and "show_tracebacks" not in page
+
+
+def test_entry_raises_in_strict_mode_so_a_broken_dashboard_fails_its_test(tmp_path, monkeypatch):
+    monkeypatch.setenv(expo.STRICT_ENV, "1")
+    broken = write_release(tiny_tables(), tmp_path / "broken", demo=True)
+    (broken / "datapackage.json").write_text("{ not json")
+    with pytest.raises(ValueError):
+        expo.entry("energie", release_path=broken)
+    assert expo.STRICT_ENV not in expo.kiosk_environment(broken, expo.KioskSettings(), base={expo.STRICT_ENV: "1"})
 
 
 def test_a_deferred_screen_shows_its_first_part_and_builds_the_rest_once_on_screen(release):

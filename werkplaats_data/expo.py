@@ -50,6 +50,10 @@ TEMPLATE = "kiosk"
 #: JupyterLab's, unrelated extensions log errors on every page (VOILA_NOTES.md).
 EXTENSION_ALLOWLIST = ("@jupyter-widgets/jupyterlab-manager", "@voila-dashboards/widgets-manager8", "anywidget")
 STORIES_ENV = "WERKPLAATS_STORIES"
+#: Set to "1" by the test suite (conftest.py): the entry notebook then raises instead of showing the
+#: friendly sentence, and builds every part at once, so nbval sees a dashboard that is broken. A kiosk
+#: never runs strict: ``kiosk_environment`` leaves the variable out.
+STRICT_ENV = "WERKPLAATS_KIOSK_STRICT"
 ATTRACT_ENV = "WERKPLAATS_KIOSK_ATTRACT_AFTER"
 RESET_ENV = "WERKPLAATS_KIOSK_RESET_AFTER"
 
@@ -110,6 +114,7 @@ def kiosk_environment(release_path: Path, settings: KioskSettings, base: dict | 
     from werkplaats_data.charts import CHART_JS_ENV
 
     env = dict(os.environ if base is None else base)
+    env.pop(STRICT_ENV, None)
     static_root, bundle = chart_javascript()
     env["JUPYTER_PATH"] = os.pathsep.join(
         p for p in (str(PACKAGE_DIR), str(static_root), env.get("JUPYTER_PATH", "")) if p)
@@ -238,9 +243,11 @@ def entry(dashboard: str = "home", *, release_path: str | os.PathLike | None = N
 
     Never raises: when anything fails (a broken release, a bug) the visitor reads a friendly
     sentence (``expo.start_failed``) instead of Voila's developer text, and the reason is logged
-    to the console Voila was started from.
+    to the console Voila was started from. With ``WERKPLAATS_KIOSK_STRICT=1`` (the tests) it raises
+    instead, and builds every part at once.
     """
     _log_to_console()
+    strict = os.environ.get(STRICT_ENV) == "1"
     try:
         from werkplaats_data import charts, expo_screens, load_release
 
@@ -248,8 +255,10 @@ def entry(dashboard: str = "home", *, release_path: str | os.PathLike | None = N
         release = load_release(release_path, tables=expo_screens.KIOSK_TABLES)
         attract_after, reset_after = idle_timings()
         return expo_screens.app(release, start=dashboard, lang=lang, attract_after=attract_after, reset_after=reset_after,
-                                defer=True).widget
+                                defer=not strict).widget
     except Exception:  # noqa: BLE001 - a kiosk shows a sentence, the console gets the details
+        if strict:
+            raise
         _console.exception("the exhibition could not start the %r dashboard", dashboard)
         return start_failed()
 
