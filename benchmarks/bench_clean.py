@@ -135,7 +135,7 @@ def run_command(folder: Path) -> dict:
     return {"seconds": seconds, "peak_mb": peak}
 
 
-def main() -> None:
+def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--repeat", type=int, default=3, help="runs per step; the fastest counts")
@@ -160,7 +160,8 @@ def main() -> None:
               f"{r['seconds'] / base:11.2f}")
     stage = results["kit stage (read+clean+validate+pseudonymise)"]["seconds"] / base
     print(f"\ntarget: stage ≤ 3× the bare read — {'met' if stage <= 3 else 'NOT met'} ({stage:.2f}×)")
+    return 0 if stage <= 3 else 1
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

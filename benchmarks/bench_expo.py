@@ -116,25 +116,30 @@ def tile_to_chart_seconds(browser, url: str, dashboard: str) -> float | None:
 
 
 def update_milliseconds(browser, url: str, repeats: int = 5) -> list[float | None]:
-    """Tap a measure in "what can I save"; time until the chart's SVG changes (MutationObserver); None = no change in 10 s."""
-    page = browser.new_page(viewport={"width": 1280, "height": 900})
-    page.goto(url, wait_until="commit", timeout=TIMEOUT_MS)
-    page.wait_for_selector(CHART, state="visible", timeout=TIMEOUT_MS)
-    page.wait_for_timeout(3000)  # the page settles: every section is built
-    times = []
-    for _ in range(repeats):
-        milliseconds = page.evaluate("""() => new Promise(resolve => {
-            const chart = document.querySelector('.wp-chart');
-            const start = performance.now();
-            const observer = new MutationObserver(() => { observer.disconnect(); resolve(performance.now() - start); });
-            observer.observe(chart, { subtree: true, childList: true, attributes: true, characterData: true });
-            document.querySelector('.wp-measure').click();
-            setTimeout(() => resolve(-1), 10000);
-        })""")
-        times.append(None if milliseconds < 0 else milliseconds)
-        page.wait_for_timeout(500)
-    page.close()
-    return times
+    """Tap a measure in "what can I save"; time until the chart's SVG changes (MutationObserver); None = no change
+    in 10 s, or (every repeat) the page never showed its chart."""
+    with _watched_page(browser) as page:
+        try:
+            page.goto(url, wait_until="commit", timeout=TIMEOUT_MS)
+            page.wait_for_selector(CHART, state="visible", timeout=TIMEOUT_MS)
+        except PlaywrightTimeout:
+            return [None] * repeats
+        page.wait_for_timeout(3000)  # the page settles: every section is built
+        return [_one_update(page) for _ in range(repeats)]
+
+
+def _one_update(page) -> float | None:
+    """Milliseconds from a tap on a measure to the first change of the chart's SVG; None after 10 s."""
+    milliseconds = page.evaluate("""() => new Promise(resolve => {
+        const chart = document.querySelector('.wp-chart');
+        const start = performance.now();
+        const observer = new MutationObserver(() => { observer.disconnect(); resolve(performance.now() - start); });
+        observer.observe(chart, { subtree: true, childList: true, attributes: true, characterData: true });
+        document.querySelector('.wp-measure').click();
+        setTimeout(() => resolve(-1), 10000);
+    })""")
+    page.wait_for_timeout(500)
+    return None if milliseconds < 0 else milliseconds
 
 
 def kernel_megabytes(process: subprocess.Popen) -> list[float]:
