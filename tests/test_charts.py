@@ -110,3 +110,32 @@ def test_title_text_joins_the_lines_again():
     long = "Huishoudens met een laag inkomen: in 2017 hoger in het Oude Westen (24,5%) dan in Rotterdam (15,1%)"
     assert charts.title_text(charts.wrap_title(long)) == long
     assert charts.title_text({"text": charts.wrap_title(long), "subtitle": "x"}) == long
+
+
+def test_require_gives_the_table_back_or_raises_no_data_with_its_key():
+    table = pd.DataFrame({"n": [1]})
+    assert charts.require(table, "repair.no_data") is table
+    with pytest.raises(charts.NoData) as missing:
+        charts.require(table.iloc[:0], "repair.no_data")
+    assert missing.value.key == "repair.no_data"
+
+
+def test_show_or_say_shows_the_result_or_prints_the_sentence(capsys, monkeypatch):
+    shown = []
+    monkeypatch.setattr("IPython.display.display", shown.append)
+
+    def nothing():
+        raise charts.NoData("repair.no_data")
+
+    charts.show_or_say(nothing, "en")
+    assert capsys.readouterr().out.strip() == "There are no repairs in this data or period; this part is skipped."
+    charts.show_or_say(lambda: "one line", "nl")
+    assert capsys.readouterr().out == "one line\n"
+    table = pd.DataFrame({"n": [1]})
+    charts.show_or_say(lambda: table, "nl", empty="ruilpunt.ledger_ok")
+    assert shown == [table]
+    charts.show_or_say(lambda: table.iloc[:0], "nl", empty="ruilpunt.ledger_ok")
+    assert capsys.readouterr().out.strip() == charts.t("ruilpunt.ledger_ok", "nl") and len(shown) == 1
+    monkeypatch.setenv(charts.STATIC_ENV, "1")
+    charts.show_or_say(lambda: _chart(), "nl")
+    assert "<svg" in shown[-1].data  # a chart goes through show()

@@ -8,7 +8,8 @@
 - ``show(chart)`` returns an offline ``alt.JupyterChart`` (no CDN, action menu off) for notebooks
   and dashboards; ``to_svg(chart)`` renders SVG for printed reports.
 Chart functions in the analysis modules return ``alt.Chart``; notebooks and dashboards decide how
-to show them.
+to show them. A chart or table function with nothing to show raises ``NoData(key)`` (``require``),
+``key`` being the i18n sentence that says why; ``show_or_say`` shows a result or prints that sentence.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from pathlib import Path
 
 import altair as alt
 
-from werkplaats_data.i18n import DAYS, LANGUAGES, MONTHS, SHORT_MONTHS
+from werkplaats_data.i18n import DAYS, LANGUAGES, MONTHS, SHORT_MONTHS, t
 
 #: Colour-blind-safe categorical palette: the Okabe & Ito (2008) colours that keep 3:1 contrast on
 #: white (blue, vermillion, bluish green, reddish purple), their black replaced by a dark blue-grey,
@@ -153,6 +154,42 @@ def show(chart: alt.TopLevelMixin):
         return SVG(to_svg(chart))
     enable_offline()
     return alt.JupyterChart(chart, embed_options={"actions": False})
+
+
+class NoData(Exception):
+    """There is nothing to show; ``key`` is the i18n key of the sentence the reader gets instead."""
+
+    def __init__(self, key: str):
+        super().__init__(key)
+        self.key = key
+
+
+def require(table, key: str):
+    """``table`` itself when it has rows; else ``NoData(key)``."""
+    if table is None or len(table) == 0:
+        raise NoData(key)
+    return table
+
+
+def show_or_say(make, lang: str = "nl", *, empty: str | None = None) -> None:
+    """Display what ``make()`` returns (a chart through ``show``, text printed, anything else as it is),
+    or print the sentence of the ``NoData`` it raises, in ``lang``. A table without rows is the
+    sentence ``empty`` when one is given (e.g. "no problems found"). Nothing is displayed for ``None``."""
+    from IPython.display import display
+
+    try:
+        shown = make()
+        if empty is not None and hasattr(shown, "__len__") and not isinstance(shown, str):
+            require(shown, empty)
+    except NoData as missing:
+        print(t(missing.key, lang))
+        return
+    if isinstance(shown, alt.TopLevelMixin):
+        display(show(shown))
+    elif isinstance(shown, str):
+        print(shown)
+    elif shown is not None:
+        display(shown)
 
 
 def enable_offline(url: str | None = None) -> None:
