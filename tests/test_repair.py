@@ -96,6 +96,15 @@ def test_unmatched_items_are_listed_with_count_and_place():
     assert repair.unmatched_items(pd.Series(["lamp", None])).empty
 
 
+def test_unmatched_items_in_public_show_no_typed_name_and_follow_the_small_cell_rule():
+    items = pd.Series(["Xyzzy"] * 11 + ["plumbus", "lamp"])  # 12 unmatched items under 2 names
+    table = repair.unmatched_items(items, public=True)
+    assert list(table.columns) == ["names", "items"]
+    assert pd.isna(table.loc[0, "names"]) and table.loc[0, "items"] == 10  # 2 names: below 10; 12 items → 10
+    assert "Xyzzy" not in table.to_string() and "plumbus" not in table.to_string()
+    assert repair.unmatched_items(pd.Series(["lamp"]), public=True).empty
+
+
 def test_every_category_is_ords_or_named_unpowered():
     allowed = set(repair.product_categories()["product_category"])
     for category in set(repair.item_lookup().values()):
@@ -466,6 +475,18 @@ def test_to_ords_columns_and_values():
         "Spare parts not available", "No way to open product", "Too worn out"]  # the schema's spellings
 
 
+def test_ords_preview_leaves_typed_text_off_a_public_page():
+    repairs = _werkplaats_repairs()
+    research = repair.ords_preview(repairs, rows=3)
+    assert len(research) == 3 and research["problem"].iloc[0] == "lekt, “zegt” de eigenaar"
+    public = repair.ords_preview(repairs, public=True)
+    assert len(public) == 5 and list(public.columns) == [
+        c for c in repair.ORDS_COLUMNS["0.3"] if c not in ("partner_product_category", "brand", "problem")]
+    with pytest.raises(charts.NoData) as missing:
+        repair.ords_preview(repairs.iloc[:0])
+    assert missing.value.key == "repair.no_data"
+
+
 def test_ords_ids_follow_the_schema_pattern():
     assert list(repair.ords_ids(pd.Series(["rc_20240203_01", "rc_20240203_02"]))) == ["werkplaats-2024020301", "werkplaats-2024020302"]
     assert list(repair.ords_ids(pd.Series(["abc", "rep_1"]), prefix="wd")) == ["wd-1", "wd-2"]  # no digits: numbered
@@ -622,6 +643,12 @@ def test_charts_carry_their_sources(lang):
     assert "Open Repair Data" in charts.source_of(repair.rates_chart(data, lang=lang))
 
 
+@pytest.mark.parametrize("make", [repair.outcomes_chart, repair.impact_chart, repair.rates_chart])
+def test_charts_without_repairs_raise_no_data(make):
+    with pytest.raises(charts.NoData, match="repair.no_data"):
+        make(_chart_repairs().iloc[:0])
+
+
 def test_rates_chart_data_pairs_ours_with_dutch():
     spec = repair.rates_chart(_chart_repairs(), lang="en", min_items=10).to_dict()
     values = next(iter(spec["datasets"].values()))
@@ -653,10 +680,9 @@ def test_summary_three_lines_from_the_data():
     lines = repair.summary(data, lang="en", demo=True).split("  \n")
     assert len(lines) == 3 and lines[0].startswith("*Question:*")
     assert "24 items brought in from 21 January 2023 to 18 February 2023 (made-up demo data)" in lines[1]
-    low, high = repair.wilson_interval(15, 24)
-    dutch = repair.shipped_dutch_repair_rates()
-    assert f"62% of the items were fixed (95% interval {100 * low:.0f}–{100 * high:.0f}%)" in lines[2]
-    assert f"against {100 * dutch['fixed'].sum() / dutch['items'].sum():.0f}% at Dutch Repair Cafés" in lines[2]
+    # Wilson, 15 of 24, z = 1.96: centre (0.625 + z²/48) / (1 + z²/24) = 0.6078, half-width 0.1807
+    assert "62% of the items were fixed (95% interval 43–79%)" in lines[2]
+    assert "against 54% at Dutch Repair Cafés" in lines[2]  # the shipped table: 10,402 fixed of 19,100 items
     co2e = 7 * 8.75 + 8 * 10.16  # Fixometer: coffee maker 8.75, textile 10.16 kg CO2e per fixed item
     assert f"about {co2e:,.0f} kg CO2e" in lines[2]
     assert len(repair.summary(data.iloc[:0], lang="nl").split("  \n")) == 2

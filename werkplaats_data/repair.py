@@ -28,10 +28,11 @@ import pyarrow as pa
 import pyarrow.csv as pa_csv
 import pycountry
 
-from werkplaats_data.charts import MUTED, PALETTE, with_source
+from werkplaats_data.charts import MUTED, PALETTE, require, with_source
 from werkplaats_data.clean import take
 from werkplaats_data.errors import UserError
 from werkplaats_data.i18n import format_date, format_number, t
+from werkplaats_data.privacy import small_cell
 from werkplaats_data.registers import SYNONYMS, header_key
 from werkplaats_data.schemas import REPAIR_STATUSES, TABLES
 
@@ -168,20 +169,27 @@ def categorise_items(items: pd.Series, chosen: pd.Series | None = None) -> pd.Se
 
 
 def unmatched_items(items: pd.Series, chosen: pd.Series | None = None, *, where: pd.Series | None = None,
-                    max_places: int = 5) -> pd.DataFrame:
+                    max_places: int = 5, public: bool = False) -> pd.DataFrame:
     """The item names that match no category, listed so a volunteer can add them to ``item_aliases.csv``.
 
     ``items`` and ``chosen`` as in ``categorise_items``; ``where`` says where each item was seen (same
     index, e.g. "register.xlsx, Blad1, rij 12"; default: the index labels). One row per name, compared
     as ``normalise_name`` does and shown as most often written: item, count, where (the first
     ``max_places`` places, then "+N"). Empty names are not listed. Most frequent first, then by name.
+
+    With ``public=True`` no typed name or place is shown: one row, names (different unmatched names)
+    and items (items with such a name), both with the small-cell rule (below 10 empty, else rounded to 5).
+    No unmatched name: an empty table either way.
     """
-    columns = ["item", "count", "where"]
+    columns = ["names", "items"] if public else ["item", "count", "where"]
     text = items.astype(object).where(items.notna(), None)
     named = text.map(lambda v: v is not None and str(v).strip() != "")
     unmatched = named & categorise_items(items, chosen).isna()
     if not unmatched.any():
         return pd.DataFrame(columns=columns)
+    if public:
+        names = text[unmatched].map(normalise_name).nunique()
+        return small_cell(pd.DataFrame({"names": [names], "items": [int(unmatched.sum())]}), columns)
     places = (items.index.to_series(index=items.index) if where is None else where).astype(str)
     rows = pd.DataFrame({"item": text[unmatched].map(lambda v: str(v).strip()), "place": places[unmatched]})
     rows["key"] = rows["item"].map(normalise_name)
@@ -712,6 +720,17 @@ def to_ords(repairs: pd.DataFrame, *, data_provider: str = WERKPLAATS_PROVIDER, 
     return out.fillna("").astype(object)
 
 
+#: ORDS columns that hold text a volunteer typed (item name, brand, problem): kept off a public page.
+TYPED_ORDS_COLUMNS = ("partner_product_category", "brand", "problem")
+
+
+def ords_preview(repairs: pd.DataFrame, *, public: bool = False, rows: int = 5) -> pd.DataFrame:
+    """The first ``rows`` rows of ``to_ords(repairs)``; with ``public=True`` without the typed text
+    (``TYPED_ORDS_COLUMNS``), which may hold names. ``NoData("repair.no_data")`` when there are no repairs."""
+    preview = to_ords(require(repairs, "repair.no_data").head(rows))
+    return preview.drop(columns=list(TYPED_ORDS_COLUMNS)) if public else preview
+
+
 def write_ords(repairs: pd.DataFrame, path, **kw) -> None:
     """Write the canonical ``repairs`` table as an ORDS v0.3 CSV file (UTF-8); options as in ``to_ords``."""
     to_ords(repairs, **kw).to_csv(path, index=False, encoding="utf-8")
@@ -981,7 +1000,8 @@ def _sources(lang: str, demo: bool, *others: str) -> str:
 
 
 def outcomes_chart(repairs: pd.DataFrame, *, lang: str = "nl", demo: bool = False) -> alt.TopLevelMixin:
-    """Stacked bars: items per month, coloured by outcome (Fixed first)."""
+    """Stacked bars: items per month, coloured by outcome (Fixed first). ``NoData`` without repairs."""
+    require(repairs, "repair.no_data")
     statuses = [t(f"repair.status.{k}", lang) for k in _STATUS_KEYS.values()]
     data = pd.DataFrame({
         "month": repairs["date"].dt.to_period("M").dt.to_timestamp(),
@@ -1001,7 +1021,9 @@ def outcomes_chart(repairs: pd.DataFrame, *, lang: str = "nl", demo: bool = Fals
 
 
 def impact_chart(repairs: pd.DataFrame, *, measure: str = "co2e", lang: str = "nl", demo: bool = False) -> alt.TopLevelMixin:
-    """Horizontal bars per category: CO2e avoided (``measure="co2e"``) or waste prevented (``"kg"``) by fixed items."""
+    """Horizontal bars per category: CO2e avoided (``measure="co2e"``) or waste prevented (``"kg"``) by fixed items.
+    ``NoData`` without repairs."""
+    require(repairs, "repair.no_data")
     column = {"co2e": "co2e_avoided_kg", "kg": "waste_prevented_kg"}[measure]
     data = impact(repairs).dropna(subset=[column])
     data = data[data[column] > 0].assign(label=lambda d: d["product_category"].map(lambda c: category_label(c, lang)))
@@ -1021,7 +1043,9 @@ def rates_chart(repairs: pd.DataFrame, *, lang: str = "nl", demo: bool = False, 
     """Share fixed per category with its Wilson interval, next to the Dutch Repair Café rate (shipped table).
 
     Only categories with at least ``min_items`` items here are shown (a rate of 2 items says little).
+    ``NoData`` without repairs.
     """
+    require(repairs, "repair.no_data")
     dutch = shipped_dutch_repair_rates() if dutch is None else dutch
     ours = repair_rates(repairs, min_items=min_items).assign(series=t("repair.series.ours", lang))
     theirs = dutch[dutch["product_category"].isin(ours["product_category"])].assign(series=t("repair.series.dutch", lang))
