@@ -3,7 +3,7 @@
 import pandas as pd
 import pytest
 
-from werkplaats_data import ruilpunt
+from werkplaats_data import charts, ruilpunt
 from werkplaats_data.charts import source_of
 from werkplaats_data.errors import UserError
 from werkplaats_data.i18n import t
@@ -131,6 +131,29 @@ def test_activity_gini(three):
     # activity: a 10+3 = 13, b 5+10 = 15, c 5+3 = 8 → Σ|xi−xj| over ordered pairs = 2(2+5+7) = 28;
     # G = 28 / (2 · 3² · 12) = 0.1296
     assert ruilpunt.activity_gini(three) == pytest.approx(28 / 216)
+
+
+def test_gini_sentence_counts_the_bookable_swaps(three):
+    self_swap = swaps_table([("s9", "2024-04-01", "a", "a", "good", "books", 100)])  # not bookable: moves nothing
+    line = ruilpunt.gini_sentence(pd.concat([three, self_swap], ignore_index=True), lang="nl")
+    assert line == "Gini-coëfficiënt van de activiteit: 0,13"  # 28 / 216, as in test_activity_gini
+    with pytest.raises(charts.NoData, match="ruilpunt.no_data"):
+        ruilpunt.gini_sentence(three.iloc[:0])
+
+
+def test_category_chart_counts_only_bookable_swaps(three):
+    broken = swaps_table([("s8", "2024-04-01", "a", "a", "good", "jewellery", 100),
+                          ("s9", "2024-04-02", "a", "b", "good", "furniture", 0)])
+    rows = next(iter(ruilpunt.category_chart(pd.concat([three, broken], ignore_index=True), lang="en").to_dict()["datasets"].values()))
+    assert {r["category"]: r["points"] for r in rows} == {"clothing": 10, "sewing": 5, "books": 3}
+    assert ruilpunt.by_kind(pd.concat([three, broken], ignore_index=True))["points"].to_dict() == {"good": 13, "service": 5}
+
+
+@pytest.mark.parametrize("make", [ruilpunt.active_members_chart, ruilpunt.category_chart, ruilpunt.balance_chart,
+                                  ruilpunt.reciprocity_chart])
+def test_charts_without_swaps_raise_no_data(three, make):
+    with pytest.raises(charts.NoData, match="ruilpunt.no_data"):
+        make(three.iloc[:0])
 
 
 @pytest.mark.parametrize("lang", ["nl", "en"])

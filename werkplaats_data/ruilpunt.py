@@ -16,7 +16,7 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from werkplaats_data.charts import with_source
+from werkplaats_data.charts import require, with_source
 from werkplaats_data.errors import UserError
 from werkplaats_data.i18n import format_date, format_number, t
 from werkplaats_data.privacy import safe_count, safe_share, small_cell
@@ -206,8 +206,9 @@ def by_kind_and_category(swaps: pd.DataFrame) -> pd.DataFrame:
 
 
 def by_kind(swaps: pd.DataFrame) -> pd.DataFrame:
-    """Swaps and points per kind (good / service), summed over the categories of ``by_kind_and_category``."""
-    return by_kind_and_category(swaps).groupby("kind")[["swaps", "points"]].sum()
+    """Swaps and points per kind (good / service), summed over the categories of ``by_kind_and_category``,
+    of the ``bookable`` swaps (as ``category_chart`` counts them)."""
+    return by_kind_and_category(bookable(swaps)).groupby("kind")[["swaps", "points"]].sum()
 
 
 def balance_distribution(swaps: pd.DataFrame, *, edges: tuple[float, ...] = (-50, -20, -5, 5, 20, 50)) -> pd.DataFrame:
@@ -287,6 +288,12 @@ def activity_gini(swaps: pd.DataFrame) -> float:
     return gini(table["points_given_for"] + table["points_received_for"])
 
 
+def gini_sentence(swaps: pd.DataFrame, *, lang: str = "nl") -> str:
+    """One line: the ``activity_gini`` of the ``bookable`` swaps, two decimals. ``NoData("ruilpunt.no_data")`` without swaps."""
+    booked = bookable(require(swaps, "ruilpunt.no_data"))
+    return t("ruilpunt.gini_line", lang, gini=format_number(activity_gini(booked), lang, 2))
+
+
 # ----- notebook summary ---------------------------------------------------------------------
 
 
@@ -340,9 +347,9 @@ def active_members_chart(swaps: pd.DataFrame, *, lang: str = "nl", demo: bool = 
     """Line chart of active members per month; the title gives the monthly average.
 
     With ``public=True`` the small-cell rule applies to each month and to the average (below 10
-    not shown, rounded to 5).
+    not shown, rounded to 5). Only the ``bookable`` swaps count; ``NoData("ruilpunt.no_data")`` without swaps.
     """
-    table = active_members_per_month(swaps)
+    table = active_members_per_month(bookable(require(swaps, "ruilpunt.no_data")))
     average = table["active_members"].mean() if len(table) else 0
     if public:
         table = small_cell(table, "active_members")
@@ -358,8 +365,12 @@ def active_members_chart(swaps: pd.DataFrame, *, lang: str = "nl", demo: bool = 
 
 
 def category_chart(swaps: pd.DataFrame, *, lang: str = "nl", demo: bool = True, top: int = 12) -> alt.TopLevelMixin:
-    """Bars of points per category, coloured by good/service; the title names the biggest category."""
-    table = by_kind_and_category(swaps).head(top)
+    """Bars of points per category, coloured by good/service; the title names the biggest category.
+
+    Rule: only the ``bookable`` swaps count (a self-swap or one without points moves no points), the
+    ``top`` categories by points. ``NoData("ruilpunt.no_data")`` without swaps.
+    """
+    table = by_kind_and_category(bookable(require(swaps, "ruilpunt.no_data"))).head(top)
     table = table.assign(kind_label=table["kind"].map(lambda k: t(f"ruilpunt.kind.{k}", lang)))
     biggest = table["category"].iloc[0] if len(table) else "–"
     chart = alt.Chart(table).mark_bar().encode(
@@ -375,9 +386,10 @@ def balance_chart(swaps: pd.DataFrame, *, lang: str = "nl", demo: bool = True, p
     """Bars of members per balance band; the title gives the share close to zero (−5 to 5).
 
     With ``public=True`` the small-cell rule applies to the bars (below 10 left out, rounded to 5)
-    and the share is only given on a base of 10 members or more.
+    and the share is only given on a base of 10 members or more. Only the ``bookable`` swaps count;
+    ``NoData("ruilpunt.no_data")`` without swaps.
     """
-    table = balance_distribution(swaps)
+    table = balance_distribution(bookable(require(swaps, "ruilpunt.no_data")))
     total = table["members"].sum()
     near_zero = table.loc[(table["low"] == -5) & (table["high"] == 5), "members"].sum()
     share = _share(near_zero, total, public=public)
@@ -397,9 +409,10 @@ def reciprocity_chart(swaps: pd.DataFrame, *, lang: str = "nl", demo: bool = Tru
     """Bars of members per pattern (only gives / only takes / both); the title gives the share 'both'.
 
     With ``public=True`` the small-cell rule applies (below 10 left out, rounded to 5) and the
-    share is only given on a base of 10 members or more.
+    share is only given on a base of 10 members or more. Only the ``bookable`` swaps count;
+    ``NoData("ruilpunt.no_data")`` without swaps.
     """
-    table = reciprocity_summary(swaps)
+    table = reciprocity_summary(bookable(require(swaps, "ruilpunt.no_data")))
     table = table.assign(label=table["pattern"].map(lambda p: t(f"ruilpunt.pattern.{p}", lang)))
     both_members = int(table.loc[table["pattern"] == "both", "members"].iloc[0])
     share = _share(both_members, int(table["members"].sum()), public=public)
