@@ -314,8 +314,56 @@ def test_public_coaches_chart_counts_per_quarter_with_the_small_cell_rule(visits
     rows = next(iter(spec["datasets"].values()))
     assert all(r["count"] is None for r in rows)
     assert charts.title_text(spec["vconcat"][0]["title"]) == t("energy.coaches_title_few", "en")
-    measures = next(iter(energy.measures_chart(visits, public=True).to_dict()["datasets"].values()))
-    assert measures == []  # every measure taken at fewer than 10 visits
+    spec = energy.measures_chart(visits, lang="en", public=True).to_dict()
+    rows = next(iter(spec["datasets"].values()))
+    assert rows and all(r["shown"] is None and r["text"] == "fewer than 10" for r in rows)  # 1–2 households each
+    assert charts.title_text(spec["vconcat"][0]["title"]) == t("energy.measures_title_few", "en")
+
+
+def test_measures_chart_counts_households_per_measure(visits):
+    # h1 took LED lamps, radiator foil and draught strips; h2 LED lamps and a standby killer; h3 nothing
+    spec = energy.measures_chart(visits, lang="en").to_dict()
+    rows = next(iter(spec["datasets"].values()))
+    assert [(r["measure"], r["households"]) for r in rows][0] == ("led_lamps", 2)
+    assert sorted(r["households"] for r in rows) == [1, 1, 1, 2]
+    assert charts.title_text(spec["vconcat"][0]["title"]).endswith(energy.measures().loc["led_lamps", "label_en"])
+    crowd = pd.concat([visits.assign(visit_id=visits["visit_id"] + f"_{i}", household_id=visits["household_id"] + f"_{i}")
+                       for i in range(6)], ignore_index=True)  # 12 households with LED lamps, 6 with each other measure
+    public = next(iter(energy.measures_chart(crowd, lang="en", public=True).to_dict()["datasets"].values()))
+    assert [(r["key"], r["shown"]) for r in public][0] == ("led_lamps", 10)
+    assert all(r["shown"] is None for r in public[1:])
+
+
+@pytest.mark.parametrize("make", [energy.coaches_chart, energy.measures_chart, energy.savings_vs_cbs_chart])
+def test_charts_without_visits_raise_no_data(visits, make):
+    with pytest.raises(charts.NoData, match="energy.no_data"):
+        make(visits.iloc[:0])
+
+
+def test_share_chart_without_solar_rows_raises_no_data(solar):
+    with pytest.raises(charts.NoData, match="energy.no_solar"):
+        energy.share_yield_chart(solar.iloc[:0])
+
+
+def test_tables_in_a_language():
+    nl = energy.measures(lang="nl")
+    assert list(nl.columns) == ["label", "kwh_per_year", "gas_m3_per_year", "source"]
+    assert nl.loc["led_lamps", "label"].startswith("Ledlampen")
+    assert energy.measures(lang="ar").loc["led_lamps", "label"].startswith("LED lamps")  # no Arabic column: English
+    indicators = energy.poverty_indicators(lang="en").set_index("code")
+    assert list(indicators.columns) == ["label", "definition", "thresholds", "nl_2019_percent"]
+    assert indicators.loc["HEQ", "label"] == "High energy quote"
+    thresholds = energy.poverty_thresholds(lang="nl")
+    assert list(thresholds.columns) == ["value", "unit", "meaning", "source"]
+    assert thresholds.loc["heq_energy_quote", "meaning"].startswith("HEQ: energiekosten")
+
+
+def test_years_come_from_the_data():
+    assert energy.newest_cbs_year() == 2017  # cbs_use.csv: Oude Westen 2014–2017
+    assert energy.savings_vs_cbs(pd.DataFrame(columns=["visit_id", "date", "household_id", "coach_id", "measures",
+                                                       "est_kwh_saved", "est_gas_m3_saved"]))["year"].tolist() == [2017, 2017]
+    assert energy.newest_tax_year() == 2024  # energy_tax.csv: 2016, 2020, 2022, 2023, 2024
+    assert energy.share_example(lang="nl") == energy.share_example(1000, 2024, lang="nl")
 
 
 def test_share_yield_chart_sends_no_member_count(solar):
@@ -328,8 +376,7 @@ def test_summary_three_lines_from_the_data(visits, solar):
     lines = text.split("  \n")
     assert len(lines) == 3 and lines[0].startswith("*Question:*") and "made-up demo data" in lines[1]
     assert "4 home visits" in lines[1] and "3 households" in lines[2]
-    gas = energy.savings_vs_cbs(visits).set_index("carrier").loc["gas", "share"]
-    assert f"{100 * gas:.1f}%" in lines[2]
+    assert "2.5%" in lines[2]  # (70 / 3) m³ per household of 930 m³ per dwelling (CBS 2017)
     assert "a share in the solar roof yielded 25.01 to 30.49 euro a year" in lines[2]  # 190 and 200 kWh per share
     public = energy.summary(visits, solar, lang="en", public=True)
     assert "fewer than 10 households" in public and "fewer than 10 home visits" in public

@@ -24,7 +24,8 @@ from importlib.resources import files
 import altair as alt
 import pandas as pd
 
-from werkplaats_data.charts import with_source
+from werkplaats_data.activities import people_bars
+from werkplaats_data.charts import require, with_source
 from werkplaats_data.errors import UserError
 from werkplaats_data.i18n import format_date, format_number, t
 from werkplaats_data.privacy import safe_count, small_cell
@@ -62,9 +63,20 @@ def _measures() -> pd.DataFrame:
     return _read("measures.csv").set_index("code", drop=False)
 
 
-def measures() -> pd.DataFrame:
-    """The measure table: code, label_nl, label_en, kwh_per_year, gas_m3_per_year, source (indexed by code)."""
-    return _measures().copy()
+def _label_column(lang: str) -> str:
+    """The language column a reader of ``lang`` gets: ``label_nl``/``definition_nl`` for Dutch, else the English one."""
+    return "nl" if lang == "nl" else "en"
+
+
+def measures(*, lang: str | None = None) -> pd.DataFrame:
+    """The measure table: code, label_nl, label_en, kwh_per_year, gas_m3_per_year, source (indexed by code).
+
+    With ``lang``: label (in ``lang``: Dutch for "nl", English otherwise), kwh_per_year, gas_m3_per_year, source.
+    """
+    table = _measures().copy()
+    if lang is None:
+        return table
+    return table.rename(columns={f"label_{_label_column(lang)}": "label"})[["label", "kwh_per_year", "gas_m3_per_year", "source"]]
 
 
 def energy_tax_rates() -> pd.DataFrame:
@@ -88,6 +100,14 @@ def prices() -> pd.DataFrame:
     return _read("prices.csv").set_index("carrier", drop=False)
 
 
+def newest_cbs_year(area_code: str = OUDE_WESTEN) -> int:
+    """The newest year in ``cbs_use`` with both figures (kWh and m³ gas per dwelling) for the area."""
+    table = cbs_use(area_code=area_code).dropna(subset=["kwh_per_dwelling", "gas_m3_per_dwelling"])
+    if table.empty:
+        raise UserError(f"No CBS energy use with both figures for area {area_code} in cbs_use.csv.")
+    return int(table["year"].max())
+
+
 def cbs_use(*, area_code: str | None = None, year: int | None = None) -> pd.DataFrame:
     """CBS average use per dwelling: area_code, area_name, year, kwh_per_dwelling, gas_m3_per_dwelling, source."""
     table = _read("cbs_use.csv")
@@ -98,16 +118,30 @@ def cbs_use(*, area_code: str | None = None, year: int | None = None) -> pd.Data
     return table.reset_index(drop=True)
 
 
-def poverty_indicators() -> pd.DataFrame:
+def poverty_indicators(*, lang: str | None = None) -> pd.DataFrame:
     """Energy-poverty indicators (CBS/TNO): code, labels, definition (nl, en), the threshold parameters
-    each uses (``thresholds``, names in ``poverty_thresholds``, ';'-separated), the NL 2019 share, source."""
-    return _read("poverty_indicators.csv")
+    each uses (``thresholds``, names in ``poverty_thresholds``, ';'-separated), the NL 2019 share, source.
+
+    With ``lang``: code, label, definition (Dutch for "nl", English otherwise), thresholds, nl_2019_percent.
+    """
+    table = _read("poverty_indicators.csv")
+    if lang is None:
+        return table
+    text = _label_column(lang)
+    return table.rename(columns={f"label_{text}": "label", f"definition_{text}": "definition"})[
+        ["code", "label", "definition", "thresholds", "nl_2019_percent"]]
 
 
-def poverty_thresholds() -> pd.DataFrame:
+def poverty_thresholds(*, lang: str | None = None) -> pd.DataFrame:
     """Thresholds used by the indicators: name, value (a number, or labels such as "E;F;G"), unit,
-    meaning_en, source (marked unverified where they are)."""
-    return _read_text("poverty_thresholds.csv").set_index("name", drop=False)
+    meaning_en, meaning_nl, source (marked unverified where they are).
+
+    With ``lang``: value, unit, meaning (Dutch for "nl", English otherwise), source.
+    """
+    table = _read_text("poverty_thresholds.csv").set_index("name", drop=False)
+    if lang is None:
+        return table
+    return table.rename(columns={f"meaning_{_label_column(lang)}": "meaning"})[["value", "unit", "meaning", "source"]]
 
 
 # ----- coach visits ---------------------------------------------------------------------------
@@ -232,13 +266,15 @@ def measure_counts(energy_visits: pd.DataFrame, *, lang: str = "nl") -> pd.DataF
     return table.sort_values(["visits", "measure"], ascending=[False, True], ignore_index=True)
 
 
-def savings_vs_cbs(energy_visits: pd.DataFrame, *, area_code: str = OUDE_WESTEN, year: int = 2017) -> pd.DataFrame:
+def savings_vs_cbs(energy_visits: pd.DataFrame, *, area_code: str = OUDE_WESTEN, year: int | None = None) -> pd.DataFrame:
     """Estimated saving per visited household against CBS average use per dwelling.
 
     One row per carrier (electricity in kWh, gas in m³): saved_per_household (mean over visited
     households of the sum of their visits' estimates), use_per_dwelling (CBS, the given area and
-    year), share (saved / use). Raises ``UserError`` when CBS has no figure for that area and year.
+    year; default ``newest_cbs_year``), share (saved / use), year, source. Raises ``UserError`` when
+    CBS has no figure for that area and year.
     """
+    year = newest_cbs_year(area_code) if year is None else year
     reference = cbs_use(area_code=area_code, year=year)
     if reference.empty:
         known = ", ".join(f"{r.area_code} {r.year}" for r in cbs_use().itertuples())
@@ -253,7 +289,7 @@ def savings_vs_cbs(energy_visits: pd.DataFrame, *, area_code: str = OUDE_WESTEN,
         "use_per_dwelling": [float(row["kwh_per_dwelling"]), float(row["gas_m3_per_dwelling"])],
     })
     table["share"] = table["saved_per_household"] / table["use_per_dwelling"]
-    return table.assign(source=row["source"])
+    return table.assign(year=int(row["year"]), source=row["source"])
 
 
 # ----- "what can I save" --------------------------------------------------------------------
@@ -380,8 +416,16 @@ def share_yield(solar: pd.DataFrame, *, vat: float | None = None, skip_unknown_y
     return table
 
 
-def share_example(kwh: float = 1000, year: int | str = 2024, *, lang: str = "nl", vat: float | None = None) -> str:
-    """The Postcoderoos rule as a sum a reader can check: "1.000 kWh in 2024 levert 1.000 × € 0,10880 × 1,21 = € 131,65 op"."""
+def newest_tax_year() -> int:
+    """The newest year with a verified energy-tax rate (``energy_tax_rates``)."""
+    return int(energy_tax_rates()["year"].max())
+
+
+def share_example(kwh: float = 1000, year: int | str | None = None, *, lang: str = "nl", vat: float | None = None) -> str:
+    """The Postcoderoos rule as a sum a reader can check: "1.000 kWh in 2024 levert 1.000 × € 0,10880 × 1,21 = € 131,65 op".
+
+    ``year`` defaults to ``newest_tax_year``."""
+    year = newest_tax_year() if year is None else year
     vat = parameter("vat_rate") if vat is None else vat
     return t("energy.share_example", lang, kwh=format_number(kwh, lang), year=_year(year),
              rate=format_number(tax_rate(year), lang, 5), factor=format_number(1 + vat, lang, 2),
@@ -496,7 +540,7 @@ def summary(energy_visits: pd.DataFrame, solar: pd.DataFrame, *, lang: str = "en
     """Three Markdown lines for the top of notebook 06, from the data: question, data, main finding.
 
     The finding: households visited (``reach``), the estimated gas saving per visited household as
-    a share of CBS use per dwelling (``savings_vs_cbs``, Oude Westen 2017) and the range of € per
+    a share of CBS use per dwelling (``savings_vs_cbs``, Oude Westen, newest CBS year) and the range of € per
     share (``share_yield``, verified years only). With ``public=True`` counts follow the small-cell rule.
     """
     lines = [t("energy.summary.question", lang)]
@@ -545,7 +589,9 @@ def coaches_chart(energy_visits: pd.DataFrame, *, lang: str = "nl", demo: bool =
 
     With ``public=True``: per quarter (``coaches_per_quarter``) with the small-cell rule (below 10
     not shown, rounded to 5), so a team of a few coaches is not shown month by month.
+    ``NoData("energy.no_data")`` without visits.
     """
+    require(energy_visits, "energy.no_data")
     if public:
         table = small_cell(coaches_per_quarter(energy_visits).rename(columns={"quarter": "month"}), ["visits", "active_coaches"])
     else:
@@ -571,28 +617,40 @@ def coaches_chart(energy_visits: pd.DataFrame, *, lang: str = "nl", demo: bool =
     return with_source(chart, _source(lang, demo))
 
 
-def measures_chart(energy_visits: pd.DataFrame, *, lang: str = "nl", demo: bool = True, public: bool = False) -> alt.TopLevelMixin:
-    """Bars of visits per measure; the title names the measure taken most often.
+def measures_chart(energy_visits: pd.DataFrame, *, lang: str = "nl", demo: bool = True, public: bool = False,
+                   title: str | None = None) -> alt.TopLevelMixin:
+    """Bars of households per measure (``measure_counts``: a household counts once per measure); the
+    title names the measure most households took, unless ``title`` is given.
 
-    With ``public=True`` visits and households follow the small-cell rule (measures taken at fewer
-    than 10 visits are left out).
+    With ``public=True`` the small-cell look of ``activities.people_bars``: a count of 10 or more is
+    rounded to 5 and drawn with its number, a smaller one is the words "fewer than 10" without a bar;
+    rows by that shown count, then by label. ``NoData("energy.no_data")`` without visits.
     """
-    table = measure_counts(energy_visits, lang=lang)
+    table = measure_counts(require(energy_visits, "energy.no_data"), lang=lang)
+    counts = table["households"].map(safe_count) if public else table["households"]
+    table = table.assign(order=counts.fillna(0)).sort_values(["order", "label"], ascending=[False, True], ignore_index=True)
+    if title is None:
+        named = table[table["order"] > 0]  # in public, the measures with 10 households or more
+        title = t("energy.measures_title", lang, measure=named["label"].iloc[0]) if len(named) else \
+            t("energy.measures_title_few", lang)
+    axis = t("energy.households_axis", lang)
     if public:
-        table = small_cell(table, ["visits", "households"]).dropna(subset=["visits"])
-    top = table["label"].iloc[0] if len(table) else "–"
+        return people_bars(table, key="measure", label="label", count="households", lang=lang, title=title,
+                           axis_title=axis, source=_source(lang, demo))
     chart = alt.Chart(table).mark_bar().encode(
-        x=alt.X("visits:Q", title=t("energy.visits", lang)),
-        y=alt.Y("label:N", sort="-x", title=None),
-        tooltip=["label:N", "visits:Q", "households:Q"],
-    ).properties(title=t("energy.measures_title", lang, measure=top))
+        x=alt.X("households:Q", title=axis, axis=alt.Axis(format="d", tickMinStep=1)),
+        y=alt.Y("label:N", sort=list(table["label"]), title=None),
+        tooltip=["label:N", alt.Tooltip("households:Q", title=axis), alt.Tooltip("visits:Q", title=t("energy.visits", lang))],
+    ).properties(title=title)
     return with_source(chart, _source(lang, demo))
 
 
 def savings_vs_cbs_chart(energy_visits: pd.DataFrame, *, lang: str = "nl", demo: bool = True,
-                         area_code: str = OUDE_WESTEN, year: int = 2017) -> alt.TopLevelMixin:
-    """Per carrier, the estimated saving per household as a share of CBS use per dwelling (in %)."""
-    table = savings_vs_cbs(energy_visits, area_code=area_code, year=year)
+                         area_code: str = OUDE_WESTEN, year: int | None = None) -> alt.TopLevelMixin:
+    """Per carrier, the estimated saving per household as a share of CBS use per dwelling (in %), CBS of
+    ``year`` (default ``newest_cbs_year``). ``NoData("energy.no_data")`` without visits."""
+    table = savings_vs_cbs(require(energy_visits, "energy.no_data"), area_code=area_code, year=year)
+    year = int(table["year"].iloc[0])
     table = table.assign(percent=100 * table["share"], label=table["carrier"].map(lambda c: t(f"energy.carrier.{c}", lang)))
     gas = float(table.loc[table["carrier"] == "gas", "percent"].iloc[0])
     chart = alt.Chart(table).mark_bar().encode(
@@ -605,8 +663,9 @@ def savings_vs_cbs_chart(energy_visits: pd.DataFrame, *, lang: str = "nl", demo:
 
 
 def share_yield_chart(solar: pd.DataFrame, *, lang: str = "nl", demo: bool = True) -> alt.TopLevelMixin:
-    """Bars of € per share per year (years with a verified tax rate only); the title gives the range."""
-    table = share_yield(solar, skip_unknown_years=True).drop(columns="members")  # no people count leaves for the browser
+    """Bars of € per share per year (years with a verified tax rate only); the title gives the range.
+    ``NoData("energy.no_solar")`` without solar rows."""
+    table = share_yield(require(solar, "energy.no_solar"), skip_unknown_years=True).drop(columns="members")  # no people count leaves for the browser
     low = format_number(table["eur_per_share"].min(), lang, 2) if len(table) else "–"
     high = format_number(table["eur_per_share"].max(), lang, 2) if len(table) else "–"
     chart = alt.Chart(table).mark_bar().encode(
