@@ -76,5 +76,13 @@ def test_facts_from_the_report():
     assert facts["report_section"].str.len().gt(0).all()
 
 
+def test_facts_in_a_language():
+    nl = wd.facts(lang="nl")
+    assert list(nl.columns) == ["value", "unit", "period", "statement", "source"]
+    assert nl.loc["ruilpunt_members", "statement"] == "Het Ruilpunt heeft 1300 leden"
+    assert wd.facts(lang="en").loc["ruilpunt_members", "statement"] == "The Ruilpunt has 1300 members"
+    assert wd.facts()["statement_nl"].str.len().gt(0).all()  # every figure has its Dutch statement
+
+
 def test_empty_release_table_has_the_schema_columns():
     assert list(schemas.empty_table("repairs").columns) == schemas.TABLES["repairs"].column_names
