@@ -569,11 +569,16 @@ def meaning_bullets(effect: pd.DataFrame, coordinators: pd.DataFrame, conversion
 
 # --- charts ------------------------------------------------------------------------------------
 
-def status_chart(lifecycle: pd.DataFrame, *, source: str, lang: str = "nl", public: bool = False) -> alt.TopLevelMixin:
-    """Bar chart of people per status; the title says how many are still active (new or active).
+def status_chart(lifecycle: pd.DataFrame, *, source: str, lang: str = "nl", public: bool = False,
+                 include_prospective: bool = False) -> alt.TopLevelMixin:
+    """Bar chart of people per status; the title says how many are still active (new or active) of how many.
 
-    ``public``: bars and title follow the small-cell rule (a suppressed bar is left out).
+    Rule: only people who came to a session count (``prospective`` people, known from other registers
+    only, are left out of bars and total) unless ``include_prospective``. ``public``: bars and title
+    follow the small-cell rule (a suppressed bar is left out).
     """
+    if not include_prospective:
+        lifecycle = lifecycle[lifecycle["status"] != "prospective"]
     exact = status_counts(lifecycle)
     active = int(exact.loc[exact["status"].isin(["new", "active"]), "people"].sum())
     title = t("participation.status.title", lang, active=count_text(active, lang, public=public),
