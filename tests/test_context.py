@@ -457,6 +457,8 @@ def test_wijkprofiel_and_claim_sentences():
     ends_meet, green = c.wijkprofiel_sentences(lang="en")
     assert "33% (2014), 27% (2016) of residents in Oude Westen, against 22% (2014), 16% (2016)" in ends_meet
     assert "56% (2014), 63% (2016), 60% (2018) in Oude Westen" in green
+    assert c.wijkprofiel_sentences(lang="en", indicators=("enough_green",)) == [green]  # notebook 07 says only this one
+    assert "80% (2014), 82% (2016), 81% (2018) in Rotterdam" in green
     claims = c.claim_sentences(c.report_vs_cbs(), lang="en")
     assert claims[0].startswith("Migration background: the report says about 90%; CBS gives 70.5% in 2017")
     assert claims[0].endswith("they differ.") and claims[1].endswith("they agree.")

@@ -97,3 +97,12 @@ def test_summary_three_lines_from_the_data(actions):
     assert "the busiest street was Gaffelstraat" in lines[2]
     public = greening.summary(actions, lang="en", public=True).split("  \n")[2]
     assert "no street had 10 or more actions" in public and "Gaffelstraat" not in public
+
+
+@pytest.mark.parametrize("make", [greening.over_time_chart, greening.street_chart])
+def test_charts_without_actions_raise_no_data(make):
+    from werkplaats_data.charts import NoData
+    from werkplaats_data.schemas import empty_table
+
+    with pytest.raises(NoData, match="greening.no_data"):
+        make(empty_table("greening"))

@@ -768,13 +768,14 @@ def _per_year(table: pd.DataFrame, area: str, indicator: str, lang: str) -> str:
     return ", ".join(f"{format_number(v, lang)}% ({y})" for y, v in zip(part["year"], part["value"]))
 
 
-def wijkprofiel_sentences(*, lang: str = "nl") -> list[str]:
-    """What residents themselves say in the Wijkprofiel: making ends meet, and enough green, per year,
-    Oude Westen against Rotterdam (percent of residents)."""
+def wijkprofiel_sentences(*, lang: str = "nl",
+                          indicators: tuple[str, ...] = ("hard_to_make_ends_meet", "enough_green")) -> list[str]:
+    """What residents themselves say in the Wijkprofiel, one sentence per indicator (making ends meet,
+    enough green): per year, Oude Westen against Rotterdam (percent of residents)."""
     table = wijkprofiel_indices()
     return [t(f"context.wijkprofiel.{indicator}", lang, ow=_per_year(table, "Oude Westen", indicator, lang),
               rdam=_per_year(table, "Rotterdam", indicator, lang))
-            for indicator in ("hard_to_make_ends_meet", "enough_green")]
+            for indicator in indicators]
 
 
 def claim_sentences(comparison: pd.DataFrame, *, lang: str = "nl") -> list[str]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from werkplaats_data.charts import with_source
+from werkplaats_data.charts import require, with_source
 from werkplaats_data.i18n import format_date, format_number, t
 from werkplaats_data.privacy import small_cell
 from werkplaats_data.schemas import GREENING_KINDS
@@ -120,8 +120,9 @@ def unit_label(unit: object, lang: str = "nl") -> str:
 
 
 def over_time_chart(greening: pd.DataFrame, *, lang: str = "nl", demo: bool = True, freq: str = "Y") -> alt.TopLevelMixin:
-    """Stacked bars of actions per period by kind; the title gives the total since the first year."""
-    table = actions_over_time(greening, freq=freq)
+    """Stacked bars of actions per period by kind; the title gives the total since the first year.
+    ``NoData("greening.no_data")`` without actions."""
+    table = actions_over_time(require(greening, "greening.no_data"), freq=freq)
     table = table.assign(label=table["kind"].map(lambda k: _kind_label(k, lang)),
                          amount=[f"{format_number(q, lang, 0 if float(q).is_integer() else 1)} {unit_label(u, lang)}".strip()
                                  for q, u in zip(table["quantity"], table["unit"])])
@@ -143,9 +144,9 @@ def street_chart(greening: pd.DataFrame, *, lang: str = "nl", demo: bool = True,
     """Bars of actions for the ``top`` streets; the title names the busiest street.
 
     With ``public=True`` the small-cell rule applies: streets with fewer than 10 actions are left
-    out and the other counts are rounded to 5.
+    out and the other counts are rounded to 5. ``NoData("greening.no_data")`` without actions.
     """
-    table = actions_by_street(greening)
+    table = actions_by_street(require(greening, "greening.no_data"))
     if public:
         table = small_cell(table, "actions").dropna(subset=["actions"])
     table = table.head(top)
