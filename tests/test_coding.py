@@ -145,3 +145,58 @@ def test_anonymous_coders_hide_pseudonyms_but_keep_agreement():
     table = coding.kappa_by_pair(anon, CODEBOOK).set_index("code")
     assert table.loc[coding.ALL_CODES, "kappa"] == pytest.approx(1 / 3)
     assert (table["coder_1"] == "codeur A").all()
+
+
+def test_activity_themes_chart_per_activity_or_in_public_over_all_stories():
+    from werkplaats_data import charts
+
+    ids = [f"s{i}" for i in range(24)]
+    stories = pd.DataFrame({"story_id": ids, "original_id": ids, "activity": ["g1"] * 12 + ["g2"] * 12})
+    rows = codings([(f"s{i}", "X", "a", 0, 1) for i in list(range(11)) + [12, 13, 14]])
+    research = coding.activity_themes_chart(stories, rows, CODEBOOK, source="x", lang="en",
+                                            activity_names={"g1": "Group one"}).to_dict()
+    data = next(iter(research["datasets"].values()))
+    assert {(r["group"], r["stories"]) for r in data} == {("Group one", 11), ("g2", 3)}
+    assert charts.title_text(research["vconcat"][0]["title"]) == "Most frequent in the stories: a"
+    public = coding.activity_themes_chart(stories, rows, CODEBOOK, source="x", lang="en", public=True).to_dict()
+    data = next(iter(public["datasets"].values()))
+    assert [(r["group"], r["stories"]) for r in data] == [("all stories", 15)]  # 14 → 15, per group 11 and 3 would not pass
+    assert charts.title_text(public["vconcat"][0]["title"]) == "Themes in at least 10 stories; most frequent: a"
+    with pytest.raises(charts.NoData) as few:
+        coding.activity_themes_chart(stories, rows.head(3), CODEBOOK, source="x", public=True)
+    assert few.value.key == "notebooks.stories.too_few" and few.value.values == {"min_cell": 10, "round_to": 5}
+    with pytest.raises(charts.NoData, match="stories.no_data"):
+        coding.activity_themes_chart(stories.iloc[:0], rows, CODEBOOK, source="x")
+
+
+def test_language_agreement_and_survey_charts_say_when_there_is_nothing():
+    from werkplaats_data import charts
+
+    rows = two_coders()
+    stories = pd.DataFrame({"story_id": ["s1", "s2", "s3", "s4"], "original_id": ["s1", "s2", "s3", "s4"],
+                            "activity": "x", "language": ["nl", "nl", "ar", "en"]})
+    chart = coding.language_themes_chart(stories, rows, CODEBOOK, source="x", lang="en").to_dict()
+    assert {r["group"] for r in next(iter(chart["datasets"].values()))} == {"nl", "ar", "en"}
+    with pytest.raises(charts.NoData, match="notebooks.stories.too_few"):
+        coding.language_themes_chart(stories, rows, CODEBOOK, source="x", public=True)  # 4 stories
+    title = coding.overall_agreement_chart(rows, CODEBOOK, source="x", lang="en").to_dict()["vconcat"][0]["title"]
+    alpha = coding.alpha_by_code(rows, CODEBOOK).set_index("code").loc[coding.ALL_CODES, "alpha"]
+    assert title == f"Agreement between coders over all themes together: α = {alpha:.2f}"
+    assert list(coding.overall_kappas(rows, CODEBOOK)["code"]) == [coding.ALL_CODES]
+    with pytest.raises(charts.NoData, match="stories.no_data"):
+        coding.overall_agreement_chart(rows.iloc[:0], CODEBOOK, source="x")
+    no_answers = pd.DataFrame(columns=["person_id", "item", "value"])
+    with pytest.raises(charts.NoData, match="notebooks.no_survey_or_stories"):
+        coding.survey_comparison_chart(stories, rows, CODEBOOK, no_answers, pd.DataFrame(columns=["item", "min", "max"]),
+                                       source="x")
+
+
+def test_survey_chart_leaves_out_values_a_public_page_hides():
+    from werkplaats_data import charts
+
+    comparison = pd.DataFrame({"code": ["a", "b"], "label_nl": ["A", "B"], "label_en": ["A", "B"],
+                               "story_share": [0.5, None], "survey_score": [None, 0.75], "respondents": [None, 12]})
+    chart = coding.theme_survey_chart(comparison, source="x", lang="en")
+    rows = next(iter(chart.to_dict()["datasets"].values()))
+    assert [(r["theme"], r["value"]) for r in rows] == [("A", 0.5), ("B", 0.75)]
+    assert "<svg" in charts.to_svg(chart)  # no NaN left to break the JSON of the printed report

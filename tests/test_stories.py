@@ -348,6 +348,27 @@ def test_tables_for_uses_the_release_else_the_demo_stories_else_nothing():
     assert len(got["stories"]) == 2 and got["story_codings"].empty
 
 
+def test_notebook_tables_are_complete_and_public_with_their_notes(monkeypatch):
+    monkeypatch.delenv(stories.STORIES_ENV, raising=False)
+    none, notes = stories.notebook_tables(FakeRelease({}, demo=False), public=True)
+    assert set(none) == set(stories.TABLE_NAMES) and all(t.empty for t in none.values()) and notes == []
+    research, notes = stories.notebook_tables(FakeRelease({}, demo=True))
+    assert notes == [] and research["stories"]["text"].notna().any()
+    public, notes = stories.notebook_tables(FakeRelease({}, demo=True), public=True, lang="en")
+    assert public["stories"]["text"].isna().all() and notes == [
+        "Public version: titles and reasons only of stories whose teller agreed to show them; coders without names; "
+        "counts from 10 on, rounded to 5."]
+    own = {"stories": research["stories"]}
+    _, notes = stories.notebook_tables(FakeRelease(own, demo=False), public=True, lang="en")
+    assert notes[1].startswith("Without the stories' consent ledger")  # a real release alone: no words shown
+    early, _ = stories.notebook_tables(FakeRelease({}, demo=True), period=("1990-01-01", "1990-12-31"))
+    assert early["stories"].empty
+    with pytest.raises(Exception, match="stories.no_data"):
+        stories.overview(early["stories"])
+    with pytest.raises(Exception, match="stories.no_data"):
+        stories.summary(early)
+
+
 def test_in_period_and_overview():
     tables = stories.release_tables(DEMO)
     in_2023 = stories.in_period(tables, ("2023-01-01", "2023-12-31"))

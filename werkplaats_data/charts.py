@@ -157,11 +157,13 @@ def show(chart: alt.TopLevelMixin):
 
 
 class NoData(Exception):
-    """There is nothing to show; ``key`` is the i18n key of the sentence the reader gets instead."""
+    """There is nothing to show; ``key`` is the i18n key of the sentence the reader gets instead,
+    ``values`` fill its ``{name}`` fields."""
 
-    def __init__(self, key: str):
+    def __init__(self, key: str, **values):
         super().__init__(key)
         self.key = key
+        self.values = values
 
 
 def require(table, key: str):
@@ -182,7 +184,7 @@ def show_or_say(make, lang: str = "nl", *, empty: str | None = None) -> None:
         if empty is not None and hasattr(shown, "__len__") and not isinstance(shown, str):
             require(shown, empty)
     except NoData as missing:
-        print(t(missing.key, lang))
+        print(t(missing.key, lang, **missing.values))
         return
     if isinstance(shown, alt.TopLevelMixin):
         display(show(shown))

@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 
 from werkplaats_data import charts, privacy, stats
-from werkplaats_data.i18n import t
+from werkplaats_data.i18n import format_number, t
 from werkplaats_data.problems import line, problem, read_csv
 from werkplaats_data.redaction import map_span, redact_with_edits
 
@@ -303,6 +303,56 @@ def theme_chart(counts: pd.DataFrame, codebook: pd.DataFrame, *, by: str, source
     return charts.with_source(chart, source)
 
 
+def activity_themes_chart(stories: pd.DataFrame, codings: pd.DataFrame, codebook: pd.DataFrame, *, source: str,
+                          activity_names: dict | None = None, lang: str = "nl", public: bool = False) -> alt.TopLevelMixin:
+    """Stories per theme coloured by activity (``theme_counts``, one coder is enough); the title names
+    the theme in most stories.
+
+    Rule for ``public``: all stories as one group — per activity every count would be below the
+    small-cell limit — with the small-cell rule, and the title says so. ``NoData("stories.no_data")``
+    without stories, ``NoData("notebooks.stories.too_few")`` when no theme is left to show.
+    """
+    by = None if public else "activity"
+    counts = theme_counts(charts.require(stories, "stories.no_data"), codings, by=by, min_coders=1, public=public)
+    top = most_common_theme(counts, codebook, lang=lang)
+    if top is None:
+        raise charts.NoData("notebooks.stories.too_few", min_cell=privacy.MIN_CELL, round_to=privacy.ROUND_TO)
+    if public:
+        title = t("notebooks.stories.top_theme_public", lang, theme=top.lower(), min_cell=privacy.MIN_CELL)
+        return theme_chart(counts, codebook, by="all", source=source, lang=lang, title=title,
+                           group_labels={"all": t("notebooks.stories.all_stories", lang)})
+    return theme_chart(counts, codebook, by="activity", source=source, lang=lang, group_labels=activity_names,
+                       title=t("notebooks.stories.top_theme", lang, theme=top.lower()))
+
+
+def language_themes_chart(stories: pd.DataFrame, codings: pd.DataFrame, codebook: pd.DataFrame, *, source: str,
+                          language_names: dict | None = None, lang: str = "nl", public: bool = False) -> alt.TopLevelMixin:
+    """Stories per main theme (the codebook's top-level codes), coloured by the story's language;
+    ``public``: the small-cell rule. ``NoData`` as ``activity_themes_chart``."""
+    counts = theme_counts(charts.require(stories, "stories.no_data"), codings, by="language", min_coders=1,
+                          codebook=codebook, public=public)
+    if counts.empty:
+        raise charts.NoData("notebooks.stories.too_few", min_cell=privacy.MIN_CELL, round_to=privacy.ROUND_TO)
+    return theme_chart(counts, codebook, by="language", source=source, lang=lang, group_labels=language_names,
+                       title=t("notebooks.stories.by_language", lang))
+
+
+def overall_agreement_chart(codings: pd.DataFrame, codebook: pd.DataFrame, *, source: str,
+                            lang: str = "nl") -> alt.TopLevelMixin:
+    """``agreement_chart`` of ``alpha_by_code``, the title giving α over all codes together.
+    ``NoData("stories.no_data")`` without codings."""
+    alphas = alpha_by_code(charts.require(codings, "stories.no_data"), codebook)
+    overall = alphas.set_index("code").loc[ALL_CODES, "alpha"]
+    return agreement_chart(alphas, codebook, source=source, lang=lang,
+                           title=t("notebooks.stories.agreement", lang, alpha=format_number(overall, lang, 2)))
+
+
+def overall_kappas(codings: pd.DataFrame, codebook: pd.DataFrame) -> pd.DataFrame:
+    """``kappa_by_pair`` over all codes together (the ``ALL_CODES`` rows). ``NoData("stories.no_data")`` without codings."""
+    kappas = kappa_by_pair(charts.require(codings, "stories.no_data"), codebook)
+    return kappas[kappas["code"] == ALL_CODES].reset_index(drop=True)
+
+
 def agreement_chart(alphas: pd.DataFrame, codebook: pd.DataFrame, *, source: str, lang: str = "nl",
                     title: str = "") -> alt.TopLevelMixin:
     """Krippendorff's α per code (``alpha_by_code`` output), with the 0.800 line for 'reliable'."""
@@ -318,12 +368,24 @@ def agreement_chart(alphas: pd.DataFrame, codebook: pd.DataFrame, *, source: str
     return charts.with_source(alt.layer(bars, rule, title=title), source)
 
 
+def survey_comparison_chart(stories: pd.DataFrame, codings: pd.DataFrame, codebook: pd.DataFrame,
+                            responses: pd.DataFrame, items: pd.DataFrame, *, source: str, lang: str = "nl",
+                            public: bool = False) -> alt.TopLevelMixin:
+    """``theme_survey_chart`` of ``theme_survey_comparison``; ``NoData("notebooks.no_survey_or_stories")``
+    without stories or without survey answers."""
+    if stories.empty or responses.empty:
+        raise charts.NoData("notebooks.no_survey_or_stories")
+    comparison = theme_survey_comparison(stories, codings, codebook, responses, items, public=public)
+    return theme_survey_chart(comparison, source=source, lang=lang, title=t("notebooks.stories.survey", lang))
+
+
 def theme_survey_chart(comparison: pd.DataFrame, *, source: str, lang: str = "nl", title: str = "") -> alt.TopLevelMixin:
-    """Per theme two dots: share of stories with it, and the mean survey score (``theme_survey_comparison``)."""
+    """Per theme two dots: share of stories with it, and the mean survey score (``theme_survey_comparison``);
+    a value that is not there (in public: below the small-cell limit) gets no dot."""
     label = "label_nl" if lang == "nl" else "label_en"
     names = {"story_share": t("stories.chart.story_share", lang), "survey_score": t("stories.chart.survey_score", lang)}
     data = comparison.melt(id_vars=[label], value_vars=list(names), var_name="measure", value_name="value")
-    data = data.assign(measure=data["measure"].map(names), theme=data[label])
+    data = data.assign(measure=data["measure"].map(names), theme=data[label]).dropna(subset=["value"])
     chart = alt.Chart(data, title=title).mark_point(filled=True, size=160).encode(
         y=alt.Y("theme:N", title=None, axis=alt.Axis(labelLimit=320)),
         x=alt.X("value:Q", title=t("stories.chart.share", lang), scale=alt.Scale(domain=[0, 1])),

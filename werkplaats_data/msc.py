@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from werkplaats_data import i18n, privacy
+from werkplaats_data import charts, i18n, privacy
 from werkplaats_data.problems import line, listed, problem, read_csv
 
 #: Domains of change for the Werkplaats (the "what changed?" questions the panels ask).
@@ -78,7 +78,9 @@ def check_rounds(rounds: pd.DataFrame, stories: pd.DataFrame, *, file: str = "ms
 
 def selections(rounds: pd.DataFrame, stories: pd.DataFrame, *, lang: str = "nl") -> pd.DataFrame:
     """Every choice with its domain in words and the chosen story's title, activity and language
-    (empty when the story is not in ``stories``), sorted by round and domain."""
+    (empty when the story is not in ``stories``), sorted by round and domain.
+    ``NoData("stories.no_data")`` when no panel chose a story."""
+    charts.require(rounds, "stories.no_data")
     info = stories[["story_id", "title", "activity", "language"]]
     out = rounds.merge(info, on="story_id", how="left").sort_values(["round", "domain"], ignore_index=True)
     return out.assign(domain_label=out["domain"].map(lambda d: i18n.t(f"stories.domain.{d}", lang)))
@@ -97,7 +99,9 @@ def for_reader(stories: pd.DataFrame, lang: str) -> pd.DataFrame:
 
 
 def chosen_per_activity(rounds: pd.DataFrame, stories: pd.DataFrame, *, public: bool = False) -> pd.DataFrame:
-    """How often panels chose a story from each activity: activity, chosen (``public``: small-cell rule)."""
+    """How often panels chose a story from each activity: activity, chosen (``public``: small-cell rule).
+    ``NoData("stories.no_data")`` when no panel chose a story."""
+    charts.require(rounds, "stories.no_data")
     info = stories[["story_id", "activity"]]
     out = rounds.merge(info, on="story_id", how="inner").groupby("activity").size().reset_index(name="chosen")
     out = out.sort_values(["chosen", "activity"], ascending=[False, True], ignore_index=True)

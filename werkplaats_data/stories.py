@@ -37,7 +37,7 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
-from werkplaats_data import coding, consent, msc, privacy, redaction
+from werkplaats_data import charts, coding, consent, msc, privacy, redaction, schemas
 from werkplaats_data.errors import UserError
 from werkplaats_data.i18n import t
 from werkplaats_data.problems import listed, problem
@@ -494,20 +494,42 @@ def in_period(tables: dict[str, pd.DataFrame], period: tuple | None) -> dict[str
             "story_selections": tables["story_selections"][tables["story_selections"]["story_id"].isin(kept["story_id"])]}
 
 
+def notebook_tables(release, *, folder: str | Path | None = None, period: tuple | None = None, public: bool = False,
+                    lang: str = "nl") -> tuple[dict[str, pd.DataFrame], list[str]]:
+    """The story tables a research notebook shows (``tables_for`` in ``period``), and the notes to say first.
+
+    Every table of ``TABLE_NAMES`` is there, empty when the release has no stories. With ``public``
+    the tables are ``public_tables`` (words only with the tellers' public consent, coders without
+    pseudonyms), and the notes say so, and that nothing is shown without the consent ledger.
+    """
+    tables = in_period(tables_for(release, folder=folder), period) or {}
+    tables = {name: tables[name] if len(tables.get(name, pd.DataFrame()).columns) else schemas.empty_table(name)
+              for name in TABLE_NAMES}
+    if not public or tables["stories"].empty:
+        return tables, []
+    notes = [t("notebooks.stories.public_note", lang, min_cell=privacy.MIN_CELL, round_to=privacy.ROUND_TO)]
+    if stories_folder(release, folder) is None:
+        notes.append(t("notebooks.stories.no_ledger", lang))
+    return public_tables(tables, public_story_ids(release, folder=folder), lang=lang), notes
+
+
 def overview(stories: pd.DataFrame, *, public: bool = False) -> pd.DataFrame:
     """Original stories per activity (rows) and language (columns); translations not counted.
 
     ``public``: the small-cell rule (``privacy.small_cell``: below 10 suppressed, the rest rounded to 5).
+    ``NoData("stories.no_data")`` without stories.
     """
-    originals = stories[stories["story_id"] == stories["original_id"]]
+    originals = charts.require(stories, "stories.no_data")
+    originals = originals[originals["story_id"] == originals["original_id"]]
     table = pd.crosstab(originals["activity"], originals["language"], margins=True, margins_name="totaal")
     return privacy.small_cell(table, list(table.columns)) if public else table
 
 
 def summary(tables: dict[str, pd.DataFrame], *, public: bool = False) -> pd.DataFrame:
     """One row: stories (told stories, translations included), originals (translations not counted),
-    coders (distinct coders in story_codings) and codings (coded text spans); ``public``: small-cell rule."""
-    told, codings = tables["stories"], tables["story_codings"]
+    coders (distinct coders in story_codings) and codings (coded text spans); ``public``: small-cell rule.
+    ``NoData("stories.no_data")`` without stories."""
+    told, codings = charts.require(tables.get("stories"), "stories.no_data"), tables["story_codings"]
     row = pd.DataFrame([{"stories": len(told), "originals": int((told["story_id"] == told["original_id"]).sum()),
                          "coders": codings["coder"].nunique(), "codings": len(codings)}])
     return privacy.small_cell(row, list(row.columns)) if public else row
