@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+
 import pandas as pd
 import pytest
 import yaml
@@ -9,6 +11,7 @@ import yaml
 from werkplaats_data import charts
 from werkplaats_data import workplan
 from werkplaats_data.errors import UserError
+from werkplaats_data.i18n import t
 
 D = pd.Timestamp
 
@@ -599,3 +602,18 @@ def test_support_chart_says_at_least_when_some_hours_are_unknown():
                          uncoordinated=pd.DataFrame(), support=support)
     bars = workplan.support_chart(rv, source="Bron: test").vconcat[0]
     assert charts.title_text(bars.title).startswith("Het plan vraagt minstens 4 betaalde uren per week (niet alle uren")
+
+
+def test_coordination_html_escapes_activity_names_and_flags_the_missing_leader():
+    plan = workplan.plan_from_dict(plan_dict(projectleider={"rol": "projectleider", "betaalde_uren_per_week": 16}))
+    support = workplan.support_needed(plan, paid_table(), as_of=D("2025-03-01"))
+    names = pd.DataFrame({"activity_id": ["a", "b"], "name_nl": ["Koffie & <b>thee</b>", "B"], "name_en": ["A", "B"]})
+    rv = workplan.Review(plan=plan, as_of=D("2025-03-01"), demo=True, progress=pd.DataFrame(), panel=pd.DataFrame(),
+                         activities=names, uncoordinated=pd.DataFrame({"activity_id": ["a"]}), support=support)
+    text = workplan.coordination_html(rv, lang="nl")
+    assert "<li>Koffie &amp; &lt;b&gt;thee&lt;/b&gt;</li>" in text and "<b>thee" not in text
+    assert ('<p class="flag"><strong>' + html.escape(rv.no_leader_text("nl")) + "</strong></p>") in text
+    none = workplan.Review(plan=workplan.plan_from_dict({k: v for k, v in plan_dict().items() if k != "projectleider"}),
+                           as_of=D("2025-03-01"), demo=True, progress=pd.DataFrame(), panel=pd.DataFrame(),
+                           activities=names, uncoordinated=pd.DataFrame(columns=["activity_id"]), support=support)
+    assert workplan.coordination_html(none, lang="en") == f"<p>{html.escape(t('workplan.report.uncoordinated_none', 'en'))}</p>"

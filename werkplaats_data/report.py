@@ -246,14 +246,8 @@ def review_html(rv: workplan.Review, *, lang: str = "nl", notebooks: list[tuple[
     parts.append(f'<section class="page"><h2 id="continuity">{_e(t("workplan.report.continuity", lang))}</h2>'
                  f'<p>{_e(t("workplan.report.continuity_note", lang))}</p>{panels}</section>')
 
-    if len(rv.uncoordinated):
-        names = "".join(f"<li>{_e(rv.name(a, lang))}</li>" for a in rv.uncoordinated["activity_id"])
-        coordination = f'<p>{_e(t("workplan.report.uncoordinated_intro", lang))}</p><ul>{names}</ul>'
-    else:
-        coordination = f'<p>{_e(t("workplan.report.uncoordinated_none", lang))}</p>'
-    if rv.missing_project_leader:
-        coordination += f'<p class="flag">{_e(rv.no_leader_text(lang))}</p>'
-    parts.append(f'<section class="page"><h2 id="coordination">{_e(t("workplan.report.uncoordinated", lang))}</h2>{coordination}')
+    parts.append(f'<section class="page"><h2 id="coordination">{_e(t("workplan.report.uncoordinated", lang))}</h2>'
+                 f"{workplan.coordination_html(rv, lang=lang)}")
     parts.append(f'<h2 id="support">{_e(t("workplan.report.support", lang))}</h2>'
                  f"{figure_html(workplan.support_chart(rv, source=source, lang=lang))}"
                  f'<p class="note">{_e(t("workplan.report.support_note", lang, date=date))}</p>'

@@ -23,6 +23,7 @@ owners' names replaced.
 from __future__ import annotations
 
 import difflib
+import html
 import re
 from dataclasses import dataclass, field, replace
 from importlib.resources import files
@@ -989,6 +990,19 @@ def _date_text(value: pd.Timestamp, lang: str) -> str:
     from werkplaats_data.i18n import format_date
 
     return format_date(value, lang)
+
+
+def coordination_html(rv: Review, *, lang: str = "nl") -> str:
+    """The coordination part of the review as HTML (every text escaped): the activities running without
+    a coordinator, or that there are none, and the missing project leader when the plan asks for one."""
+    if len(rv.uncoordinated):
+        names = "".join(f"<li>{html.escape(rv.name(a, lang))}</li>" for a in rv.uncoordinated["activity_id"])
+        out = f'<p>{html.escape(t("workplan.report.uncoordinated_intro", lang))}</p><ul>{names}</ul>'
+    else:
+        out = f'<p>{html.escape(t("workplan.report.uncoordinated_none", lang))}</p>'
+    if rv.missing_project_leader:
+        out += f'<p class="flag"><strong>{html.escape(rv.no_leader_text(lang))}</strong></p>'
+    return out
 
 
 def progress_chart(rv: Review, *, source: str, lang: str = "nl"):
