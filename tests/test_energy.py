@@ -340,9 +340,10 @@ def test_charts_without_visits_raise_no_data(visits, make):
         make(visits.iloc[:0])
 
 
-def test_share_chart_without_solar_rows_raises_no_data(solar):
+@pytest.mark.parametrize("make", [energy.share_yield_chart, energy.missing_rate_note])
+def test_solar_parts_without_solar_rows_raise_no_data(solar, make):
     with pytest.raises(charts.NoData, match="energy.no_solar"):
-        energy.share_yield_chart(solar.iloc[:0])
+        make(solar.iloc[:0])
 
 
 def test_tables_in_a_language():

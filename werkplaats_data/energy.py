@@ -433,8 +433,9 @@ def share_example(kwh: float = 1000, year: int | str | None = None, *, lang: str
 
 
 def missing_rate_note(solar: pd.DataFrame, *, lang: str = "nl") -> str:
-    """One sentence: which years of ``solar`` are left out for want of a verified tax rate, or that none is."""
-    missing = years_without_rate(solar)
+    """One sentence: which years of ``solar`` are left out for want of a verified tax rate, or that none is.
+    ``NoData("energy.no_solar")`` without solar rows."""
+    missing = years_without_rate(require(solar, "energy.no_solar"))
     if not missing:
         return t("energy.all_years_have_rate", lang)
     return t("energy.years_without_rate", lang, years=", ".join(map(str, missing)))
