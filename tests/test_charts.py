@@ -138,4 +138,6 @@ def test_show_or_say_shows_the_result_or_prints_the_sentence(capsys, monkeypatch
     assert capsys.readouterr().out.strip() == charts.t("ruilpunt.ledger_ok", "nl") and len(shown) == 1
     monkeypatch.setenv(charts.STATIC_ENV, "1")
     charts.show_or_say(lambda: _chart(), "nl")
-    assert "<svg" in shown[-1].data  # a chart goes through show()
+    bundle = shown[-1]._repr_mimebundle_()  # a chart goes through show(): SVG, with its spec beside it
+    rows = next(iter(bundle[charts.VEGA_LITE_MIME]["datasets"].values()))
+    assert "<svg" in bundle["image/svg+xml"] and rows[0]["n"] == 1234.5

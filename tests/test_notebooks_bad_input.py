@@ -5,29 +5,26 @@ from a clean kernel with its parameters overridden in a cell right after the ``p
 (as papermill does). A cell error fails the test; the notebook must also say in a sentence why a
 part is empty.
 
-Public mode: notebooks 01–03 run with ``WERKPLAATS_PUBLIC=1`` (and static SVG charts, as
-``werkplaats report`` runs them); the executed outputs hold no pseudonym and the tables of people
-show the small-cell numbers, not the exact ones.
+Public mode: notebooks 01–03 as ``werkplaats report`` runs them (``notebook_runs.public_notebook``,
+each run once per session); the executed outputs hold no pseudonym and the tables of people show
+the small-cell numbers, not the exact ones.
 """
 
-import re
-from pathlib import Path
-
 import nbformat
-import pandas as pd
 import pytest
 from nbclient import NotebookClient
 
 import werkplaats_data as wd
-from werkplaats_data import motivation, participation
+from werkplaats_data import motivation, participation, report
 from werkplaats_data.i18n import t
+from werkplaats_data.notebook import small_cell_rule
 from werkplaats_data.release import write_release
+
+from notebook_runs import NOTEBOOKS, PSEUDONYM, shown, shown_text
 
 pytestmark = pytest.mark.slow
 
-NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
 NO_DAYS = ("1990-01-01", "1990-12-31")  # long before the Werkplaats existed
-PSEUDONYM = re.compile(r"p_[0-9a-f]{16}")  # privacy.pseudonym's form
 #: Run in the kernel before the notebook: a cbsodata that fails like a machine without internet.
 NO_INTERNET = '''import sys, types
 _fake = types.ModuleType("cbsodata")
@@ -46,23 +43,6 @@ def execute(name: str, *, code: str = "", **parameters) -> nbformat.NotebookNode
     NotebookClient(notebook, timeout=300, kernel_name="python3",
                    resources={"metadata": {"path": str(NOTEBOOKS)}}).execute()
     return notebook
-
-
-def shown_text(notebook: nbformat.NotebookNode) -> str:
-    """All text the executed notebook shows, joined."""
-    texts = []
-    for cell in notebook.cells:
-        for output in cell.get("outputs", []):
-            texts.append(output.get("text", ""))
-            for kind in ("text/plain", "text/markdown"):
-                texts.append(output.get("data", {}).get(kind, ""))
-    return "\n".join(texts)
-
-
-def shown(table: pd.DataFrame) -> str:
-    """A table as a kernel shows it (text/plain with pandas' defaults outside a terminal)."""
-    with pd.option_context("display.width", 80, "display.max_columns", 20):
-        return repr(table)
 
 
 def run_notebook(name: str, **parameters) -> str:
@@ -123,25 +103,21 @@ def test_context_for_years_without_a_statline_table_says_so():
 
 # --- public mode -------------------------------------------------------------------------------------
 
-@pytest.fixture(scope="module")
-def public_run():
-    """Notebooks 01–03 executed as ``werkplaats report`` runs them: public, charts as SVG, no internet."""
-    with pytest.MonkeyPatch.context() as env:
-        env.setenv("WERKPLAATS_PUBLIC", "1")
-        env.setenv("WERKPLAATS_STATIC", "1")
-        yield {name: execute(name, code=NO_INTERNET) for name in
-               ("01_participatie.ipynb", "02_armoede_en_context.ipynb", "03_motivatie.ipynb")}
+def test_the_pseudonym_pattern_covers_every_id_of_the_release(public_release):
+    ids = report.person_ids(wd.load_release(public_release))
+    assert {i[:2] for i in ids} == {"p_", "h_", "T-", "V-"}  # people, households, tellers, collectors and coders
+    assert all(PSEUDONYM.fullmatch(i) for i in ids)
 
 
 @pytest.mark.parametrize("name", ["01_participatie.ipynb", "02_armoede_en_context.ipynb", "03_motivatie.ipynb"])
-def test_public_notebooks_show_no_pseudonym(public_run, name):
-    everything = nbformat.writes(public_run[name])  # outputs, SVG charts included
+def test_public_notebooks_show_no_pseudonym(public_notebook, name):
+    everything = nbformat.writes(public_notebook(name))  # outputs, SVG charts and their data included
     assert "<svg" in everything
     assert not PSEUDONYM.search(everything)
 
 
-def test_public_participation_shows_small_cell_counts(public_run):
-    text = shown_text(public_run["01_participatie.ipynb"])
+def test_public_participation_shows_small_cell_counts(public_notebook):
+    text = shown_text(public_notebook("01_participatie.ipynb"))
     release = wd.load_release()
     life = participation.person_lifecycle(release.attendance, release.sessions, release.people)
     assert shown(participation.status_counts(life, public=True)) in text
@@ -152,10 +128,11 @@ def test_public_participation_shows_small_cell_counts(public_run):
     assert "fewer than 10 volunteers a month" in text  # the main finding, energy coaches
     coordinators = participation.key_person_table(release.attendance, release.sessions, roles=("coordinator",))
     assert shown(coordinators) not in text
+    assert small_cell_rule("nl").data in text  # the rule, said once from privacy's numbers
 
 
-def test_public_motivation_shows_small_cell_counts(public_run):
-    text = shown_text(public_run["03_motivatie.ipynb"])
+def test_public_motivation_shows_small_cell_counts(public_notebook):
+    text = shown_text(public_notebook("03_motivatie.ipynb"))
     responses = wd.load_release().survey_responses
     assert shown(motivation.survey_overview(responses, public=True)) in text
     assert "minder dan 10" in text

@@ -142,16 +142,30 @@ STATIC_ENV = "WERKPLAATS_STATIC"
 CHART_JS_ENV = "WERKPLAATS_CHART_JS"
 
 
+#: The mimetype under which a static chart keeps its Vega-Lite spec in the notebook (an HTML export shows the SVG).
+VEGA_LITE_MIME = "application/vnd.vegalite.v5+json"
+
+
+class StaticChart:
+    """A chart as inline SVG, with its Vega-Lite spec beside it in the output (``VEGA_LITE_MIME``): the
+    HTML export shows only the SVG, and a test can still read the data the chart was drawn from."""
+
+    def __init__(self, chart: alt.TopLevelMixin):
+        self.svg = to_svg(chart)
+        self.spec = chart.to_dict()
+
+    def _repr_mimebundle_(self, include=None, exclude=None) -> dict:
+        return {"image/svg+xml": self.svg, VEGA_LITE_MIME: self.spec, "text/plain": "<chart>"}
+
+
 def show(chart: alt.TopLevelMixin):
     """An offline interactive chart: Vega bundled locally, action menu off.
 
     With the environment variable ``WERKPLAATS_STATIC=1`` the chart as inline SVG instead
-    (``IPython.display.SVG``), so that an exported notebook needs no JavaScript and no internet.
+    (``StaticChart``), so that an exported notebook needs no JavaScript and no internet.
     """
     if os.environ.get(STATIC_ENV) == "1":
-        from IPython.display import SVG
-
-        return SVG(to_svg(chart))
+        return StaticChart(chart)
     enable_offline()
     return alt.JupyterChart(chart, embed_options={"actions": False})
 
