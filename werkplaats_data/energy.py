@@ -64,7 +64,7 @@ def _measures() -> pd.DataFrame:
 
 
 def _label_column(lang: str) -> str:
-    """The language column a reader of ``lang`` gets: ``label_nl``/``definition_nl`` for Dutch, else the English one."""
+    """The suffix of the language columns (label_…, definition_…, meaning_…) a reader of ``lang`` gets: "nl", else "en"."""
     return "nl" if lang == "nl" else "en"
 
 
