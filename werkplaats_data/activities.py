@@ -167,17 +167,12 @@ def greening_totals(table: pd.DataFrame) -> pd.DataFrame:
 
 def greening_sentence(totals: pd.DataFrame, lang: str = "nl") -> str:
     """The totals as one line, e.g. "48 × Geveltuin (stuks) · 571 × Tegels eruit (tegels)"; units in ``lang``."""
-    parts = [t("activities.greening.total", lang, quantity=format_number(row.quantity, lang), kind=t(f"greening.kind.{row.kind}", lang))
-             + (f" ({unit_label(row.unit, lang)})" if row.unit else "") for row in totals.itertuples()]
+    parts = []
+    for row in totals.itertuples():
+        unit = greening.unit_label(row.unit, lang)
+        parts.append(t("activities.greening.total", lang, quantity=format_number(row.quantity, lang),
+                       kind=t(f"greening.kind.{row.kind}", lang)) + (f" ({unit})" if unit else ""))
     return " · ".join(parts)
-
-
-def unit_label(unit: str, lang: str = "nl") -> str:
-    """A greening unit ("stuks", "tegels", "m2", "uur") in ``lang``; an unknown unit as it was registered."""
-    try:
-        return t(f"activities.unit.{unit.strip().lower()}", lang)
-    except KeyError:
-        return unit
 
 
 def _centre(feature: dict) -> tuple[float, float]:
