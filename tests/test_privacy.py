@@ -99,6 +99,7 @@ def test_pseudonymise_column():
     key = b"k" * 32
     out = privacy.pseudonymise(pd.Series(["Ria Demo", None, "ria demo", "Olga Proef"]), key)
     assert out[0] == out[2] != out[3] and pd.isna(out[1])
+    assert out[0] == privacy.pseudonym("Ria Demo", key) and out[3] == privacy.pseudonym("Olga Proef", key)
 
 
 @pytest.mark.parametrize("count, expected", [(0, None), (9, None), (10, 10), (12, 10), (13, 15), (27, 25), (None, None)])

@@ -76,6 +76,11 @@ def hmac_sha256(key: bytes, message: bytes) -> str:
     return hmac.new(key, message, hashlib.sha256).hexdigest()
 
 
+def _pseudonym_of(normal: str, key: bytes, prefix: str) -> str:
+    """The pseudonym of a normalised name: the prefix and the first 16 hex digits of its HMAC."""
+    return f"{prefix}_{hmac_sha256(key, normal.encode('utf-8'))[:16]}"
+
+
 def pseudonym(name: object, key: bytes, *, prefix: str = "p") -> str | None:
     """A stable pseudonym like 'p_1a2b3c4d5e6f7a8b' for a name, or None for an empty name.
 
@@ -85,7 +90,7 @@ def pseudonym(name: object, key: bytes, *, prefix: str = "p") -> str | None:
     normal = normalise_name(name)
     if normal is None:
         return None
-    return f"{prefix}_{hmac_sha256(key, normal.encode('utf-8'))[:16]}"
+    return _pseudonym_of(normal, key, prefix)
 
 
 def pseudonymise(names: pd.Series, key: bytes, *, prefix: str = "p",
@@ -103,7 +108,7 @@ def pseudonymise(names: pd.Series, key: bytes, *, prefix: str = "p",
     ids: dict[str | None, str | None] = {None: None}
     for normal in dict.fromkeys(normals):
         if normal is not None:
-            ids[normal] = (account and account(normal)) or f"{prefix}_{hmac_sha256(key, normal.encode('utf-8'))[:16]}"
+            ids[normal] = (account and account(normal)) or _pseudonym_of(normal, key, prefix)
     return take([ids[n] for n in normals] + [None], codes, names.index, "category")
 
 
