@@ -53,7 +53,7 @@ def test_people_bars_suppress_small_counts_and_can_mark_a_chosen_row():
                                   source="Bron: test", chosen="b").to_dict()
     rows = next(iter(spec["datasets"].values()))
     assert [(r["key"], r["shown"], r["position"], r["text"]) for r in rows] == [
-        ("a", 25, 25, "25"), ("b", None, 0, "minder dan 10"), ("c", None, 0, "minder dan 10")]
+        ("a", 25, 25, "25"), ("b", None, 0, "minder dan 10"), ("c", None, 0, "geen")]  # none at all is "geen"
     assert {"name": "chosen", "value": "b"} in spec["params"]
     text_layer = spec["vconcat"][0]["layer"][1]
     assert "chosen" in text_layer["transform"][0]["calculate"]  # the chosen row gets a sign, not only a colour

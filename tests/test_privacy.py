@@ -115,6 +115,21 @@ def test_small_cell_table():
     assert table["people"].tolist() == [4, 23, 118]  # the input is not changed
 
 
+@pytest.mark.parametrize("count, lang, public, expected", [
+    (0, "nl", True, "geen"), (0, "en", True, "none"), (1, "nl", True, "minder dan 10"), (9, "en", True, "fewer than 10"),
+    (10, "nl", True, "10"), (1013, "en", True, "1,015"), (12.4, "nl", True, "10"),  # public: rounded to 5
+    (0, "nl", False, "0"), (7, "nl", False, "7"), (1013, "nl", False, "1.013"),  # research: exact
+    (None, "nl", True, "–"), (float("nan"), "en", False, "–"), (pd.NA, "nl", True, "–"),  # no count at all
+])
+def test_count_text_follows_the_small_cell_rule_in_public(count, lang, public, expected):
+    assert privacy.count_text(count, lang, public=public) == expected
+
+
+def test_count_text_gives_decimals_only_outside_public():
+    assert privacy.count_text(12.34, "nl", public=False, decimals=1) == "12,3"
+    assert privacy.count_text(12.34, "nl", public=True, decimals=1) == "10"
+
+
 def test_safe_share_needs_ten_in_the_part_and_ten_in_the_rest():
     assert privacy.safe_share(3, 9) is None
     assert privacy.safe_share(1, 15) is None  # 1 of 15: the share gives the 1 back

@@ -490,13 +490,6 @@ def test_panel_table_in_public_output_says_none_and_gives_the_trend_in_words():
     assert inside["Volunteers per month"] == "1 (before: 2): falling"
 
 
-def test_a_count_of_zero_is_none_not_fewer_than_ten():
-    assert workplan._count(0, public=True, lang="nl") == "geen"
-    assert workplan._count(3, public=True, lang="nl") == "minder dan 10"
-    assert workplan._count(12, public=True, lang="en") == "10"
-    assert workplan._count(3, public=False, lang="nl") == "3"
-
-
 def test_without_coordination_needs_a_running_activity():
     s, a, paid = continuity_fixture()
     panel = workplan.continuity_panel(a, s, paid, as_of=D("2024-12-31"))

@@ -16,18 +16,13 @@ import pandas as pd
 from werkplaats_data import context, greening
 from werkplaats_data.charts import HIGHLIGHT_TEXT, MUTED, PALETTE, SEQUENTIAL, TEXT_COLOUR, with_source
 from werkplaats_data.i18n import format_number, t
-from werkplaats_data.privacy import safe_count, small_cell
+from werkplaats_data.privacy import count_text, safe_count, small_cell
 
 TEXTIEL = "textiel"
 
 
 def _source(lang: str, demo: bool, key: str) -> str:
     return t("source.demo", lang) if demo else t(key, lang)
-
-
-def _people_text(count, lang: str) -> str:
-    """A small-cell-safe count as text: the number, or "fewer than 10"."""
-    return t("small_cell.suppressed", lang) if pd.isna(count) else format_number(count, lang)
 
 
 def people_bars(table: pd.DataFrame, *, key: str, label: str, count: str, lang: str, title: str, axis_title: str,
@@ -45,7 +40,7 @@ def people_bars(table: pd.DataFrame, *, key: str, label: str, count: str, lang: 
         "key": table[key].astype(str).to_numpy(), "label": table[label].astype(str).to_numpy(),
         "shown": pd.array(safe, dtype="Int64"),
         "position": [v or 0 for v in safe],
-        "text": [_people_text(v if v is not None else pd.NA, lang) for v in safe],
+        "text": [count_text(v, lang, public=True) for v in table[count]],
     })
     order = shown["label"].tolist()
     top = max([10, *(v for v in safe if v is not None)])
@@ -98,6 +93,11 @@ def sessions_over_time(sessions: pd.DataFrame, attendance: pd.DataFrame, *, freq
     return small_cell(table, "people")[columns].sort_values(["activity_id", "period"], ignore_index=True)
 
 
+def _safe_people_text(count, lang: str) -> str:
+    """A count that already passed ``small_cell`` as text: NA there means suppressed ("fewer than 10")."""
+    return t("small_cell.suppressed", lang) if pd.isna(count) else count_text(count, lang, public=True)
+
+
 def activities_chart(table: pd.DataFrame, activities: pd.DataFrame, *, lang: str = "nl", demo: bool = True) -> alt.TopLevelMixin:
     """A grid: one row per activity, one column per period, darker where more sessions were held.
 
@@ -106,7 +106,7 @@ def activities_chart(table: pd.DataFrame, activities: pd.DataFrame, *, lang: str
     column = "name_nl" if lang == "nl" else "name_en"
     names = dict(zip(activities["activity_id"], activities[column]))
     shown = table.assign(activity=table["activity_id"].map(lambda a: names.get(a, a)),
-                         people_text=[_people_text(v, lang) for v in table["people"]])
+                         people_text=[_safe_people_text(v, lang) for v in table["people"]])
     order = shown.groupby("activity")["sessions"].sum().sort_values(ascending=False).index.tolist()
     chart = alt.Chart(shown[["activity", "period", "sessions", "people_text"]]).mark_rect(stroke="white", strokeWidth=1).encode(
         x=alt.X("yearquarter(period):O", title=None, axis=alt.Axis(labelAngle=-60)),

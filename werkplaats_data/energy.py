@@ -27,7 +27,7 @@ import pandas as pd
 from werkplaats_data.charts import with_source
 from werkplaats_data.errors import UserError
 from werkplaats_data.i18n import format_date, format_number, t
-from werkplaats_data.privacy import safe_count, small_cell
+from werkplaats_data.privacy import count_text, safe_count, small_cell
 
 OUDE_WESTEN = "BU05990111"
 
@@ -502,19 +502,15 @@ def summary(energy_visits: pd.DataFrame, solar: pd.DataFrame, *, lang: str = "en
     lines = [t("energy.summary.question", lang)]
     if energy_visits.empty:
         return "  \n".join([*lines, t("energy.summary.empty", lang)])
-    row = reach(energy_visits, public=public).iloc[0]
-
-    def count(value) -> str:
-        return t("energy.few", lang) if pd.isna(value) else format_number(value, lang)
-
-    lines.append(t("energy.summary.data", lang, visits=count(row["visits"]),
+    row = reach(energy_visits).iloc[0]
+    lines.append(t("energy.summary.data", lang, visits=count_text(row["visits"], lang, public=public),
                    first=format_date(row["first"], lang), last=format_date(row["last"], lang),
                    source=t("energy.summary.demo" if demo else "energy.summary.register", lang)))
     gas = savings_vs_cbs(energy_visits).set_index("carrier").loc["gas", "share"]
     shares = share_yield(solar, skip_unknown_years=True)["eur_per_share"] if len(solar) else pd.Series(dtype=float)
     solar_text = t("energy.summary.no_solar", lang) if shares.empty else t(
         "energy.summary.solar", lang, low=format_number(shares.min(), lang, 2), high=format_number(shares.max(), lang, 2))
-    lines.append(t("energy.summary.finding", lang, households=count(row["households"]),
+    lines.append(t("energy.summary.finding", lang, households=count_text(row["households"], lang, public=public),
                    gas=format_number(100 * gas, lang, 1), solar=solar_text))
     return "  \n".join(lines)
 
@@ -546,17 +542,14 @@ def coaches_chart(energy_visits: pd.DataFrame, *, lang: str = "nl", demo: bool =
     With ``public=True``: per quarter (``coaches_per_quarter``) with the small-cell rule (below 10
     not shown, rounded to 5), so a team of a few coaches is not shown month by month.
     """
-    if public:
-        table = small_cell(coaches_per_quarter(energy_visits).rename(columns={"quarter": "month"}), ["visits", "active_coaches"])
-    else:
-        table = visits_per_month(energy_visits)
+    exact = coaches_per_quarter(energy_visits).rename(columns={"quarter": "month"}) if public else visits_per_month(energy_visits)
+    table = small_cell(exact, ["visits", "active_coaches"]) if public else exact
     coaches = table["active_coaches"].dropna()
     peak = int(coaches.max()) if len(coaches) else 0
-    last = table["active_coaches"].iloc[-1] if len(table) else 0
+    last = exact["active_coaches"].iloc[-1] if len(exact) else 0
     if public:
-        last_text = t("energy.few", lang) if pd.isna(last) else format_number(last, lang)
         title = t("energy.coaches_title_few", lang) if coaches.empty else \
-            t("energy.coaches_title_public", lang, peak=format_number(peak, lang), last=last_text)
+            t("energy.coaches_title_public", lang, peak=format_number(peak, lang), last=count_text(last, lang, public=True))
     else:
         title = t("energy.coaches_title", lang, peak=peak, last=int(last))
     long = table.melt(id_vars="month", value_vars=["visits", "active_coaches"], var_name="series", value_name="count")

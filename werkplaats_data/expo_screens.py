@@ -51,12 +51,6 @@ def _demo(release) -> bool:
     return bool(getattr(release, "is_demo", False))
 
 
-def _people(count, lang: str) -> str:
-    """A count of people, safe to show: rounded to 5, or "fewer than 10"."""
-    safe = privacy.safe_count(count)
-    return t("small_cell.suppressed", lang) if safe is None else format_number(safe, lang)
-
-
 def _page(title: str, lead: str, parts: list[widgets.Widget]) -> widgets.VBox:
     return widgets.VBox([html_box(f"<h1>{esc(title)}</h1><p class='wp-lead'>{esc(lead)}</p>"), *parts])
 
@@ -190,7 +184,7 @@ def _coach_figures(release, lang: str) -> widgets.Widget:
     households = estimates["household_id"].nunique()
     per_household = estimates.groupby("household_id")[["kwh", "gas_m3"]].sum().mean()
     return kiosk.figures([
-        (_people(households, lang), t("expo.energy.households", lang)),
+        (privacy.count_text(households, lang, public=True), t("expo.energy.households", lang)),
         (format_number(per_household["kwh"], lang), t("expo.energy.kwh_per_household", lang)),
         (format_number(per_household["gas_m3"], lang), t("expo.energy.gas_per_household", lang)),
     ])
@@ -306,7 +300,7 @@ def energy_highlights(release, lang: str) -> list[str]:
     if not release.has("energy_visits"):
         return []
     households = energy.visit_estimates(release.energy_visits)["household_id"].nunique()
-    return [t("expo.energy.highlight", lang, households=_people(households, lang))]
+    return [t("expo.energy.highlight", lang, households=privacy.count_text(households, lang, public=True))]
 
 
 ENERGY = kiosk.Screen("energie", "expo.energy.title", "expo.energy.tile", "wp-tile-energy", build_energy, energy_highlights)

@@ -24,6 +24,7 @@ import pandas as pd
 
 from werkplaats_data.clean import normalise_name
 from werkplaats_data.errors import UserError
+from werkplaats_data.i18n import format_number, t
 
 KEY_BYTES = 32
 MIN_CELL = 10
@@ -131,6 +132,19 @@ def safe_count(count: float | int | None, *, min_cell: int = MIN_CELL, round_to:
     if count is None or pd.isna(count) or count < min_cell:
         return None
     return int(round_to * round(float(count) / round_to))
+
+
+def count_text(count: float | int | None, lang: str = "nl", *, public: bool, decimals: int = 0) -> str:
+    """A count of people to read. Public: 0 is "geen", 1–9 "minder dan 10", the rest rounded to 5
+    (``safe_count``); research: the count itself (with ``decimals``). No count at all is "–"."""
+    if count is None or pd.isna(count):
+        return "–"
+    if not public:
+        return format_number(count, lang, decimals)
+    if count == 0:
+        return t("small_cell.none", lang)
+    safe = safe_count(count)
+    return t("small_cell.suppressed", lang) if safe is None else format_number(safe, lang)
 
 
 def small_cell(table: pd.DataFrame, count_columns: str | list[str], *, min_cell: int = MIN_CELL,

@@ -868,26 +868,10 @@ def review(plan: Plan, release, *, as_of: pd.Timestamp | None = None, months: in
 # ---------------------------------------------------------------- tables and charts for people
 
 
-def _count(value: float, *, public: bool, lang: str) -> str:
-    """A count of people for display. Public output: none at all is 'geen', below 10 is hidden
-    ('minder dan 10'), the rest rounded to 5 (``privacy.safe_count``)."""
-    from werkplaats_data.privacy import safe_count
-
-    if pd.isna(value):
-        return ""
-    if public:
-        if value == 0:
-            return t("workplan.none", lang)
-        value = safe_count(value)
-        if value is None:
-            return t("workplan.suppressed", lang)
-    return format_number(float(value), lang)
-
-
 def _volunteers_text(row, *, months: int, public: bool, lang: str) -> str:
     """The volunteer trend: both monthly means and the direction; in public output, when neither mean
     may be shown (both below 10), the direction alone in words."""
-    from werkplaats_data.privacy import safe_count
+    from werkplaats_data.privacy import count_text, safe_count
 
     trend = row["trend"]
     if trend == "none":
@@ -895,8 +879,8 @@ def _volunteers_text(row, *, months: int, public: bool, lang: str) -> str:
     if public and all(safe_count(row[c]) is None for c in ("volunteers_recent", "volunteers_before")):
         return t(f"workplan.trend_words.{trend}", lang, months=months)
     return t("workplan.volunteers_result", lang, trend=t(f"workplan.trend.{trend}", lang),
-             recent=_count(row["volunteers_recent"], public=public, lang=lang),
-             before=_count(row["volunteers_before"], public=public, lang=lang))
+             recent=count_text(row["volunteers_recent"], lang, public=public),
+             before=count_text(row["volunteers_before"], lang, public=public))
 
 
 def _key_person_text(factor: int, lang: str) -> str:
@@ -931,8 +915,11 @@ def plan_table(rv: Review, *, lang: str = "nl") -> pd.DataFrame:
 def progress_table(rv: Review, *, lang: str = "nl", public: bool = True) -> pd.DataFrame:
     """Planned against realised per activity and quarter, as people read it.
 
-    Realised reach is a count of visits; in public output it follows the small-cell rule.
+    Realised reach is a count of visits; in public output it follows the small-cell rule. A quarter
+    still to come has no realised figures (empty cells).
     """
+    from werkplaats_data.privacy import count_text
+
     p = rv.progress
     return pd.DataFrame({
         t("workplan.col.activity", lang): [rv.name(x, lang) for x in p["activity_id"]],
@@ -941,7 +928,8 @@ def progress_table(rv: Review, *, lang: str = "nl", public: bool = True) -> pd.D
         t("workplan.col.planned_sessions", lang): [format_number(v, lang) for v in p["planned_sessions"]],
         t("workplan.col.realised_sessions", lang): [format_number(v, lang) for v in p["realised_sessions"]],
         t("workplan.col.planned_reach", lang): [format_number(v, lang) for v in p["planned_reach"]],
-        t("workplan.col.realised_reach", lang): [_count(v, public=public, lang=lang) for v in p["realised_reach"]],
+        t("workplan.col.realised_reach", lang): [
+            "" if pd.isna(v) else count_text(v, lang, public=public) for v in p["realised_reach"]],
     })
 
 
@@ -952,14 +940,14 @@ def panel_table(rv: Review, activity_id: str, *, lang: str = "nl", public: bool 
     to 5, and the retention share is shown only on a base of 10 people or more. The key-person factor
     is a measure of how the work is spread, not a head count, and is shown as it is.
     """
-    from werkplaats_data.privacy import safe_share
+    from werkplaats_data.privacy import count_text, safe_share
 
     row = rv.panel.set_index("activity_id").loc[activity_id]
     volunteers = _volunteers_text(row, months=rv.months, public=public, lang=lang)
     share = row["retention"]
     if public:
         share = safe_share(row["retention"] * row["retention_base"], row["retention_base"]) if row["retention_base"] else None
-    retention = (t("workplan.retention_result", lang, pct=round(100 * share), base=_count(row["retention_base"], public=public, lang=lang))
+    retention = (t("workplan.retention_result", lang, pct=round(100 * share), base=count_text(row["retention_base"], lang, public=public))
                  if share is not None and pd.notna(share) else t("workplan.too_few", lang))
     date = _date_text(rv.as_of, lang)
     rows = [
