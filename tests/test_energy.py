@@ -320,7 +320,13 @@ def test_public_coaches_chart_counts_per_quarter_with_the_small_cell_rule(visits
 
 def test_share_yield_chart_sends_no_member_count(solar):
     rows = next(iter(energy.share_yield_chart(solar).to_dict()["datasets"].values()))
-    assert rows and all("members" not in r for r in rows)
+    assert rows and all(set(r) == {"project", "year", "kwh_per_share", "eur_per_share"} for r in rows)
+
+
+def test_share_yield_chart_title_gives_one_amount_when_all_years_yield_the_same(solar):
+    title = charts.title_text(energy.share_yield_chart(solar[solar["year"] == 2023], lang="en").to_dict()["vconcat"][0]["title"])
+    # 2023: (400 + 600) kWh × € 0.12599 × 1.21 over 5 shares = € 30.49 per share
+    assert title == t("energy.share_title_one", "en", eur="30.49")
 
 
 def test_summary_three_lines_from_the_data(visits, solar):

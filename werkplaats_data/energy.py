@@ -518,7 +518,8 @@ def summary(energy_visits: pd.DataFrame, solar: pd.DataFrame, *, lang: str = "en
 # ----- charts -------------------------------------------------------------------------------
 
 
-def _source(lang: str, demo: bool) -> str:
+def source(lang: str, demo: bool) -> str:
+    """The source line of the energy charts: demo data, or the energy coaches' register."""
     return t("source.demo", lang) if demo else t("energy.source", lang)
 
 
@@ -561,7 +562,7 @@ def coaches_chart(energy_visits: pd.DataFrame, *, lang: str = "nl", demo: bool =
         color=alt.Color("series:N", title=None),
         tooltip=[alt.Tooltip("month:T", format="%Y-%m", title=period), "series:N", "count:Q"],
     ).properties(title=title)
-    return with_source(chart, _source(lang, demo))
+    return with_source(chart, source(lang, demo))
 
 
 def measures_chart(energy_visits: pd.DataFrame, *, lang: str = "nl", demo: bool = True, public: bool = False) -> alt.TopLevelMixin:
@@ -579,7 +580,7 @@ def measures_chart(energy_visits: pd.DataFrame, *, lang: str = "nl", demo: bool 
         y=alt.Y("label:N", sort="-x", title=None),
         tooltip=["label:N", "visits:Q", "households:Q"],
     ).properties(title=t("energy.measures_title", lang, measure=top))
-    return with_source(chart, _source(lang, demo))
+    return with_source(chart, source(lang, demo))
 
 
 def savings_vs_cbs_chart(energy_visits: pd.DataFrame, *, lang: str = "nl", demo: bool = True,
@@ -593,20 +594,25 @@ def savings_vs_cbs_chart(energy_visits: pd.DataFrame, *, lang: str = "nl", demo:
         y=alt.Y("label:N", title=None),
         tooltip=["label:N", alt.Tooltip("saved_per_household:Q", format=".0f"), "use_per_dwelling:Q", alt.Tooltip("percent:Q", format=".1f")],
     ).properties(title=t("energy.vs_cbs_title", lang, percent=format_number(gas, lang, 1)), width=520)
-    source = f"{_source(lang, demo)} · {t('source.cbs', lang, year=year)}"
-    return with_source(chart, source)
+    return with_source(chart, f"{source(lang, demo)} · {t('source.cbs', lang, year=year)}")
 
 
 def share_yield_chart(solar: pd.DataFrame, *, lang: str = "nl", demo: bool = True) -> alt.TopLevelMixin:
-    """Bars of € per share per year (years with a verified tax rate only); the title gives the range."""
-    table = share_yield(solar, skip_unknown_years=True).drop(columns="members")  # no people count leaves for the browser
-    low = format_number(table["eur_per_share"].min(), lang, 2) if len(table) else "–"
-    high = format_number(table["eur_per_share"].max(), lang, 2) if len(table) else "–"
+    """Bars of € per share per year (years with a verified tax rate only); the title gives the range.
+
+    Only project, year, kWh and € per share reach the browser, never how many members there were.
+    """
+    table = share_yield(solar, skip_unknown_years=True)[["project", "year", "kwh_per_share", "eur_per_share"]]
+    low, high = (format_number(v, lang, 2) if len(table) else "–" for v in (table["eur_per_share"].min(), table["eur_per_share"].max()))
+    title = t("energy.share_title_one", lang, eur=low) if len(table) and low == high else \
+        t("energy.share_title", lang, low=low, high=high)
+    year = t("energy.year", lang)
     chart = alt.Chart(table).mark_bar().encode(
-        x=alt.X("year:O", title=t("energy.year", lang), axis=alt.Axis(labelAngle=0)),
-        y=alt.Y("eur_per_share:Q", title=t("energy.eur_per_share", lang)),
-        color=alt.Color("project:N", title=None),
+        x=alt.X("year:O", title=year, axis=alt.Axis(labelAngle=0)),
+        y=alt.Y("eur_per_share:Q", title=t("energy.eur_per_share", lang), axis=alt.Axis(format="$,.0f")),
+        color=alt.Color("project:N", title=None, legend=alt.Legend(orient="bottom")),
         xOffset="project:N",
-        tooltip=["project:N", "year:O", alt.Tooltip("kwh_per_share:Q", format=".0f"), alt.Tooltip("eur_per_share:Q", format=".2f")],
-    ).properties(title=t("energy.share_title", lang, low=low, high=high), width=520)
-    return with_source(chart, f"{_source(lang, demo)} · {t('energy.source_tax', lang)}")
+        tooltip=[alt.Tooltip("project:N"), alt.Tooltip("year:O", title=year),
+                 alt.Tooltip("kwh_per_share:Q", format=",.0f"), alt.Tooltip("eur_per_share:Q", format="$,.2f")],
+    ).properties(title=title, width=520)
+    return with_source(chart, f"{source(lang, demo)} · {t('energy.source_tax', lang)}")
