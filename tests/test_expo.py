@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from werkplaats_data import charts, expo
+from werkplaats_data import charts, expo, stories
 from werkplaats_data.cli import build_parser
 from werkplaats_data.errors import UserError
 
@@ -76,8 +76,8 @@ def test_the_internal_review_is_not_offered_by_the_exhibition(capsys):
 
 def test_stories_folder_reaches_the_kernels(tmp_path):
     env = expo.kiosk_environment(tmp_path, expo.KioskSettings(), base={}, stories=tmp_path)
-    assert env[expo.STORIES_ENV] == str(tmp_path.resolve())
-    with pytest.raises(UserError, match="not a folder of stories"):
+    assert env[stories.STORIES_ENV] == str(tmp_path.resolve())
+    with pytest.raises(UserError, match="stories folder .*nope does not exist"):
         expo.kiosk_environment(tmp_path, expo.KioskSettings(), base={}, stories=tmp_path / "nope")
 
 

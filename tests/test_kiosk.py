@@ -133,7 +133,7 @@ def empty_release(tmp_path):
 @pytest.fixture
 def stories(tmp_path, monkeypatch):
     folder = story_folder(tmp_path)
-    monkeypatch.setenv(expo.STORIES_ENV, str(folder))
+    monkeypatch.setenv(story_files.STORIES_ENV, str(folder))
     return folder
 
 

@@ -49,7 +49,6 @@ TEMPLATE = "kiosk"
 #: Front-end extensions Voila may load: without the first widgets never render; with all of
 #: JupyterLab's, unrelated extensions log errors on every page (VOILA_NOTES.md).
 EXTENSION_ALLOWLIST = ("@jupyter-widgets/jupyterlab-manager", "@voila-dashboards/widgets-manager8", "anywidget")
-STORIES_ENV = "WERKPLAATS_STORIES"
 #: Set to "1" by the test suite (conftest.py): the entry notebook then raises instead of showing the
 #: friendly sentence, and builds every part at once, so nbval sees a dashboard that is broken. A kiosk
 #: never runs strict: ``kiosk_environment`` leaves the variable out.
@@ -112,6 +111,7 @@ def kiosk_environment(release_path: Path, settings: KioskSettings, base: dict | 
     beside it (its address for the kernels), the release, the stories folder (``stories``, else
     ``WERKPLAATS_STORIES`` as it was), idle timings."""
     from werkplaats_data.charts import CHART_JS_ENV
+    from werkplaats_data.stories import STORIES_ENV, stories_folder
 
     env = dict(os.environ if base is None else base)
     env.pop(STRICT_ENV, None)
@@ -121,7 +121,7 @@ def kiosk_environment(release_path: Path, settings: KioskSettings, base: dict | 
     env[CHART_JS_ENV] = f"{address(settings)}voila/templates/{TEMPLATE}/static/{bundle}"
     env["WERKPLAATS_DATA"] = str(release_path)
     if stories is not None:
-        env[STORIES_ENV] = str(stories_path(stories))
+        env[STORIES_ENV] = str(stories_folder(folder=stories))
     env[ATTRACT_ENV] = str(settings.attract_after)
     env[RESET_ENV] = str(settings.reset_after)
     return env
@@ -172,14 +172,6 @@ def release_path(data: str | os.PathLike | None = None) -> Path:
     path = Path(data).expanduser().resolve()
     if not (path / DATAPACKAGE).exists():
         raise UserError(f"{path} is not a data release (there is no {DATAPACKAGE}); make one with 'werkplaats clean RAW_DIR --out DIR'.")
-    return path
-
-
-def stories_path(folder: str | os.PathLike) -> Path:
-    """The stories folder to show; a UserError when it is not a folder."""
-    path = Path(folder).expanduser().resolve()
-    if not path.is_dir():
-        raise UserError(f"{path} is not a folder of stories; give the folder that holds the story files and consents.csv.")
     return path
 
 

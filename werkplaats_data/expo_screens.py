@@ -35,8 +35,7 @@ EXHIBITION_PURPOSE = "exhibition_anonymous"
 SAVING_MEASURES = ("led_lamps", "radiator_foil", "draught_strips", "water_saving_showerhead")
 #: How many of the most frequent story themes get a filter button (the others still show under "all").
 STORY_THEME_BUTTONS = 6
-#: Photo files the story wall shows, by suffix, and the largest it embeds in the page.
-PHOTO_TYPES = {".svg": "image/svg+xml", ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".png": "image/png", ".webp": "image/webp"}
+#: The largest photo file the story wall embeds in the page (its types: ``stories.PHOTO_TYPES``).
 MAX_PHOTO_BYTES = 2_000_000
 
 
@@ -405,6 +404,8 @@ def photo_uri(path) -> str | None:
     for no file, an unknown type or a file above MAX_PHOTO_BYTES."""
     if not isinstance(path, str) or not path:
         return None
+    from werkplaats_data.stories import PHOTO_TYPES
+
     file = Path(path)
     mime = PHOTO_TYPES.get(file.suffix.lower())
     if mime is None or not file.is_file() or file.stat().st_size > MAX_PHOTO_BYTES:

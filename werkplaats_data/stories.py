@@ -296,6 +296,11 @@ def _check_translations(records: list[dict]) -> tuple[list[dict], list[str]]:
     return keep, problems
 
 
+def _no_folder(folder: Path) -> UserError:
+    return UserError(f"De map met verhalen {folder} bestaat niet; geef de map met de verhaalbestanden. / "
+                     f"The stories folder {folder} does not exist; give the folder that holds the story files.")
+
+
 def load_stories(folder: str | Path) -> tuple[pd.DataFrame, list[str]]:
     """All stories in ``folder`` (every ``*.md`` except README.md) and the problems found.
 
@@ -305,8 +310,7 @@ def load_stories(folder: str | Path) -> tuple[pd.DataFrame, list[str]]:
     """
     folder = Path(folder)
     if not folder.is_dir():
-        raise UserError(f"De map met verhalen {folder} bestaat niet; geef de map met de verhaalbestanden. / "
-                        f"The stories folder {folder} does not exist; give the folder that holds the story files.")
+        raise _no_folder(folder)
     records, problems = [], []
     for path in sorted(folder.glob("*.md")):
         if path.name.lower() == "readme.md":
@@ -352,8 +356,8 @@ def shareable(folder: str | Path, purpose: str, *, ledger=None) -> pd.DataFrame:
     return redaction.redact_frame(allowed, _redaction_list(folder)).reset_index(drop=True)
 
 
-#: Where a story's photo is kept: ``photos/<photo id>.<one of these>`` in the stories folder.
-PHOTO_SUFFIXES = (".svg", ".jpg", ".jpeg", ".png", ".webp")
+#: Where a story's photo is kept: ``photos/<photo id>.<suffix>`` in the stories folder, by suffix with its type.
+PHOTO_TYPES = {".svg": "image/svg+xml", ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".png": "image/png", ".webp": "image/webp"}
 WALL_COLUMNS = ("story_id", "original_id", "language", "title", "quote", "themes", "activity", "date", "photo_file",
                 "first_name", "is_translation")
 
@@ -362,7 +366,7 @@ def photo_file(folder: str | Path, photo: str | None) -> str | None:
     """The absolute path of a photo's file in ``<folder>/photos/``, or None (no photo id, no file)."""
     if not isinstance(photo, str) or not photo:
         return None
-    found = [Path(folder) / "photos" / f"{photo}{suffix}" for suffix in PHOTO_SUFFIXES]
+    found = [Path(folder) / "photos" / f"{photo}{suffix}" for suffix in PHOTO_TYPES]
     return next((str(path.resolve()) for path in found if path.is_file()), None)
 
 
@@ -430,10 +434,14 @@ PUBLIC_PURPOSE = "exhibition_anonymous"
 
 
 def stories_folder(release=None, folder: str | Path | None = None) -> Path | None:
-    """The stories folder: ``folder`` when given, else ``WERKPLAATS_STORIES``, else the demo stories
-    for a demo release, else None (a real release alone has no consent ledger)."""
+    """The stories folder: ``folder`` when given (in full; a UserError when it is not a folder), else
+    ``WERKPLAATS_STORIES``, else the demo stories for a demo release, else None (a real release alone
+    has no consent ledger)."""
     if folder is not None:
-        return Path(folder)
+        path = Path(folder).expanduser().resolve()
+        if not path.is_dir():
+            raise _no_folder(path)
+        return path
     if os.environ.get(STORIES_ENV):
         return Path(os.environ[STORIES_ENV])
     return DEMO_STORIES_DIR if release is not None and getattr(release, "is_demo", False) else None
