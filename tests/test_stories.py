@@ -283,6 +283,9 @@ def test_missing_folder_is_a_user_error(tmp_path):
 
     with pytest.raises(UserError):
         stories.load_stories(tmp_path / "nope")
+    with pytest.raises(UserError, match="nope does not exist"):
+        stories.stories_folder(folder=tmp_path / "nope")
+    assert stories.stories_folder(folder=tmp_path / ".") == tmp_path.resolve()
 
 
 def test_refi_round_trip_of_the_demo_keeps_the_coded_text_of_every_coding(tmp_path, capsys):
