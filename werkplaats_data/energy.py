@@ -331,14 +331,14 @@ def years_without_rate(solar: pd.DataFrame) -> list[int]:
 
 
 def share_benefit(kwh: float, year: int, *, vat: float | None = None) -> float:
-    """What ``kwh`` allocated kWh are worth to a member in ``year``: kWh × tax rate × (1 + VAT), in €.
+    """What ``kwh`` counted kWh are worth in ``year``: kWh × tax rate × (1 + VAT), in €.
 
-    kWh above the scheme's cap (``postcoderoos_max_kwh``) do not count. VAT defaults to
-    ``vat_rate`` in parameters.csv.
+    The one Postcoderoos formula, used per row: pass kWh that count, i.e. within the scheme's cap
+    (``postcoderoos_benefit`` works them out as ``kwh_counted``). VAT defaults to ``vat_rate`` in
+    parameters.csv.
     """
     vat = parameter("vat_rate") if vat is None else vat
-    counted = min(float(kwh), parameter("postcoderoos_max_kwh"))
-    return counted * tax_rate(year) * (1 + vat)
+    return float(kwh) * tax_rate(year) * (1 + vat)
 
 
 def postcoderoos_benefit(solar: pd.DataFrame, *, vat: float | None = None, skip_unknown_years: bool = False) -> pd.DataFrame:
@@ -346,7 +346,7 @@ def postcoderoos_benefit(solar: pd.DataFrame, *, vat: float | None = None, skip_
 
     The cap (``postcoderoos_max_kwh``, 10,000 kWh) holds per member per year over all their projects:
     when a member's rows in a year add up to more, each row counts in proportion (two rows of 6,000
-    kWh count 5,000 each). benefit_eur = kwh_counted × tax rate × (1 + VAT). Raises ``UserError``
+    kWh count 5,000 each). benefit_eur = ``share_benefit`` of kwh_counted. Raises ``UserError``
     when a year has no verified rate, unless ``skip_unknown_years=True`` (then those rows are left
     out; ``years_without_rate`` lists them).
     """
@@ -356,14 +356,13 @@ def postcoderoos_benefit(solar: pd.DataFrame, *, vat: float | None = None, skip_
             f"No verified energy-tax rate for {', '.join(map(str, missing))}: the benefit is not guessed. "
             "Add the rate with its source to werkplaats_data/data/energy/energy_tax.csv, or skip these years."
         )
-    vat = parameter("vat_rate") if vat is None else vat
     rows = solar[~solar["year"].isin(missing)].copy()
     kwh = rows["kwh_allocated"].astype(float)
     per_member_year = kwh.groupby([rows["person_id"], rows["year"]]).transform("sum")
     cap = parameter("postcoderoos_max_kwh")
     rows["kwh_counted"] = kwh * (cap / per_member_year).clip(upper=1.0).fillna(1.0)
     rows["rate_eur_per_kwh"] = [tax_rate(int(y)) for y in rows["year"]]
-    rows["benefit_eur"] = rows["kwh_counted"] * rows["rate_eur_per_kwh"] * (1 + vat)
+    rows["benefit_eur"] = [share_benefit(k, int(y), vat=vat) for k, y in zip(rows["kwh_counted"], rows["year"])]
     return rows.reset_index(drop=True)
 
 
