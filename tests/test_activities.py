@@ -47,6 +47,18 @@ def test_textiel_counts_participations_and_people_per_period():
     assert [(r["label"], r["shown"], r["text"]) for r in rows] == [("Q1 2024", 10, "10"), ("Q2 2024", None, "fewer than 10")]
 
 
+def test_people_bars_sorted_show_counts_first_and_the_hidden_ones_by_label():
+    table = pd.DataFrame({"key": list("abcdef"), "label": ["Zon", "Bus", "Mok", "Aap", "Kat", "Lamp"], "n": [3, 40, 12, 0, 26, 11]})
+    spec = activities.people_bars(table, key="key", label="label", count="n", lang="nl", title="T", axis_title="N",
+                                  source="Bron: test", sort=True).to_dict()
+    rows = next(iter(spec["datasets"].values()))
+    # 40, 26 → 25, then 11 and 12 (both 10) by label, then the hidden 0 and 3 by label: Aap before Zon
+    assert [r["label"] for r in rows] == ["Bus", "Kat", "Lamp", "Mok", "Aap", "Zon"]
+    unsorted = activities.people_bars(table, key="key", label="label", count="n", lang="nl", title="T", axis_title="N",
+                                      source="Bron: test").to_dict()
+    assert [r["key"] for r in next(iter(unsorted["datasets"].values()))] == list("abcdef")  # the table's order
+
+
 def test_people_bars_suppress_small_counts_and_can_mark_a_chosen_row():
     table = pd.DataFrame({"key": ["a", "b", "c"], "label": ["A", "B", "C"], "n": [23, 9, 0]})
     spec = activities.people_bars(table, key="key", label="label", count="n", lang="nl", title="T", axis_title="N",

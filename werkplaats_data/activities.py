@@ -26,12 +26,13 @@ def _source(lang: str, demo: bool, key: str) -> str:
 
 
 def people_bars(table: pd.DataFrame, *, key: str, label: str, count: str, lang: str, title: str, axis_title: str,
-                source: str, vertical: bool = False, chosen: str | None = None) -> alt.TopLevelMixin:
-    """Bars of a count of people per row of ``table`` (in the table's order), small-cell rule applied here.
+                source: str, vertical: bool = False, chosen: str | None = None, sort: bool = False) -> alt.TopLevelMixin:
+    """Bars of a count of people per row of ``table``, small-cell rule applied here.
 
     A count of 10 or more is rounded to 5 and drawn as a bar with its number; a smaller one gets no
-    bar, only the words "fewer than 10" (rows with a suppressed count keep the table's order, so the
-    order says nothing about them). ``key`` identifies a row; with ``chosen`` the chart has a
+    bar, only the words "fewer than 10". Rows keep the table's order, or with ``sort=True`` the
+    shown counts come first, most first, then the others by label (so their order says nothing
+    about their counts; ties by label too). ``key`` identifies a row; with ``chosen`` the chart has a
     parameter ``chosen`` and the row whose key equals it is drawn highlighted (set it from Python
     with ``ChartSlots.set_param``). ``vertical`` draws columns (for periods) instead of rows.
     """
@@ -42,6 +43,8 @@ def people_bars(table: pd.DataFrame, *, key: str, label: str, count: str, lang: 
         "position": [v or 0 for v in safe],
         "text": [count_text(v, lang, public=True) for v in table[count]],
     })
+    if sort:
+        shown = shown.sort_values(["position", "label"], ascending=[False, True], ignore_index=True)
     order = shown["label"].tolist()
     top = max([10, *(v for v in safe if v is not None)])
     value = alt.X if not vertical else alt.Y
@@ -255,9 +258,7 @@ def stories_theme_chart(table: pd.DataFrame, *, lang: str = "nl", demo: bool = T
     of their label, so their order tells nothing. The parameter ``chosen`` (a theme code, or
     "all") highlights the theme a visitor tapped.
     """
-    shown = table.assign(label=[theme_label(th, lang) for th in table["theme"]],
-                         safe=[safe_count(v) or 0 for v in table["stories"]])
-    shown = shown.sort_values(["safe", "label"], ascending=[False, True], ignore_index=True)
-    return people_bars(shown, key="theme", label="label", count="stories", lang=lang, chosen=chosen,
+    shown = table.assign(label=[theme_label(th, lang) for th in table["theme"]])
+    return people_bars(shown, key="theme", label="label", count="stories", lang=lang, chosen=chosen, sort=True,
                        title=t("activities.stories.title", lang), axis_title=t("activities.stories.count", lang),
                        source=_source(lang, demo, "activities.stories.source"))

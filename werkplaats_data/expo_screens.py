@@ -213,12 +213,9 @@ def measures_chart(energy_visits: pd.DataFrame, *, lang: str, demo: bool) -> alt
     table = energy.measure_counts(energy_visits, lang=lang)
     if table.empty:
         raise NoData("expo.no_data")
-    source = energy.source(lang, demo)
-    table = table.assign(safe=[privacy.safe_count(v) or 0 for v in table["households"]]).sort_values(
-        ["safe", "label"], ascending=[False, True], ignore_index=True)
-    return activities.people_bars(table, key="measure", label="label", count="households", lang=lang,
+    return activities.people_bars(table, key="measure", label="label", count="households", lang=lang, sort=True,
                                   title=t("expo.energy.measures_title", lang), axis_title=t("expo.energy.households_axis", lang),
-                                  source=source)
+                                  source=energy.source(lang, demo))
 
 
 def _cbs_use(lang: str, app) -> widgets.Widget:
