@@ -37,7 +37,7 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
-from werkplaats_data import coding, consent, msc, privacy, redaction
+from werkplaats_data import coding, consent, msc, privacy, redaction, yamlfile
 from werkplaats_data.errors import UserError
 from werkplaats_data.i18n import t
 from werkplaats_data.problems import listed, problem
@@ -84,31 +84,6 @@ def _split(text: str) -> tuple[str, str]:
     raise ValueError("not_closed")
 
 
-class _RepeatedField(Exception):
-    """A field written twice in one front matter."""
-
-    def __init__(self, name: str, line: int):
-        super().__init__(name)
-        self.name, self.line = name, line
-
-
-class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # libyaml when installed: faster
-    """YAML as story files need it: dates stay text (the kit reads them itself, so an impossible
-    date is a plain problem), and a field written twice is an error instead of silently the last."""
-
-
-def _mapping(loader: _Loader, node: yaml.MappingNode, deep: bool = False) -> dict:
-    seen = set()
-    for key_node, _ in node.value:
-        key = loader.construct_object(key_node, deep=deep)
-        if key in seen:
-            raise _RepeatedField(str(key), key_node.start_mark.line)
-        seen.add(key)
-    return yaml.SafeLoader.construct_mapping(loader, node, deep=deep)
-
-
-_Loader.add_constructor("tag:yaml.org,2002:timestamp", lambda loader, node: loader.construct_scalar(node))
-_Loader.add_constructor("tag:yaml.org,2002:map", _mapping)
 _FIELD_LINE = re.compile(r"^([A-Za-z_][\w-]*)\s*:")
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 #: A first name for the story wall: one word of letters (with ' or -), never a surname.
@@ -128,9 +103,9 @@ def _field_at(front: str, line: int) -> str:
 def _read_front(front: str, where: str) -> tuple[dict | None, list[str]]:
     """The front matter's fields, or the problem that stops reading them (naming field and line)."""
     try:
-        meta = yaml.load(front, Loader=_Loader) or {}
-    except _RepeatedField as err:
-        return None, [problem(where, err.name, "repeated_field", line=err.line + 2)]
+        meta = yamlfile.load(front, dates_as_text=True)[0] or {}
+    except yamlfile.RepeatedKey as err:  # a field written twice is an error, not silently the last
+        return None, [problem(where, err.key, "repeated_field", line=err.line + 1)]
     except yaml.MarkedYAMLError as err:
         mark = err.context_mark or err.problem_mark
         line = mark.line if mark else 0

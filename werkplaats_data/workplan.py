@@ -31,6 +31,7 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
+from werkplaats_data import yamlfile
 from werkplaats_data.errors import UserError
 from werkplaats_data.i18n import t
 from werkplaats_data.redaction import NAME_PARTICLES
@@ -114,39 +115,16 @@ def read_plan(path: str | Path) -> Plan:
     return plan_from_dict(data, found=found)
 
 
-class _PlanLoader(yaml.SafeLoader):
-    """YAML reader that keeps the first of two equal keys in a block and notes the second (line number),
-    where plain YAML would silently keep the last."""
-
-    def __init__(self, stream):
-        super().__init__(stream)
-        self.duplicates: list[tuple[str, int]] = []
-
-    def construct_mapping(self, node, deep=False):
-        self.flatten_mapping(node)
-        mapping = {}
-        for key_node, value_node in node.value:
-            key = self.construct_object(key_node, deep=deep)
-            key = key if isinstance(key, (str, int, float, bool)) or key is None else str(key)
-            if key in mapping:
-                self.duplicates.append((str(key), key_node.start_mark.line + 1))
-                continue
-            mapping[key] = self.construct_object(value_node, deep=deep)
-        return mapping
-
-
 def read_yaml(path: Path) -> tuple[object, list[dict]]:
-    """The YAML plan file as Python data, and a problem for every key written twice in one block."""
-    loader = _PlanLoader(path.read_text(encoding="utf-8"))
+    """The YAML plan file as Python data, and a problem for every key written twice in one block
+    (the first is kept, where plain YAML would silently keep the last)."""
     try:
-        data = loader.get_single_data()
+        data, repeated = yamlfile.load(path.read_text(encoding="utf-8"), keep_first=True)
     except yaml.YAMLError as err:
         mark = getattr(err, "problem_mark", None)
         where = f" (regel {mark.line + 1})" if mark else ""
         raise UserError(f"Het werkplan {path.name} is geen geldige YAML{where}. Vergelijk het met het voorbeeld {demo_plan_path().name}.") from err
-    finally:
-        loader.dispose()
-    found = [_problem(f"regel {line}", "key_twice", field=key) for key, line in loader.duplicates]
+    found = [_problem(f"regel {line}", "key_twice", field=key) for key, line in repeated]
     return data, found
 
 
