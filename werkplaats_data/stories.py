@@ -310,8 +310,11 @@ def _ledger(folder: Path, ledger) -> pd.DataFrame:
     return consent.load_ledger(path) if path.exists() else consent.empty_ledger()
 
 
-def _redaction_list(folder: Path) -> pd.DataFrame:
-    path = folder / REDACTION_FILE
+def redaction_list(folder: str | Path) -> pd.DataFrame:
+    """The redaction list of a stories folder (its ``redaction.csv``; a path to the list file itself
+    also works); an empty list when there is none (the address rule still applies)."""
+    path = Path(folder)
+    path = path if path.suffix.lower() == ".csv" else path / REDACTION_FILE
     return redaction.read_list(path)[0] if path.exists() else redaction.empty_list()
 
 
@@ -328,7 +331,7 @@ def shareable(folder: str | Path, purpose: str, *, ledger=None) -> pd.DataFrame:
     allowed = consent.for_purpose(stories, _ledger(folder, ledger), purpose)
     if purpose != "exhibition_first_name":
         allowed = allowed.assign(first_name=None)
-    return redaction.redact_frame(allowed, _redaction_list(folder)).reset_index(drop=True)
+    return redaction.redact_frame(allowed, redaction_list(folder)).reset_index(drop=True)
 
 
 #: Where a story's photo is kept: ``photos/<photo id>.<suffix>`` in the stories folder, by suffix with its type.
@@ -387,7 +390,7 @@ def release_tables(stories_dir: str | Path, ledger=None) -> dict[str, pd.DataFra
     folder = Path(stories_dir)
     stories, _ = load_stories(folder)
     allowed = consent.for_purpose(stories, _ledger(folder, ledger), "research")
-    terms = _redaction_list(folder)
+    terms = redaction_list(folder)
     codings = coding.read_codings(folder / CODINGS_FILE)[0] if (folder / CODINGS_FILE).exists() else coding.empty_codings()
     codebook = coding.read_codebook(folder / CODEBOOK_FILE)[0] if (folder / CODEBOOK_FILE).exists() else coding.empty_codebook()
     codings = codings[codings["story_id"].isin(allowed["story_id"])]
@@ -505,7 +508,7 @@ def selections(stories_dir: str | Path, *, purpose: str, ledger=None) -> tuple[p
     folder = Path(stories_dir)
     rounds = msc.read_rounds(folder / ROUNDS_FILE)[0] if (folder / ROUNDS_FILE).exists() else msc.empty_rounds()
     shared = shareable(folder, purpose, ledger=ledger)
-    rounds = redaction.redact_frame(rounds, _redaction_list(folder), columns=("reasons",))
+    rounds = redaction.redact_frame(rounds, redaction_list(folder), columns=("reasons",))
     allowed = rounds["story_id"].isin(shared["original_id"])
     return rounds.assign(reasons=rounds["reasons"].where(allowed, None)), shared
 
