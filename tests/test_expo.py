@@ -74,6 +74,14 @@ def test_the_internal_review_is_not_offered_by_the_exhibition(capsys):
     assert expo.notebook_path("werkplan_2025").name == "werkplan_2025.ipynb"  # its own command still serves it
 
 
+def test_the_work_plan_reaches_the_kernels_only_when_given(tmp_path):
+    from werkplaats_data.workplan import PLAN_ENV
+
+    env = expo.kiosk_environment(tmp_path, expo.KioskSettings(), base={}, plan=tmp_path / "plan.yaml")
+    assert env[PLAN_ENV] == str((tmp_path / "plan.yaml").resolve())
+    assert PLAN_ENV not in expo.kiosk_environment(tmp_path, expo.KioskSettings(), base={})
+
+
 def test_stories_folder_reaches_the_kernels(tmp_path):
     env = expo.kiosk_environment(tmp_path, expo.KioskSettings(), base={}, stories=tmp_path)
     assert env[stories.STORIES_ENV] == str(tmp_path.resolve())

@@ -519,22 +519,30 @@ def test_workplan_commands_copy_the_template_and_list_problems(tmp_path, capsys)
 def test_workplan_dashboard_passes_the_plan_to_the_notebook(tmp_path, monkeypatch):
     import os
 
-    from werkplaats_data import cli
-    from werkplaats_data.commands import expo
+    from werkplaats_data import cli, expo
 
     seen = {}
 
-    def fake_run(args):  # instead of starting Voila: what would the kernel get?
-        seen.update(dashboard=args.dashboard, port=args.port, plan=os.environ.get(workplan.PLAN_ENV))
-        return 0
+    class Ended:  # the Voila process, already done
+        def poll(self):
+            return 0
 
-    monkeypatch.setattr(expo, "run", fake_run)
+        def wait(self, timeout=None):
+            return 0
+
+    def fake_start(dashboard, *, plan=None, settings, **_):  # instead of starting Voila: what would the kernel get?
+        env = expo.kiosk_environment(tmp_path, settings, base={}, plan=plan)
+        seen.update(dashboard=dashboard, port=settings.port, plan=env.get(workplan.PLAN_ENV))
+        return Ended()
+
+    monkeypatch.setattr(expo, "start", fake_start)
+    monkeypatch.setattr(expo, "wait_until_ready", lambda process, url, **_: None)
     monkeypatch.delenv(workplan.PLAN_ENV, raising=False)
     plan = tmp_path / "ons_plan.xlsx"
     workplan.write_workbook(yaml.safe_load(workplan.demo_plan_path().read_text(encoding="utf-8")), plan)
     assert cli.main(["workplan", "dashboard", "--plan", str(plan), "--port", "8999"]) == 0
     assert seen == {"dashboard": "werkplan_2025", "port": 8999, "plan": str(plan.resolve())}
-    assert workplan.PLAN_ENV not in os.environ  # only for the dashboard's run
+    assert workplan.PLAN_ENV not in os.environ  # only in the kernels' environment, never in this process
     assert workplan.plan_file() == workplan.demo_plan_path()
     monkeypatch.setenv(workplan.PLAN_ENV, str(plan))
     assert workplan.plan_file() == plan and workplan.plan_file(tmp_path / "x.yaml") == tmp_path / "x.yaml"
