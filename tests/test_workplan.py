@@ -189,6 +189,8 @@ def test_a_plan_without_a_year_takes_the_year_of_the_data_and_says_so():
     assert workplan.with_year(workplan.plan_from_dict(plan_dict()), D("2031-01-01")).year == 2025  # a good year stays
     out = workplan.planned_vs_realised(dated, sessions_table(), attendance_table(), data_end=D("2025-05-15"))
     assert out.set_index(["activity_id", "quarter"]).loc[("a", "Q1"), "realised_sessions"] == 2
+    undated = workplan.planned_vs_realised(plan, sessions_table(), attendance_table(), data_end=D("2025-05-15"))
+    pd.testing.assert_frame_equal(undated, out)  # the same rule (with_year) without review
 
 
 def test_a_person_without_a_role_is_asked_for_one_a_group_is_not():

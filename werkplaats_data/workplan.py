@@ -610,11 +610,11 @@ def planned_vs_realised(plan: Plan, sessions: pd.DataFrame, attendance: pd.DataF
     the sum of ``session_reach``. ``data_end`` (default: the last session date) decides the quarter
     status: 'future' quarters have no realised figures (NaN), 'running' quarters are not complete yet.
     ``sessions_share`` and ``reach_share`` are realised / planned (NaN when nothing was planned).
-    A plan without a year is taken for the year of ``data_end`` (``review`` says so in the problems).
+    A plan without a year is taken for the year of ``data_end`` (``with_year``, as ``review`` does).
     """
     if data_end is None:
         data_end = sessions["date"].max() if len(sessions) else None
-    year = plan.year if plan.year is not None else (data_end if data_end is not None else pd.Timestamp.today()).year
+    year = with_year(plan, pd.Timestamp.today() if data_end is None else data_end).year
     grid = pd.MultiIndex.from_product([plan.activities["activity_id"], QUARTERS], names=["activity_id", "quarter"])
     planned = (plan.quarters.groupby(["activity_id", "quarter"])[["planned_sessions", "planned_reach"]].sum(min_count=1)
                .reindex(grid, fill_value=0.0))
