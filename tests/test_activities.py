@@ -47,13 +47,25 @@ def test_textiel_counts_participations_and_people_per_period():
     assert [(r["label"], r["shown"], r["text"]) for r in rows] == [("Q1 2024", 10, "10"), ("Q2 2024", None, "fewer than 10")]
 
 
+def test_people_bars_sorted_show_counts_first_and_the_hidden_ones_by_label():
+    table = pd.DataFrame({"key": list("abcdef"), "label": ["Zon", "Bus", "Mok", "Aap", "Kat", "Lamp"], "n": [3, 40, 12, 0, 26, 11]})
+    spec = activities.people_bars(table, key="key", label="label", count="n", lang="nl", title="T", axis_title="N",
+                                  source="Bron: test", sort=True).to_dict()
+    rows = next(iter(spec["datasets"].values()))
+    # 40, 26 → 25, then 11 and 12 (both 10) by label, then the hidden 0 and 3 by label: Aap before Zon
+    assert [r["label"] for r in rows] == ["Bus", "Kat", "Lamp", "Mok", "Aap", "Zon"]
+    unsorted = activities.people_bars(table, key="key", label="label", count="n", lang="nl", title="T", axis_title="N",
+                                      source="Bron: test").to_dict()
+    assert [r["key"] for r in next(iter(unsorted["datasets"].values()))] == list("abcdef")  # the table's order
+
+
 def test_people_bars_suppress_small_counts_and_can_mark_a_chosen_row():
     table = pd.DataFrame({"key": ["a", "b", "c"], "label": ["A", "B", "C"], "n": [23, 9, 0]})
     spec = activities.people_bars(table, key="key", label="label", count="n", lang="nl", title="T", axis_title="N",
                                   source="Bron: test", chosen="b").to_dict()
     rows = next(iter(spec["datasets"].values()))
     assert [(r["key"], r["shown"], r["position"], r["text"]) for r in rows] == [
-        ("a", 25, 25, "25"), ("b", None, 0, "minder dan 10"), ("c", None, 0, "minder dan 10")]
+        ("a", 25, 25, "25"), ("b", None, 0, "minder dan 10"), ("c", None, 0, "geen")]  # none at all is "geen"
     assert {"name": "chosen", "value": "b"} in spec["params"]
     text_layer = spec["vconcat"][0]["layer"][1]
     assert "chosen" in text_layer["transform"][0]["calculate"]  # the chosen row gets a sign, not only a colour
@@ -77,7 +89,6 @@ def test_greening_totals_and_sentence():
     assert totals[["kind", "actions", "quantity"]].values.tolist() == [["facade_garden", 2, 3.0], ["tiles_removed", 1, 30.0]]
     assert activities.greening_sentence(totals, "nl") == "3 × Geveltuin (stuks) · 30 × Tegels eruit (tegels)"
     assert activities.greening_sentence(totals, "en") == "3 × Facade garden (pieces) · 30 × Tiles removed (tiles)"
-    assert activities.unit_label("emmers", "en") == "emmers"  # a unit without a translation stays as registered
     spec = activities.greening_map(greening, lang="nl").to_dict()
     layers = spec["vconcat"][0]["layer"]
     features = layers[0]["data"]["values"]

@@ -146,7 +146,15 @@ def test_postcoderoos_cap_is_per_member_per_year():
 def test_share_benefit_on_paper():
     assert energy.share_benefit(1000, 2024) == pytest.approx(1000 * 0.10880 * 1.21)
     assert energy.share_benefit(1000, 2024, vat=0.0) == pytest.approx(108.80)
-    assert energy.share_benefit(12000, 2024) == energy.share_benefit(10000, 2024)  # Postcoderoos cap
+
+
+def test_postcoderoos_cap_holds_for_a_single_row():
+    """One member, one project, 12,000 kWh in 2024: 10,000 count, worth share_benefit(10,000)."""
+    solar = pd.DataFrame([("p1", "Batavierenstraat", 2024, 10, 12000.0)],
+                         columns=["person_id", "project", "year", "shares", "kwh_allocated"]).astype({"year": "Int64", "shares": "Int64"})
+    row = energy.postcoderoos_benefit(solar).iloc[0]
+    assert row["kwh_counted"] == 10000.0
+    assert row["benefit_eur"] == pytest.approx(10000 * 0.10880 * 1.21) == energy.share_benefit(10000, 2024)
 
 
 def test_postcoderoos_refuses_years_without_rate(solar):
@@ -369,7 +377,13 @@ def test_years_come_from_the_data():
 
 def test_share_yield_chart_sends_no_member_count(solar):
     rows = next(iter(energy.share_yield_chart(solar).to_dict()["datasets"].values()))
-    assert rows and all("members" not in r for r in rows)
+    assert rows and all(set(r) == {"project", "year", "kwh_per_share", "eur_per_share"} for r in rows)
+
+
+def test_share_yield_chart_title_gives_one_amount_when_all_years_yield_the_same(solar):
+    title = charts.title_text(energy.share_yield_chart(solar[solar["year"] == 2023], lang="en").to_dict()["vconcat"][0]["title"])
+    # 2023: (400 + 600) kWh × € 0.12599 × 1.21 over 5 shares = € 30.49 per share
+    assert title == t("energy.share_title_one", "en", eur="30.49")
 
 
 def test_summary_three_lines_from_the_data(visits, solar):

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from werkplaats_data import charts, expo
+from werkplaats_data import charts, expo, stories
 from werkplaats_data.cli import build_parser
 from werkplaats_data.errors import UserError
 
@@ -74,10 +74,18 @@ def test_the_internal_review_is_not_offered_by_the_exhibition(capsys):
     assert expo.notebook_path("werkplan_2025").name == "werkplan_2025.ipynb"  # its own command still serves it
 
 
+def test_the_work_plan_reaches_the_kernels_only_when_given(tmp_path):
+    from werkplaats_data.workplan import PLAN_ENV
+
+    env = expo.kiosk_environment(tmp_path, expo.KioskSettings(), base={}, plan=tmp_path / "plan.yaml")
+    assert env[PLAN_ENV] == str((tmp_path / "plan.yaml").resolve())
+    assert PLAN_ENV not in expo.kiosk_environment(tmp_path, expo.KioskSettings(), base={})
+
+
 def test_stories_folder_reaches_the_kernels(tmp_path):
     env = expo.kiosk_environment(tmp_path, expo.KioskSettings(), base={}, stories=tmp_path)
-    assert env[expo.STORIES_ENV] == str(tmp_path.resolve())
-    with pytest.raises(UserError, match="not a folder of stories"):
+    assert env[stories.STORIES_ENV] == str(tmp_path.resolve())
+    with pytest.raises(UserError, match="stories folder .*nope does not exist"):
         expo.kiosk_environment(tmp_path, expo.KioskSettings(), base={}, stories=tmp_path / "nope")
 
 

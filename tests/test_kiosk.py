@@ -133,7 +133,7 @@ def empty_release(tmp_path):
 @pytest.fixture
 def stories(tmp_path, monkeypatch):
     folder = story_folder(tmp_path)
-    monkeypatch.setenv(expo.STORIES_ENV, str(folder))
+    monkeypatch.setenv(story_files.STORIES_ENV, str(folder))
     return folder
 
 
@@ -304,6 +304,17 @@ def test_solar_chart_sends_no_member_count(release):
     assert set(rows[0]) == {"project", "year", "kwh_per_share", "eur_per_share"}
     # 2023: (520 + 260) kWh × 0.12599 × 1.21 over 3 shares
     assert [round(r["eur_per_share"], 2) for r in rows if r["year"] == 2023] == [round(780 * 0.12599 * 1.21 / 3, 2)]
+
+
+def test_cbs_use_is_notebook_02s_chart_from_the_shipped_figures_only(release, monkeypatch):
+    from werkplaats_data import context
+
+    monkeypatch.setattr(context, "fetch_kwb", lambda *a, **k: pytest.fail("the kiosk fetched from CBS StatLine"))
+    app = expo_screens.app(release, start="energie")
+    spec = app.slots._slots["energy_cbs"].spec
+    expected = context.series_chart(context.kwb_series(live=False), "gas_per_dwelling", lang="nl").to_dict()
+    assert spec["vconcat"][0] == expected["vconcat"][0]  # the same figure as notebook 02 draws
+    assert spec["vconcat"][0]["encoding"]["x"]["scale"]["domain"] == list(range(2014, 2025))
 
 
 def test_solar_with_only_unverified_years_gives_a_sentence(tmp_path):

@@ -304,12 +304,6 @@ def big_team(attendance):
     return pd.concat([attendance, extra], ignore_index=True)
 
 
-def test_count_text_follows_the_small_cell_rule():
-    assert p.count_text(7, "nl") == "7" and p.count_text(1013, "nl") == "1.013"
-    assert p.count_text(7, "nl", public=True) == "minder dan 10"
-    assert p.count_text(1013, "en", public=True) == "1,015"  # rounded to 5
-
-
 def test_status_counts_in_public(big_team, sessions, people):
     life = p.person_lifecycle(big_team, sessions, people)
     exact = p.status_counts(life).set_index("status")["people"]

@@ -99,6 +99,7 @@ def test_pseudonymise_column():
     key = b"k" * 32
     out = privacy.pseudonymise(pd.Series(["Ria Demo", None, "ria demo", "Olga Proef"]), key)
     assert out[0] == out[2] != out[3] and pd.isna(out[1])
+    assert out[0] == privacy.pseudonym("Ria Demo", key) and out[3] == privacy.pseudonym("Olga Proef", key)
 
 
 @pytest.mark.parametrize("count, expected", [(0, None), (9, None), (10, 10), (12, 10), (13, 15), (27, 25), (None, None)])
@@ -112,6 +113,21 @@ def test_small_cell_table():
     assert out["people"].isna().tolist() == [True, False, False]
     assert out["people"].tolist()[1:] == [25, 120]
     assert table["people"].tolist() == [4, 23, 118]  # the input is not changed
+
+
+@pytest.mark.parametrize("count, lang, public, expected", [
+    (0, "nl", True, "geen"), (0, "en", True, "none"), (1, "nl", True, "minder dan 10"), (9, "en", True, "fewer than 10"),
+    (10, "nl", True, "10"), (1013, "en", True, "1,015"), (12.4, "nl", True, "10"),  # public: rounded to 5
+    (0, "nl", False, "0"), (7, "nl", False, "7"), (1013, "nl", False, "1.013"),  # research: exact
+    (None, "nl", True, "–"), (float("nan"), "en", False, "–"), (pd.NA, "nl", True, "–"),  # no count at all
+])
+def test_count_text_follows_the_small_cell_rule_in_public(count, lang, public, expected):
+    assert privacy.count_text(count, lang, public=public) == expected
+
+
+def test_count_text_gives_decimals_only_outside_public():
+    assert privacy.count_text(12.34, "nl", public=False, decimals=1) == "12,3"
+    assert privacy.count_text(12.34, "nl", public=True, decimals=1) == "10"
 
 
 def test_safe_share_needs_ten_in_the_part_and_ten_in_the_rest():

@@ -283,6 +283,9 @@ def test_missing_folder_is_a_user_error(tmp_path):
 
     with pytest.raises(UserError):
         stories.load_stories(tmp_path / "nope")
+    with pytest.raises(UserError, match="nope does not exist"):
+        stories.stories_folder(folder=tmp_path / "nope")
+    assert stories.stories_folder(folder=tmp_path / ".") == tmp_path.resolve()
 
 
 def test_refi_round_trip_of_the_demo_keeps_the_coded_text_of_every_coding(tmp_path, capsys):
@@ -514,3 +517,11 @@ def test_a_broken_csv_beside_the_stories_is_a_plain_problem(tmp_path, capsys):
     assert "consents.csv, file: dit bestand is geen leesbare CSV" in out and "not a readable CSV" in out
     assert "msc_rounds.csv, file: dit is geen UTF-8-tekst" in out
     assert stories.release_tables(folder)["stories"].empty  # no readable ledger: nothing is released
+
+
+def test_redaction_list_of_a_folder_of_its_file_and_of_a_folder_without_one(tmp_path):
+    (tmp_path / "redaction.csv").write_text("term,kind,replacement\nKarel Kanarie,person,\nDe Pijp,place,[plek]\n", encoding="utf-8")
+    terms = stories.redaction_list(tmp_path)
+    assert terms[["term", "kind"]].values.tolist() == [["Karel Kanarie", "person"], ["De Pijp", "place"]]
+    assert stories.redaction_list(tmp_path / "redaction.csv").equals(terms)
+    assert stories.redaction_list(tmp_path / "elsewhere").empty

@@ -19,7 +19,7 @@ from werkplaats_data.cli import main
 from werkplaats_data.i18n import t
 from werkplaats_data.pipeline import clean_registers
 from werkplaats_data.read import read_register
-from werkplaats_data.registers import ACTIVITY_SYNONYMS, KINDS, activity_id
+from werkplaats_data.registers import ACTIVITY_SYNONYMS, BUILT_IN_ACTIVITIES, KINDS, activity_id
 from werkplaats_data.repair import categorise_items, category_label
 
 KEY = b"x" * 32
@@ -98,6 +98,7 @@ def test_yes_no_and_activity_choices_clean():
     assert [clean.parse_bool(v) for v in templates.CHOICES["bool"]] == [True, False]
     codes = [activity_id(name) for name in templates.ACTIVITY_NAMES]
     assert set(codes) <= set(ACTIVITY_SYNONYMS.values()) and len(set(codes)) == len(codes)
+    assert codes == list(BUILT_IN_ACTIVITIES)  # each name in the drop-down cleans to its own built-in activity
 
 
 def test_category_choices_map_back_to_their_category():

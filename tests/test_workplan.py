@@ -192,6 +192,8 @@ def test_a_plan_without_a_year_takes_the_year_of_the_data_and_says_so():
     assert workplan.with_year(workplan.plan_from_dict(plan_dict()), D("2031-01-01")).year == 2025  # a good year stays
     out = workplan.planned_vs_realised(dated, sessions_table(), attendance_table(), data_end=D("2025-05-15"))
     assert out.set_index(["activity_id", "quarter"]).loc[("a", "Q1"), "realised_sessions"] == 2
+    undated = workplan.planned_vs_realised(plan, sessions_table(), attendance_table(), data_end=D("2025-05-15"))
+    pd.testing.assert_frame_equal(undated, out)  # the same rule (with_year) without review
 
 
 def test_a_person_without_a_role_is_asked_for_one_a_group_is_not():
@@ -493,13 +495,6 @@ def test_panel_table_in_public_output_says_none_and_gives_the_trend_in_words():
     assert inside["Volunteers per month"] == "1 (before: 2): falling"
 
 
-def test_a_count_of_zero_is_none_not_fewer_than_ten():
-    assert workplan._count(0, public=True, lang="nl") == "geen"
-    assert workplan._count(3, public=True, lang="nl") == "minder dan 10"
-    assert workplan._count(12, public=True, lang="en") == "10"
-    assert workplan._count(3, public=False, lang="nl") == "3"
-
-
 def test_without_coordination_needs_a_running_activity():
     s, a, paid = continuity_fixture()
     panel = workplan.continuity_panel(a, s, paid, as_of=D("2024-12-31"))
@@ -529,22 +524,30 @@ def test_workplan_commands_copy_the_template_and_list_problems(tmp_path, capsys)
 def test_workplan_dashboard_passes_the_plan_to_the_notebook(tmp_path, monkeypatch):
     import os
 
-    from werkplaats_data import cli
-    from werkplaats_data.commands import expo
+    from werkplaats_data import cli, expo
 
     seen = {}
 
-    def fake_run(args):  # instead of starting Voila: what would the kernel get?
-        seen.update(dashboard=args.dashboard, port=args.port, plan=os.environ.get(workplan.PLAN_ENV))
-        return 0
+    class Ended:  # the Voila process, already done
+        def poll(self):
+            return 0
 
-    monkeypatch.setattr(expo, "run", fake_run)
+        def wait(self, timeout=None):
+            return 0
+
+    def fake_start(dashboard, *, plan=None, settings, **_):  # instead of starting Voila: what would the kernel get?
+        env = expo.kiosk_environment(tmp_path, settings, base={}, plan=plan)
+        seen.update(dashboard=dashboard, port=settings.port, plan=env.get(workplan.PLAN_ENV))
+        return Ended()
+
+    monkeypatch.setattr(expo, "start", fake_start)
+    monkeypatch.setattr(expo, "wait_until_ready", lambda process, url, **_: None)
     monkeypatch.delenv(workplan.PLAN_ENV, raising=False)
     plan = tmp_path / "ons_plan.xlsx"
     workplan.write_workbook(yaml.safe_load(workplan.demo_plan_path().read_text(encoding="utf-8")), plan)
     assert cli.main(["workplan", "dashboard", "--plan", str(plan), "--port", "8999"]) == 0
     assert seen == {"dashboard": "werkplan_2025", "port": 8999, "plan": str(plan.resolve())}
-    assert workplan.PLAN_ENV not in os.environ  # only for the dashboard's run
+    assert workplan.PLAN_ENV not in os.environ  # only in the kernels' environment, never in this process
     assert workplan.plan_file() == workplan.demo_plan_path()
     monkeypatch.setenv(workplan.PLAN_ENV, str(plan))
     assert workplan.plan_file() == plan and workplan.plan_file(tmp_path / "x.yaml") == tmp_path / "x.yaml"

@@ -16,7 +16,7 @@ import pandas as pd
 from werkplaats_data import context, greening
 from werkplaats_data.charts import HIGHLIGHT_TEXT, MUTED, PALETTE, SEQUENTIAL, TEXT_COLOUR, with_source
 from werkplaats_data.i18n import format_number, t
-from werkplaats_data.privacy import safe_count, small_cell
+from werkplaats_data.privacy import count_text, safe_count, small_cell
 
 TEXTIEL = "textiel"
 
@@ -25,18 +25,14 @@ def _source(lang: str, demo: bool, key: str) -> str:
     return t("source.demo", lang) if demo else t(key, lang)
 
 
-def _people_text(count, lang: str) -> str:
-    """A small-cell-safe count as text: the number, or "fewer than 10"."""
-    return t("small_cell.suppressed", lang) if pd.isna(count) else format_number(count, lang)
-
-
 def people_bars(table: pd.DataFrame, *, key: str, label: str, count: str, lang: str, title: str, axis_title: str,
-                source: str, vertical: bool = False, chosen: str | None = None) -> alt.TopLevelMixin:
-    """Bars of a count of people per row of ``table`` (in the table's order), small-cell rule applied here.
+                source: str, vertical: bool = False, chosen: str | None = None, sort: bool = False) -> alt.TopLevelMixin:
+    """Bars of a count of people per row of ``table``, small-cell rule applied here.
 
     A count of 10 or more is rounded to 5 and drawn as a bar with its number; a smaller one gets no
-    bar, only the words "fewer than 10" (rows with a suppressed count keep the table's order, so the
-    order says nothing about them). ``key`` identifies a row; with ``chosen`` the chart has a
+    bar, only the words "fewer than 10". Rows keep the table's order, or with ``sort=True`` the
+    shown counts come first, most first, then the others by label (so their order says nothing
+    about their counts; ties by label too). ``key`` identifies a row; with ``chosen`` the chart has a
     parameter ``chosen`` and the row whose key equals it is drawn highlighted (set it from Python
     with ``ChartSlots.set_param``). ``vertical`` draws columns (for periods) instead of rows.
     """
@@ -45,8 +41,10 @@ def people_bars(table: pd.DataFrame, *, key: str, label: str, count: str, lang: 
         "key": table[key].astype(str).to_numpy(), "label": table[label].astype(str).to_numpy(),
         "shown": pd.array(safe, dtype="Int64"),
         "position": [v or 0 for v in safe],
-        "text": [_people_text(v if v is not None else pd.NA, lang) for v in safe],
+        "text": [count_text(v, lang, public=True) for v in table[count]],
     })
+    if sort:
+        shown = shown.sort_values(["position", "label"], ascending=[False, True], ignore_index=True)
     order = shown["label"].tolist()
     top = max([10, *(v for v in safe if v is not None)])
     value = alt.X if not vertical else alt.Y
@@ -98,6 +96,11 @@ def sessions_over_time(sessions: pd.DataFrame, attendance: pd.DataFrame, *, freq
     return small_cell(table, "people")[columns].sort_values(["activity_id", "period"], ignore_index=True)
 
 
+def _safe_people_text(count, lang: str) -> str:
+    """A count that already passed ``small_cell`` as text: NA there means suppressed ("fewer than 10")."""
+    return t("small_cell.suppressed", lang) if pd.isna(count) else count_text(count, lang, public=True)
+
+
 def activities_chart(table: pd.DataFrame, activities: pd.DataFrame, *, lang: str = "nl", demo: bool = True) -> alt.TopLevelMixin:
     """A grid: one row per activity, one column per period, darker where more sessions were held.
 
@@ -106,7 +109,7 @@ def activities_chart(table: pd.DataFrame, activities: pd.DataFrame, *, lang: str
     column = "name_nl" if lang == "nl" else "name_en"
     names = dict(zip(activities["activity_id"], activities[column]))
     shown = table.assign(activity=table["activity_id"].map(lambda a: names.get(a, a)),
-                         people_text=[_people_text(v, lang) for v in table["people"]])
+                         people_text=[_safe_people_text(v, lang) for v in table["people"]])
     order = shown.groupby("activity")["sessions"].sum().sort_values(ascending=False).index.tolist()
     chart = alt.Chart(shown[["activity", "period", "sessions", "people_text"]]).mark_rect(stroke="white", strokeWidth=1).encode(
         x=alt.X("yearquarter(period):O", title=None, axis=alt.Axis(labelAngle=-60)),
@@ -167,17 +170,12 @@ def greening_totals(table: pd.DataFrame) -> pd.DataFrame:
 
 def greening_sentence(totals: pd.DataFrame, lang: str = "nl") -> str:
     """The totals as one line, e.g. "48 × Geveltuin (stuks) · 571 × Tegels eruit (tegels)"; units in ``lang``."""
-    parts = [t("activities.greening.total", lang, quantity=format_number(row.quantity, lang), kind=t(f"greening.kind.{row.kind}", lang))
-             + (f" ({unit_label(row.unit, lang)})" if row.unit else "") for row in totals.itertuples()]
+    parts = []
+    for row in totals.itertuples():
+        unit = greening.unit_label(row.unit, lang)
+        parts.append(t("activities.greening.total", lang, quantity=format_number(row.quantity, lang),
+                       kind=t(f"greening.kind.{row.kind}", lang)) + (f" ({unit})" if unit else ""))
     return " · ".join(parts)
-
-
-def unit_label(unit: str, lang: str = "nl") -> str:
-    """A greening unit ("stuks", "tegels", "m2", "uur") in ``lang``; an unknown unit as it was registered."""
-    try:
-        return t(f"activities.unit.{unit.strip().lower()}", lang)
-    except KeyError:
-        return unit
 
 
 def _centre(feature: dict) -> tuple[float, float]:
@@ -260,9 +258,7 @@ def stories_theme_chart(table: pd.DataFrame, *, lang: str = "nl", demo: bool = T
     of their label, so their order tells nothing. The parameter ``chosen`` (a theme code, or
     "all") highlights the theme a visitor tapped.
     """
-    shown = table.assign(label=[theme_label(th, lang) for th in table["theme"]],
-                         safe=[safe_count(v) or 0 for v in table["stories"]])
-    shown = shown.sort_values(["safe", "label"], ascending=[False, True], ignore_index=True)
-    return people_bars(shown, key="theme", label="label", count="stories", lang=lang, chosen=chosen,
+    shown = table.assign(label=[theme_label(th, lang) for th in table["theme"]])
+    return people_bars(shown, key="theme", label="label", count="stories", lang=lang, chosen=chosen, sort=True,
                        title=t("activities.stories.title", lang), axis_title=t("activities.stories.count", lang),
                        source=_source(lang, demo, "activities.stories.source"))

@@ -28,7 +28,7 @@ from werkplaats_data.activities import people_bars
 from werkplaats_data.charts import require, with_source
 from werkplaats_data.errors import UserError
 from werkplaats_data.i18n import format_date, format_number, t
-from werkplaats_data.privacy import safe_count, small_cell
+from werkplaats_data.privacy import count_text, safe_count, small_cell
 
 OUDE_WESTEN = "BU05990111"
 
@@ -326,14 +326,14 @@ def what_can_i_save(codes, *, price_kwh: float | None = None, price_m3: float | 
     """
     table = savings_for(codes, price_kwh=price_kwh, price_m3=price_m3)
     default = prices()
-    source = "eigen invoer / user input" if price_kwh is not None and price_m3 is not None else "; ".join(default["source"])
+    origin = "eigen invoer / user input" if price_kwh is not None and price_m3 is not None else "; ".join(default["source"])
     return {
         "kwh": float(table["kwh"].sum()),
         "gas_m3": float(table["gas_m3"].sum()),
         "eur": float(table["eur"].sum()),
         "price_kwh": float(default.loc["electricity", "eur_per_unit_incl_vat"] if price_kwh is None else price_kwh),
         "price_m3": float(default.loc["gas", "eur_per_unit_incl_vat"] if price_m3 is None else price_m3),
-        "price_source": source,
+        "price_source": origin,
     }
 
 
@@ -367,14 +367,14 @@ def years_without_rate(solar: pd.DataFrame) -> list[int]:
 
 
 def share_benefit(kwh: float, year: int, *, vat: float | None = None) -> float:
-    """What ``kwh`` allocated kWh are worth to a member in ``year``: kWh × tax rate × (1 + VAT), in €.
+    """What ``kwh`` counted kWh are worth in ``year``: kWh × tax rate × (1 + VAT), in €.
 
-    kWh above the scheme's cap (``postcoderoos_max_kwh``) do not count. VAT defaults to
-    ``vat_rate`` in parameters.csv.
+    The one Postcoderoos formula, used per row: pass kWh that count, i.e. within the scheme's cap
+    (``postcoderoos_benefit`` works them out as ``kwh_counted``). VAT defaults to ``vat_rate`` in
+    parameters.csv.
     """
     vat = parameter("vat_rate") if vat is None else vat
-    counted = min(float(kwh), parameter("postcoderoos_max_kwh"))
-    return counted * tax_rate(year) * (1 + vat)
+    return float(kwh) * tax_rate(year) * (1 + vat)
 
 
 def postcoderoos_benefit(solar: pd.DataFrame, *, vat: float | None = None, skip_unknown_years: bool = False) -> pd.DataFrame:
@@ -382,7 +382,7 @@ def postcoderoos_benefit(solar: pd.DataFrame, *, vat: float | None = None, skip_
 
     The cap (``postcoderoos_max_kwh``, 10,000 kWh) holds per member per year over all their projects:
     when a member's rows in a year add up to more, each row counts in proportion (two rows of 6,000
-    kWh count 5,000 each). benefit_eur = kwh_counted × tax rate × (1 + VAT). Raises ``UserError``
+    kWh count 5,000 each). benefit_eur = ``share_benefit`` of kwh_counted. Raises ``UserError``
     when a year has no verified rate, unless ``skip_unknown_years=True`` (then those rows are left
     out; ``years_without_rate`` lists them).
     """
@@ -392,14 +392,13 @@ def postcoderoos_benefit(solar: pd.DataFrame, *, vat: float | None = None, skip_
             f"No verified energy-tax rate for {', '.join(map(str, missing))}: the benefit is not guessed. "
             "Add the rate with its source to werkplaats_data/data/energy/energy_tax.csv, or skip these years."
         )
-    vat = parameter("vat_rate") if vat is None else vat
     rows = solar[~solar["year"].isin(missing)].copy()
     kwh = rows["kwh_allocated"].astype(float)
     per_member_year = kwh.groupby([rows["person_id"], rows["year"]]).transform("sum")
     cap = parameter("postcoderoos_max_kwh")
     rows["kwh_counted"] = kwh * (cap / per_member_year).clip(upper=1.0).fillna(1.0)
     rows["rate_eur_per_kwh"] = [tax_rate(int(y)) for y in rows["year"]]
-    rows["benefit_eur"] = rows["kwh_counted"] * rows["rate_eur_per_kwh"] * (1 + vat)
+    rows["benefit_eur"] = [share_benefit(k, int(y), vat=vat) for k, y in zip(rows["kwh_counted"], rows["year"])]
     return rows.reset_index(drop=True)
 
 
@@ -547,19 +546,15 @@ def summary(energy_visits: pd.DataFrame, solar: pd.DataFrame, *, lang: str = "en
     lines = [t("energy.summary.question", lang)]
     if energy_visits.empty:
         return "  \n".join([*lines, t("energy.summary.empty", lang)])
-    row = reach(energy_visits, public=public).iloc[0]
-
-    def count(value) -> str:
-        return t("energy.few", lang) if pd.isna(value) else format_number(value, lang)
-
-    lines.append(t("energy.summary.data", lang, visits=count(row["visits"]),
+    row = reach(energy_visits).iloc[0]
+    lines.append(t("energy.summary.data", lang, visits=count_text(row["visits"], lang, public=public),
                    first=format_date(row["first"], lang), last=format_date(row["last"], lang),
                    source=t("energy.summary.demo" if demo else "energy.summary.register", lang)))
     gas = savings_vs_cbs(energy_visits).set_index("carrier").loc["gas", "share"]
     shares = share_yield(solar, skip_unknown_years=True)["eur_per_share"] if len(solar) else pd.Series(dtype=float)
     solar_text = t("energy.summary.no_solar", lang) if shares.empty else t(
         "energy.summary.solar", lang, low=format_number(shares.min(), lang, 2), high=format_number(shares.max(), lang, 2))
-    lines.append(t("energy.summary.finding", lang, households=count(row["households"]),
+    lines.append(t("energy.summary.finding", lang, households=count_text(row["households"], lang, public=public),
                    gas=format_number(100 * gas, lang, 1), solar=solar_text))
     return "  \n".join(lines)
 
@@ -567,7 +562,8 @@ def summary(energy_visits: pd.DataFrame, solar: pd.DataFrame, *, lang: str = "en
 # ----- charts -------------------------------------------------------------------------------
 
 
-def _source(lang: str, demo: bool) -> str:
+def source(lang: str, demo: bool) -> str:
+    """The source line of the energy charts: demo data, or the energy coaches' register."""
     return t("source.demo", lang) if demo else t("energy.source", lang)
 
 
@@ -593,17 +589,14 @@ def coaches_chart(energy_visits: pd.DataFrame, *, lang: str = "nl", demo: bool =
     ``NoData("energy.no_data")`` without visits.
     """
     require(energy_visits, "energy.no_data")
-    if public:
-        table = small_cell(coaches_per_quarter(energy_visits).rename(columns={"quarter": "month"}), ["visits", "active_coaches"])
-    else:
-        table = visits_per_month(energy_visits)
+    exact = coaches_per_quarter(energy_visits).rename(columns={"quarter": "month"}) if public else visits_per_month(energy_visits)
+    table = small_cell(exact, ["visits", "active_coaches"]) if public else exact
     coaches = table["active_coaches"].dropna()
     peak = int(coaches.max()) if len(coaches) else 0
-    last = table["active_coaches"].iloc[-1] if len(table) else 0
+    last = exact["active_coaches"].iloc[-1] if len(exact) else 0
     if public:
-        last_text = t("energy.few", lang) if pd.isna(last) else format_number(last, lang)
         title = t("energy.coaches_title_few", lang) if coaches.empty else \
-            t("energy.coaches_title_public", lang, peak=format_number(peak, lang), last=last_text)
+            t("energy.coaches_title_public", lang, peak=format_number(peak, lang), last=count_text(last, lang, public=True))
     else:
         title = t("energy.coaches_title", lang, peak=peak, last=int(last))
     long = table.melt(id_vars="month", value_vars=["visits", "active_coaches"], var_name="series", value_name="count")
@@ -615,7 +608,7 @@ def coaches_chart(energy_visits: pd.DataFrame, *, lang: str = "nl", demo: bool =
         color=alt.Color("series:N", title=None),
         tooltip=[alt.Tooltip("month:T", format="%Y-%m", title=period), "series:N", "count:Q"],
     ).properties(title=title)
-    return with_source(chart, _source(lang, demo))
+    return with_source(chart, source(lang, demo))
 
 
 def measures_chart(energy_visits: pd.DataFrame, *, lang: str = "nl", demo: bool = True, public: bool = False,
@@ -637,13 +630,13 @@ def measures_chart(energy_visits: pd.DataFrame, *, lang: str = "nl", demo: bool 
     axis = t("energy.households_axis", lang)
     if public:
         return people_bars(table, key="measure", label="label", count="households", lang=lang, title=title,
-                           axis_title=axis, source=_source(lang, demo))
+                           axis_title=axis, source=source(lang, demo))
     chart = alt.Chart(table).mark_bar().encode(
         x=alt.X("households:Q", title=axis, axis=alt.Axis(format="d", tickMinStep=1)),
         y=alt.Y("label:N", sort=list(table["label"]), title=None),
         tooltip=["label:N", alt.Tooltip("households:Q", title=axis), alt.Tooltip("visits:Q", title=t("energy.visits", lang))],
     ).properties(title=title)
-    return with_source(chart, _source(lang, demo))
+    return with_source(chart, source(lang, demo))
 
 
 def savings_vs_cbs_chart(energy_visits: pd.DataFrame, *, lang: str = "nl", demo: bool = True,
@@ -659,21 +652,26 @@ def savings_vs_cbs_chart(energy_visits: pd.DataFrame, *, lang: str = "nl", demo:
         y=alt.Y("label:N", title=None),
         tooltip=["label:N", alt.Tooltip("saved_per_household:Q", format=".0f"), "use_per_dwelling:Q", alt.Tooltip("percent:Q", format=".1f")],
     ).properties(title=t("energy.vs_cbs_title", lang, percent=format_number(gas, lang, 1)), width=520)
-    source = f"{_source(lang, demo)} · {t('source.cbs', lang, year=year)}"
-    return with_source(chart, source)
+    return with_source(chart, f"{source(lang, demo)} · {t('source.cbs', lang, year=year)}")
 
 
 def share_yield_chart(solar: pd.DataFrame, *, lang: str = "nl", demo: bool = True) -> alt.TopLevelMixin:
     """Bars of € per share per year (years with a verified tax rate only); the title gives the range.
-    ``NoData("energy.no_solar")`` without solar rows."""
-    table = share_yield(require(solar, "energy.no_solar"), skip_unknown_years=True).drop(columns="members")  # no people count leaves for the browser
-    low = format_number(table["eur_per_share"].min(), lang, 2) if len(table) else "–"
-    high = format_number(table["eur_per_share"].max(), lang, 2) if len(table) else "–"
+
+    Only project, year, kWh and € per share reach the browser, never how many members there were.
+    ``NoData("energy.no_solar")`` without solar rows.
+    """
+    table = share_yield(require(solar, "energy.no_solar"), skip_unknown_years=True)[["project", "year", "kwh_per_share", "eur_per_share"]]
+    low, high = (format_number(v, lang, 2) if len(table) else "–" for v in (table["eur_per_share"].min(), table["eur_per_share"].max()))
+    title = t("energy.share_title_one", lang, eur=low) if len(table) and low == high else \
+        t("energy.share_title", lang, low=low, high=high)
+    year = t("energy.year", lang)
     chart = alt.Chart(table).mark_bar().encode(
-        x=alt.X("year:O", title=t("energy.year", lang), axis=alt.Axis(labelAngle=0)),
-        y=alt.Y("eur_per_share:Q", title=t("energy.eur_per_share", lang)),
-        color=alt.Color("project:N", title=None),
+        x=alt.X("year:O", title=year, axis=alt.Axis(labelAngle=0)),
+        y=alt.Y("eur_per_share:Q", title=t("energy.eur_per_share", lang), axis=alt.Axis(format="$,.0f")),
+        color=alt.Color("project:N", title=None, legend=alt.Legend(orient="bottom")),
         xOffset="project:N",
-        tooltip=["project:N", "year:O", alt.Tooltip("kwh_per_share:Q", format=".0f"), alt.Tooltip("eur_per_share:Q", format=".2f")],
-    ).properties(title=t("energy.share_title", lang, low=low, high=high), width=520)
-    return with_source(chart, f"{_source(lang, demo)} · {t('energy.source_tax', lang)}")
+        tooltip=[alt.Tooltip("project:N"), alt.Tooltip("year:O", title=year),
+                 alt.Tooltip("kwh_per_share:Q", format=",.0f"), alt.Tooltip("eur_per_share:Q", format="$,.2f")],
+    ).properties(title=title, width=520)
+    return with_source(chart, f"{source(lang, demo)} · {t('energy.source_tax', lang)}")

@@ -49,7 +49,6 @@ TEMPLATE = "kiosk"
 #: Front-end extensions Voila may load: without the first widgets never render; with all of
 #: JupyterLab's, unrelated extensions log errors on every page (VOILA_NOTES.md).
 EXTENSION_ALLOWLIST = ("@jupyter-widgets/jupyterlab-manager", "@voila-dashboards/widgets-manager8", "anywidget")
-STORIES_ENV = "WERKPLAATS_STORIES"
 #: Set to "1" by the test suite (conftest.py): the entry notebook then raises instead of showing the
 #: friendly sentence, and builds every part at once, so nbval sees a dashboard that is broken. A kiosk
 #: never runs strict: ``kiosk_environment`` leaves the variable out.
@@ -107,11 +106,14 @@ def voila_arguments(notebook: Path, settings: KioskSettings) -> list[str]:
 
 
 def kiosk_environment(release_path: Path, settings: KioskSettings, base: dict | None = None, *,
-                      stories: str | os.PathLike | None = None) -> dict[str, str]:
+                      stories: str | os.PathLike | None = None, plan: str | os.PathLike | None = None) -> dict[str, str]:
     """Environment for Voila and its kernels: our template on JUPYTER_PATH, the chart JavaScript served
     beside it (its address for the kernels), the release, the stories folder (``stories``, else
-    ``WERKPLAATS_STORIES`` as it was), idle timings."""
+    ``WERKPLAATS_STORIES`` as it was), the work plan (``plan``, for the work-plan dashboard, else
+    ``WERKPLAATS_PLAN`` as it was), idle timings."""
     from werkplaats_data.charts import CHART_JS_ENV
+    from werkplaats_data.stories import STORIES_ENV, stories_folder
+    from werkplaats_data.workplan import PLAN_ENV
 
     env = dict(os.environ if base is None else base)
     env.pop(STRICT_ENV, None)
@@ -121,7 +123,9 @@ def kiosk_environment(release_path: Path, settings: KioskSettings, base: dict | 
     env[CHART_JS_ENV] = f"{address(settings)}voila/templates/{TEMPLATE}/static/{bundle}"
     env["WERKPLAATS_DATA"] = str(release_path)
     if stories is not None:
-        env[STORIES_ENV] = str(stories_path(stories))
+        env[STORIES_ENV] = str(stories_folder(folder=stories))
+    if plan is not None:
+        env[PLAN_ENV] = str(Path(plan).expanduser().resolve())
     env[ATTRACT_ENV] = str(settings.attract_after)
     env[RESET_ENV] = str(settings.reset_after)
     return env
@@ -175,14 +179,6 @@ def release_path(data: str | os.PathLike | None = None) -> Path:
     return path
 
 
-def stories_path(folder: str | os.PathLike) -> Path:
-    """The stories folder to show; a UserError when it is not a folder."""
-    path = Path(folder).expanduser().resolve()
-    if not path.is_dir():
-        raise UserError(f"{path} is not a folder of stories; give the folder that holds the story files and consents.csv.")
-    return path
-
-
 def port_is_free(port: int) -> bool:
     """True when nothing listens on 127.0.0.1:``port``."""
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
@@ -190,12 +186,15 @@ def port_is_free(port: int) -> bool:
 
 
 def start(dashboard: str = "home", *, data: str | os.PathLike | None = None, stories: str | os.PathLike | None = None,
-          settings: KioskSettings = KioskSettings(), log=subprocess.DEVNULL) -> subprocess.Popen:
-    """Start Voila for one dashboard in the background; returns the process (stop it with ``.terminate()``)."""
+          plan: str | os.PathLike | None = None, settings: KioskSettings = KioskSettings(),
+          log=subprocess.DEVNULL) -> subprocess.Popen:
+    """Start Voila for one dashboard in the background; returns the process (stop it with ``.terminate()``).
+
+    ``stories`` and ``plan`` reach the kernels as ``kiosk_environment`` says."""
     notebook = notebook_path(dashboard)
     if not port_is_free(settings.port):
         raise UserError(f"port {settings.port} is already in use (another exhibition running?); stop it or choose --port.")
-    env = kiosk_environment(release_path(data), settings, stories=stories)
+    env = kiosk_environment(release_path(data), settings, stories=stories, plan=plan)
     command = [sys.executable, "-m", "voila", *voila_arguments(notebook, settings)]
     return subprocess.Popen(command, cwd=notebook.parent, env=env, stdout=log, stderr=subprocess.STDOUT)
 

@@ -35,8 +35,7 @@ EXHIBITION_PURPOSE = "exhibition_anonymous"
 SAVING_MEASURES = ("led_lamps", "radiator_foil", "draught_strips", "water_saving_showerhead")
 #: How many of the most frequent story themes get a filter button (the others still show under "all").
 STORY_THEME_BUTTONS = 6
-#: Photo files the story wall shows, by suffix, and the largest it embeds in the page.
-PHOTO_TYPES = {".svg": "image/svg+xml", ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".png": "image/png", ".webp": "image/webp"}
+#: The largest photo file the story wall embeds in the page (its types: ``stories.PHOTO_TYPES``).
 MAX_PHOTO_BYTES = 2_000_000
 
 
@@ -49,12 +48,6 @@ def _require(release, table: str) -> pd.DataFrame:
 
 def _demo(release) -> bool:
     return bool(getattr(release, "is_demo", False))
-
-
-def _people(count, lang: str) -> str:
-    """A count of people, safe to show: rounded to 5, or "fewer than 10"."""
-    safe = privacy.safe_count(count)
-    return t("small_cell.suppressed", lang) if safe is None else format_number(safe, lang)
 
 
 def _page(title: str, lead: str, parts: list[widgets.Widget]) -> widgets.VBox:
@@ -190,29 +183,21 @@ def _coach_figures(release, lang: str) -> widgets.Widget:
     households = estimates["household_id"].nunique()
     per_household = estimates.groupby("household_id")[["kwh", "gas_m3"]].sum().mean()
     return kiosk.figures([
-        (_people(households, lang), t("expo.energy.households", lang)),
+        (privacy.count_text(households, lang, public=True), t("expo.energy.households", lang)),
         (format_number(per_household["kwh"], lang), t("expo.energy.kwh_per_household", lang)),
         (format_number(per_household["gas_m3"], lang), t("expo.energy.gas_per_household", lang)),
     ])
 
 
-def visits_per_quarter(energy_visits: pd.DataFrame) -> pd.DataFrame:
-    """period (first day of the quarter), visits: the coaches' home visits per quarter, quarters
-    without a visit between the first and the last included (as 0)."""
-    if energy_visits.empty:
-        raise NoData("expo.no_data")
-    quarter = energy_visits["date"].dt.to_period("Q")
-    counts = quarter.value_counts().reindex(pd.period_range(quarter.min(), quarter.max(), freq="Q"), fill_value=0)
-    return pd.DataFrame({"period": counts.index.to_timestamp(), "visits": counts.to_numpy()})
-
-
 def coaches_chart(energy_visits: pd.DataFrame, *, lang: str, demo: bool) -> alt.TopLevelMixin:
-    """Home visits per quarter (a visit is a household: small-cell rule), for the kiosk."""
-    table = visits_per_quarter(energy_visits)
-    table = table.assign(label=[activities.quarter_label(p, lang) for p in table["period"]], key=table["period"].astype(str))
-    source = t("source.demo", lang) if demo else t("energy.source", lang)
+    """Home visits per quarter (``energy.coaches_per_quarter``; a visit is a household: small-cell rule), for the kiosk."""
+    table = energy.coaches_per_quarter(energy_visits)
+    if table.empty:
+        raise NoData("expo.no_data")
+    table = table.assign(label=[activities.quarter_label(p, lang) for p in table["quarter"]], key=table["quarter"].astype(str))
     return activities.people_bars(table, key="key", label="label", count="visits", lang=lang, vertical=True,
-                                  title=t("expo.energy.visits_title", lang), axis_title=t("energy.visits", lang), source=source)
+                                  title=t("expo.energy.visits_title", lang), axis_title=t("energy.visits", lang),
+                                  source=energy.source(lang, demo))
 
 
 def _team_fact(lang: str) -> widgets.Widget:
@@ -223,26 +208,14 @@ def _team_fact(lang: str) -> widgets.Widget:
                    remaining=remaining["value"], remaining_year=remaining["period"]), lang)
 
 
-def measures_chart(energy_visits: pd.DataFrame, *, lang: str, demo: bool) -> alt.TopLevelMixin:
-    """Households per measure the coaches left behind (``energy.measure_counts``), small-cell rule applied."""
-    table = energy.measure_counts(energy_visits, lang=lang)
-    if table.empty:
-        raise NoData("expo.no_data")
-    source = t("source.demo", lang) if demo else t("energy.source", lang)
-    table = table.assign(safe=[privacy.safe_count(v) or 0 for v in table["households"]]).sort_values(
-        ["safe", "label"], ascending=[False, True], ignore_index=True)
-    return activities.people_bars(table, key="measure", label="label", count="households", lang=lang,
-                                  title=t("expo.energy.measures_title", lang), axis_title=t("expo.energy.households_axis", lang),
-                                  source=source)
-
-
 def _cbs_use(lang: str, app) -> widgets.Widget:
-    """CBS electricity or gas per dwelling over the years, Oude Westen against Rotterdam; buttons choose."""
-    kwb = context.kwb_snapshot()
+    """CBS electricity or gas per dwelling over the years, Oude Westen against Rotterdam, as notebook 02
+    draws it (``context.series_chart``) from the shipped figures only (a kiosk never fetches); buttons choose."""
+    series = context.kwb_series(live=False)
     chart_box = widgets.Box()
 
     def show(variable: str):
-        chart_box.children = [app.slots.show("energy_cbs", context.trend_chart(kwb, variable, lang=lang), lang=lang)]
+        chart_box.children = [app.slots.show("energy_cbs", context.series_chart(series, variable, lang=lang), lang=lang)]
 
     options = [(t("energy.carrier.electricity", lang), "electricity_per_dwelling"), (t("energy.carrier.gas", lang), "gas_per_dwelling")]
     show("gas_per_dwelling")
@@ -250,29 +223,16 @@ def _cbs_use(lang: str, app) -> widgets.Widget:
 
 
 def solar_chart(solar: pd.DataFrame, *, lang: str, demo: bool) -> alt.TopLevelMixin:
-    """Euro per share per year (``energy.share_yield``, verified tax years only); only per-share
-    figures reach the browser, not how many members there were.
+    """``energy.share_yield_chart`` (verified tax years only; only per-share figures reach the browser).
 
-    ``NoData`` with a sentence of its own when no year of the data has a verified tax rate.
+    ``NoData`` when there is no solar data, with a sentence of its own when no year of the data has
+    a verified tax rate.
     """
     if solar.empty:
         raise NoData("expo.no_data")
-    table = energy.share_yield(solar, skip_unknown_years=True)
-    if table.empty:
+    if energy.share_yield(solar, skip_unknown_years=True).empty:
         raise NoData("expo.energy.solar_unverified")
-    table = table[["project", "year", "kwh_per_share", "eur_per_share"]]
-    low, high = (format_number(v, lang, 2) for v in (table["eur_per_share"].min(), table["eur_per_share"].max()))
-    title = t("energy.share_title", lang, low=low, high=high) if low != high else t("expo.energy.share_title_one", lang, eur=low)
-    chart = alt.Chart(table).mark_bar().encode(
-        x=alt.X("year:O", title=t("energy.year", lang), axis=alt.Axis(labelAngle=0)),
-        y=alt.Y("eur_per_share:Q", title=t("energy.eur_per_share", lang), axis=alt.Axis(format="$,.0f")),
-        color=alt.Color("project:N", title=None, legend=alt.Legend(orient="bottom")),
-        xOffset="project:N",
-        tooltip=[alt.Tooltip("project:N"), alt.Tooltip("year:O", title=t("energy.year", lang)),
-                 alt.Tooltip("kwh_per_share:Q", format=",.0f"), alt.Tooltip("eur_per_share:Q", format="$,.2f")],
-    ).properties(title=title, width=520)
-    source = t("source.demo", lang) if demo else t("energy.source", lang)
-    return charts.with_source(chart, f"{source} · {t('energy.source_tax', lang)}")
+    return energy.share_yield_chart(solar, lang=lang, demo=demo)
 
 
 def build_energy(release, lang: str, app) -> widgets.Widget:
@@ -287,7 +247,8 @@ def build_energy(release, lang: str, app) -> widgets.Widget:
             safe(lambda: _coach_figures(release, lang), lang),
             safe(lambda: app.slots.show("energy_coaches", coaches_chart(visits(), lang=lang, demo=demo), lang=lang), lang),
             safe(lambda: _team_fact(lang), lang),
-            safe(lambda: app.slots.show("energy_measures", measures_chart(visits(), lang=lang, demo=demo), lang=lang), lang),
+            safe(lambda: app.slots.show("energy_measures", energy.measures_chart(
+                visits(), lang=lang, demo=demo, public=True, title=t("expo.energy.measures_title", lang)), lang=lang), lang),
         ]), t("expo.energy.coaches_text", lang)), lang),
         app.later(lambda: section(t("expo.energy.use_q", lang), widgets.VBox([
             safe(lambda: _cbs_use(lang, app), lang),
@@ -306,7 +267,7 @@ def energy_highlights(release, lang: str) -> list[str]:
     if not release.has("energy_visits"):
         return []
     households = energy.visit_estimates(release.energy_visits)["household_id"].nunique()
-    return [t("expo.energy.highlight", lang, households=_people(households, lang))]
+    return [t("expo.energy.highlight", lang, households=privacy.count_text(households, lang, public=True))]
 
 
 ENERGY = kiosk.Screen("energie", "expo.energy.title", "expo.energy.tile", "wp-tile-energy", build_energy, energy_highlights)
@@ -431,6 +392,8 @@ def photo_uri(path) -> str | None:
     for no file, an unknown type or a file above MAX_PHOTO_BYTES."""
     if not isinstance(path, str) or not path:
         return None
+    from werkplaats_data.stories import PHOTO_TYPES
+
     file = Path(path)
     mime = PHOTO_TYPES.get(file.suffix.lower())
     if mime is None or not file.is_file() or file.stat().st_size > MAX_PHOTO_BYTES:

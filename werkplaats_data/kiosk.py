@@ -21,20 +21,10 @@ import ipywidgets as widgets
 import traitlets
 
 from werkplaats_data import charts
+from werkplaats_data.charts import NoData
 from werkplaats_data.i18n import DEFAULT_LANGUAGE, DRAFT_LANGUAGES, LANGUAGES, RTL_LANGUAGES, t
 
 log = logging.getLogger(__name__)
-
-
-class NoData(Exception):
-    """A section has nothing to show (a table is missing or a period is empty).
-
-    ``key`` is the i18n key of the friendly sentence the visitor reads instead.
-    """
-
-    def __init__(self, key: str = "expo.no_data"):
-        super().__init__(key)
-        self.key = key
 
 
 def esc(text: object) -> str:
@@ -50,9 +40,9 @@ def html_box(content: str, *classes: str) -> widgets.HTML:
     return box
 
 
-def no_data(lang: str, key: str = "expo.no_data") -> widgets.HTML:
+def no_data(lang: str, key: str = "expo.no_data", **values) -> widgets.HTML:
     """A friendly sentence in place of a chart that has no data."""
-    return html_box(f'<div class="wp-empty">{esc(t(key, lang))}</div>', "wp-no-data")
+    return html_box(f'<div class="wp-empty">{esc(t(key, lang, **values))}</div>', "wp-no-data")
 
 
 def section(title: str, body: widgets.Widget, text: str = "", note: str = "") -> widgets.VBox:
@@ -76,8 +66,8 @@ def safe_body(build: Callable[[], widgets.Widget], lang: str) -> widgets.Widget:
     """
     try:
         return build()
-    except NoData as missing:
-        return no_data(lang, missing.key)
+    except NoData as missing:  # the package's own "nothing to show" (charts.NoData), with its sentence
+        return no_data(lang, missing.key, **missing.values)
     except Exception:  # noqa: BLE001 - a kiosk must keep running; the log keeps the details
         log.exception("a dashboard section failed")
         return no_data(lang, "expo.section_failed")

@@ -30,7 +30,7 @@ import pandas as pd
 from werkplaats_data import stats
 from werkplaats_data.charts import with_source
 from werkplaats_data.i18n import format_number, t
-from werkplaats_data.privacy import MIN_CELL, safe_count, safe_share, small_cell
+from werkplaats_data.privacy import MIN_CELL, count_text, safe_share, small_cell
 
 VFI_FUNCTIONS = ("values", "understanding", "social", "career", "protective", "enhancement")
 SCI_SUBSCALES = ("reinforcement_of_needs", "membership", "influence", "shared_emotional_connection")
@@ -78,13 +78,6 @@ def in_period(responses: pd.DataFrame, *, start=None, end=None) -> pd.DataFrame:
     return responses[keep]
 
 
-def _count(n, public: bool, lang: str = "nl") -> str:
-    """A count as text: exact, or in public "minder dan 10" / rounded to 5."""
-    if public and safe_count(n) is None:
-        return t("small_cell.suppressed", lang)
-    return format_number(safe_count(n) if public else n, lang)
-
-
 def survey_overview(responses: pd.DataFrame, *, public: bool = False) -> pd.DataFrame:
     """One row: forms (filled-in questionnaires), people, first and last date, and forms per language ("nl: 20, en: 5").
 
@@ -95,7 +88,7 @@ def survey_overview(responses: pd.DataFrame, *, public: bool = False) -> pd.Data
     overview = pd.DataFrame([{
         "forms": len(forms), "people": forms["person_id"].nunique(),
         "first": forms["date"].min(), "last": forms["date"].max(),
-        "languages": ", ".join(f"{lang}: {_count(n, public)}" for lang, n in per_language.items()),
+        "languages": ", ".join(f"{lang}: {count_text(n, public=public)}" for lang, n in per_language.items()),
     }])
     return small_cell(overview, ["forms", "people"]) if public else overview
 

@@ -26,7 +26,7 @@ import pandas as pd
 from werkplaats_data.charts import HIGHLIGHT_TEXT, PALETTE, with_source
 from werkplaats_data.facts import facts
 from werkplaats_data.i18n import format_date, format_number, t
-from werkplaats_data.privacy import MIN_CELL, safe_count, safe_share, small_cell
+from werkplaats_data.privacy import MIN_CELL, count_text, safe_share, small_cell
 
 VOLUNTEER_ROLES = ("volunteer", "coordinator")
 STATUSES = ("prospective", "new", "active", "inactive")
@@ -88,15 +88,6 @@ def period_number(dates: pd.Series, period: str) -> pd.Series:
 
 def _month(dates: pd.Series) -> pd.Series:
     return pd.to_datetime(dates).dt.to_period("M").dt.to_timestamp()
-
-
-def count_text(count, lang: str = "nl", *, public: bool = False) -> str:
-    """A count of people to read: exact, or in public "minder dan 10" / rounded to 5 (small-cell rule)."""
-    if public:
-        count = safe_count(count)
-        if count is None:
-            return t("small_cell.suppressed", lang)
-    return format_number(count, lang)
 
 
 # --- people ------------------------------------------------------------------------------------
@@ -447,11 +438,6 @@ def support_effect(continuity_table: pd.DataFrame, *, public: bool = False) -> p
 
 # --- sentences: the findings in words, computed on the data -----------------------------------
 
-def _mean_text(value, lang: str, public: bool) -> str:
-    """A mean number of people: one decimal, or in public treated as a count (small-cell rule)."""
-    return count_text(value, lang, public=True) if public else format_number(value, lang, decimals=1)
-
-
 def support_sentence(effect: pd.DataFrame, activity_id: str, *, activity_name: str | None = None,
                      lang: str = "nl", public: bool = False) -> str:
     """What paid support went with for one activity, from the exact ``support_effect`` table.
@@ -466,11 +452,12 @@ def support_sentence(effect: pd.DataFrame, activity_id: str, *, activity_name: s
         return t("participation.support.none", lang, activity=name)
     row = rows.iloc[0]
     values = {"activity": name, "months_with": int(row["months_with_support"]),
-              "with_support": _mean_text(row["volunteers_with_support"], lang, public)}
+              "with_support": count_text(row["volunteers_with_support"], lang, public=public, decimals=1)}
     if not row["months_without_support"]:
         return t("participation.support.running", lang, **values)
     sentence = t("participation.support.sentence", lang, months_without=int(row["months_without_support"]),
-                 without_support=_mean_text(row["volunteers_without_support"], lang, public), **values)
+                 without_support=count_text(row["volunteers_without_support"], lang, public=public, decimals=1),
+                 **values)
     fewer = fewer_without_support(effect, activity_id)
     return f"{sentence} {t('participation.support.fewer' if fewer else 'participation.support.not_fewer', lang)}"
 
@@ -505,7 +492,7 @@ def conversion_sentence(conversions_table: pd.DataFrame, *, lang: str = "nl", pu
     if public and len(conversions_table) < MIN_CELL:
         return t("participation.conversion.too_few", lang)
     summary = conversion_summary(conversions_table, public=public).iloc[0]
-    values = {"pct": _percent(summary["share"], lang), "visitors": count_text(len(conversions_table), lang, public=public)}
+    values = {"pct": _percent(summary["share"]), "visitors": count_text(len(conversions_table), lang, public=public)}
     if pd.isna(summary["median_days"]):
         return t("participation.conversion.sentence_short", lang, **values)
     return t("participation.conversion.sentence", lang, days=format_number(summary["median_days"], lang), **values)
@@ -530,7 +517,7 @@ def retention_sentence(by_role: pd.DataFrame, *, lang: str = "nl") -> str:
     ``retention_summary(retention_table(..., by="role", with_size=True), ks=(1, ...))`` (exact or public)."""
     def share(role: str) -> str:
         value = by_role[1].get(role, float("nan")) if 1 in by_role.columns else float("nan")
-        return _percent(value, lang)
+        return _percent(value)
 
     return t("participation.retention.by_role", lang, volunteer=share("volunteer"), visitor=share("visitor"))
 
@@ -683,7 +670,7 @@ def conversion_chart(conversions_table: pd.DataFrame, *, source: str, lang: str 
     (``conversion_months``, ``conversion_summary``).
     """
     summary = conversion_summary(conversions_table, public=public).iloc[0]
-    title = t("participation.conversion.title", lang, pct=_percent(summary["share"], lang),
+    title = t("participation.conversion.title", lang, pct=_percent(summary["share"]),
               visitors=count_text(len(conversions_table), lang, public=public))
     chart = alt.Chart(conversion_months(conversions_table, public=public), title=title).mark_bar().encode(
         x=alt.X("months:O", title=t("participation.conversion.months", lang), axis=alt.Axis(labelAngle=0)),
@@ -692,7 +679,7 @@ def conversion_chart(conversions_table: pd.DataFrame, *, source: str, lang: str 
     return with_source(chart, source)
 
 
-def _percent(share: float, lang: str) -> str:
+def _percent(share: float) -> str:
     """A share as "12%", or "–" when it is not there (no base, or a base too small to publish)."""
     return "–" if pd.isna(share) else f"{round(100 * share)}%"
 

@@ -658,12 +658,11 @@ def clean_registers(raw_dir: Path, *, key: bytes, kinds: dict[str, str] | None =
     return CleanResult(release, q, counts, skipped, sources, notes)
 
 
-def _redaction_terms(raw_dir: Path) -> pd.DataFrame | None:
-    """The story redaction list beside the registers (``stories/redaction.csv``), if there is one."""
-    from werkplaats_data import redaction
+def _redaction_terms(raw_dir: Path) -> pd.DataFrame:
+    """The story redaction list beside the registers (``stories/redaction.csv``); empty without one."""
+    from werkplaats_data.stories import redaction_list
 
-    path = (raw_dir if raw_dir.is_dir() else raw_dir.parent) / "stories" / "redaction.csv"
-    return redaction.read_list(path)[0] if path.exists() else None
+    return redaction_list((raw_dir if raw_dir.is_dir() else raw_dir.parent) / "stories")
 
 
 NO_ACTIVITIES_NOTE = ("Er is geen register 'Activiteiten': de ingebouwde lijst van activiteiten van de Werkplaats is "

@@ -24,6 +24,7 @@ import pandas as pd
 
 from werkplaats_data.clean import normalise_name
 from werkplaats_data.errors import UserError
+from werkplaats_data.i18n import format_number, t
 
 KEY_BYTES = 32
 MIN_CELL = 10
@@ -76,6 +77,11 @@ def hmac_sha256(key: bytes, message: bytes) -> str:
     return hmac.new(key, message, hashlib.sha256).hexdigest()
 
 
+def _pseudonym_of(normal: str, key: bytes, prefix: str) -> str:
+    """The pseudonym of a normalised name: the prefix and the first 16 hex digits of its HMAC."""
+    return f"{prefix}_{hmac_sha256(key, normal.encode('utf-8'))[:16]}"
+
+
 def pseudonym(name: object, key: bytes, *, prefix: str = "p") -> str | None:
     """A stable pseudonym like 'p_1a2b3c4d5e6f7a8b' for a name, or None for an empty name.
 
@@ -85,7 +91,7 @@ def pseudonym(name: object, key: bytes, *, prefix: str = "p") -> str | None:
     normal = normalise_name(name)
     if normal is None:
         return None
-    return f"{prefix}_{hmac_sha256(key, normal.encode('utf-8'))[:16]}"
+    return _pseudonym_of(normal, key, prefix)
 
 
 def pseudonymise(names: pd.Series, key: bytes, *, prefix: str = "p",
@@ -103,7 +109,7 @@ def pseudonymise(names: pd.Series, key: bytes, *, prefix: str = "p",
     ids: dict[str | None, str | None] = {None: None}
     for normal in dict.fromkeys(normals):
         if normal is not None:
-            ids[normal] = (account and account(normal)) or f"{prefix}_{hmac_sha256(key, normal.encode('utf-8'))[:16]}"
+            ids[normal] = (account and account(normal)) or _pseudonym_of(normal, key, prefix)
     return take([ids[n] for n in normals] + [None], codes, names.index, "category")
 
 
@@ -126,6 +132,19 @@ def safe_count(count: float | int | None, *, min_cell: int = MIN_CELL, round_to:
     if count is None or pd.isna(count) or count < min_cell:
         return None
     return int(round_to * round(float(count) / round_to))
+
+
+def count_text(count: float | int | None, lang: str = "nl", *, public: bool, decimals: int = 0) -> str:
+    """A count of people to read. Public: 0 is "geen", 1–9 "minder dan 10", the rest rounded to 5
+    (``safe_count``); research: the count itself (with ``decimals``). No count at all is "–"."""
+    if count is None or pd.isna(count):
+        return "–"
+    if not public:
+        return format_number(count, lang, decimals)
+    if count == 0:
+        return t("small_cell.none", lang)
+    safe = safe_count(count)
+    return t("small_cell.suppressed", lang) if safe is None else format_number(safe, lang)
 
 
 def small_cell(table: pd.DataFrame, count_columns: str | list[str], *, min_cell: int = MIN_CELL,

@@ -30,7 +30,6 @@ from werkplaats_data.clean import distinct
 from werkplaats_data.errors import UserError
 from werkplaats_data.registers import KINDS, SURVEY_ITEM, RegisterKind, header_key
 
-SUPPORTED = (".csv", ".txt", ".xlsx", ".xlsm", ".ods")
 HEADER_SCAN_ROWS = 30
 
 
@@ -76,7 +75,9 @@ _PASSWORD_HOW = {
     "ods": ("in LibreOffice: Bestand > Opslaan als, vink 'Opslaan met wachtwoord' uit",
             "in LibreOffice: File > Save As, untick 'Save with password'"),
 }
+#: Suffixes a register file may have: spreadsheets (with the program that makes them) and text.
 _WORKBOOK_SUFFIXES = {".xlsx": "Excel", ".xlsm": "Excel", ".xls": "Excel", ".ods": "LibreOffice"}
+_TEXT_SUFFIXES = (".csv", ".txt")
 
 
 def _password_error(path: Path, fmt: str) -> ReadError:
@@ -126,7 +127,7 @@ def sniff_format(path: Path) -> str:
         raise ReadError(f"{path.name}: onbekend soort bestand; sla op als .xlsx, .ods of .csv. / unknown kind of file.")
     if path.suffix.lower() in _WORKBOOK_SUFFIXES:
         raise _not_a_workbook(path)
-    if path.suffix.lower() not in (".csv", ".txt"):
+    if path.suffix.lower() not in _TEXT_SUFFIXES:
         raise ReadError(f"{path.name}: onbekend soort bestand; sla op als .xlsx, .ods of .csv. / "
                         "unknown kind of file; save as .xlsx, .ods or .csv.")
     return "csv"
@@ -503,9 +504,9 @@ def _sheet(path: Path, source: Grid, kind: str | None) -> RawSheet:
         raise ReadError(f"--kind {kind}: onbekend; kies uit {', '.join(KINDS)} / unknown kind")
     mapping = match_headers(headers, KINDS[kind])
     missing = [f.headers[0] for f in KINDS[kind].fields if f.required and f.name not in mapping.values()]
+    ignored = [h for pos, h in enumerate(headers) if pos not in mapping and h]  # columns no field takes
     if missing:
-        unknown = [h for pos, h in enumerate(headers) if pos not in mapping and h]
-        others = (f" Onbekende kolomnamen in die regel: {', '.join(repr(h) for h in unknown)}." if unknown else "")
+        others = (f" Onbekende kolomnamen in die regel: {', '.join(repr(h) for h in ignored)}." if ignored else "")
         raise ReadError(f"{where}: kolom {', '.join(repr(m) for m in missing)} ontbreekt in de kopregel (regel "
                         f"{grid.index[header_pos]}). Voeg die kolom toe of geef een kolom die naam.{others} / "
                         f"column(s) {', '.join(missing)} missing in the header row.")
@@ -515,7 +516,6 @@ def _sheet(path: Path, source: Grid, kind: str | None) -> RawSheet:
     empty_row = _blank(data).all(axis=1).to_numpy()
     if empty_row.any():
         data, body = data[~empty_row], body[~empty_row]
-    ignored = [h for pos, h in enumerate(headers) if pos not in mapping and h]
     too_wide = pd.Series(data.index.isin(source.too_wide), index=data.index, dtype=bool)
     return RawSheet(path, sheet_name, kind, data, ignored, _totals(body), too_wide)
 

@@ -163,15 +163,11 @@ def person_ids(release) -> set[str]:
 def redaction_names(stories_dir: str | Path | None) -> set[str]:
     """The person names of a stories folder's redaction list (``redaction.csv``), each whole and word by
     word (``workplan.name_words``); empty when there is no list."""
-    from werkplaats_data import redaction
+    from werkplaats_data.stories import redaction_list
 
     if stories_dir is None:
         return set()
-    path = Path(stories_dir)
-    path = path if path.suffix.lower() == ".csv" else path / "redaction.csv"
-    if not path.exists():
-        return set()
-    terms = redaction.read_list(path)[0]
+    terms = redaction_list(stories_dir)
     names = set(terms.loc[terms["kind"] == "person", "term"])
     return names | {word for name in names for word in workplan.name_words(name)}
 

@@ -19,7 +19,7 @@ import pandas as pd
 from werkplaats_data.charts import require, with_source
 from werkplaats_data.errors import UserError
 from werkplaats_data.i18n import format_date, format_number, t
-from werkplaats_data.privacy import safe_count, safe_share, small_cell
+from werkplaats_data.privacy import count_text, safe_count, safe_share, small_cell
 from werkplaats_data.schemas import ORGANISATION_ACCOUNT
 
 RECIPROCITY_CLASSES = ("only_gives", "only_takes", "both")
@@ -297,14 +297,6 @@ def gini_sentence(swaps: pd.DataFrame, *, lang: str = "nl") -> str:
 # ----- notebook summary ---------------------------------------------------------------------
 
 
-def _people(count: float, lang: str, *, public: bool, decimals: int = 0) -> str:
-    """A number of people as text; in public the small-cell rule ("fewer than 10", else rounded to 5)."""
-    if public:
-        count = safe_count(count)
-        return t("ruilpunt.few", lang) if count is None else format_number(count, lang)
-    return format_number(count, lang, decimals)
-
-
 def summary(swaps: pd.DataFrame, *, lang: str = "en", demo: bool = False, public: bool = False) -> str:
     """Three Markdown lines for the top of notebook 05, from the data: question, data, main finding.
 
@@ -324,7 +316,7 @@ def summary(swaps: pd.DataFrame, *, lang: str = "en", demo: bool = False, public
     share = _share(int(patterns["both"]), int(patterns.sum()), public=public)
     both = t("ruilpunt.summary.share_hidden", lang) if share is None else f"{format_number(100 * share, lang)}%"
     lines.append(t("ruilpunt.summary.finding", lang,
-                   members=_people(active_members_per_month(booked)["active_members"].mean(), lang, public=public, decimals=1),
+                   members=count_text(active_members_per_month(booked)["active_members"].mean(), lang, public=public, decimals=1),
                    both=both, gini=format_number(activity_gini(booked), lang, 2)))
     return "  \n".join(lines)
 

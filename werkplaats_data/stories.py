@@ -37,7 +37,7 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
-from werkplaats_data import charts, coding, consent, msc, privacy, redaction, schemas
+from werkplaats_data import charts, coding, consent, msc, privacy, redaction, schemas, yamlfile
 from werkplaats_data.errors import UserError
 from werkplaats_data.i18n import t
 from werkplaats_data.problems import listed, problem
@@ -84,31 +84,6 @@ def _split(text: str) -> tuple[str, str]:
     raise ValueError("not_closed")
 
 
-class _RepeatedField(Exception):
-    """A field written twice in one front matter."""
-
-    def __init__(self, name: str, line: int):
-        super().__init__(name)
-        self.name, self.line = name, line
-
-
-class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # libyaml when installed: faster
-    """YAML as story files need it: dates stay text (the kit reads them itself, so an impossible
-    date is a plain problem), and a field written twice is an error instead of silently the last."""
-
-
-def _mapping(loader: _Loader, node: yaml.MappingNode, deep: bool = False) -> dict:
-    seen = set()
-    for key_node, _ in node.value:
-        key = loader.construct_object(key_node, deep=deep)
-        if key in seen:
-            raise _RepeatedField(str(key), key_node.start_mark.line)
-        seen.add(key)
-    return yaml.SafeLoader.construct_mapping(loader, node, deep=deep)
-
-
-_Loader.add_constructor("tag:yaml.org,2002:timestamp", lambda loader, node: loader.construct_scalar(node))
-_Loader.add_constructor("tag:yaml.org,2002:map", _mapping)
 _FIELD_LINE = re.compile(r"^([A-Za-z_][\w-]*)\s*:")
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 #: A first name for the story wall: one word of letters (with ' or -), never a surname.
@@ -128,9 +103,9 @@ def _field_at(front: str, line: int) -> str:
 def _read_front(front: str, where: str) -> tuple[dict | None, list[str]]:
     """The front matter's fields, or the problem that stops reading them (naming field and line)."""
     try:
-        meta = yaml.load(front, Loader=_Loader) or {}
-    except _RepeatedField as err:
-        return None, [problem(where, err.name, "repeated_field", line=err.line + 2)]
+        meta = yamlfile.load(front, dates_as_text=True)[0] or {}
+    except yamlfile.RepeatedKey as err:  # a field written twice is an error, not silently the last
+        return None, [problem(where, err.key, "repeated_field", line=err.line + 1)]
     except yaml.MarkedYAMLError as err:
         mark = err.context_mark or err.problem_mark
         line = mark.line if mark else 0
@@ -296,6 +271,11 @@ def _check_translations(records: list[dict]) -> tuple[list[dict], list[str]]:
     return keep, problems
 
 
+def _no_folder(folder: Path) -> UserError:
+    return UserError(f"De map met verhalen {folder} bestaat niet; geef de map met de verhaalbestanden. / "
+                     f"The stories folder {folder} does not exist; give the folder that holds the story files.")
+
+
 def load_stories(folder: str | Path) -> tuple[pd.DataFrame, list[str]]:
     """All stories in ``folder`` (every ``*.md`` except README.md) and the problems found.
 
@@ -305,8 +285,7 @@ def load_stories(folder: str | Path) -> tuple[pd.DataFrame, list[str]]:
     """
     folder = Path(folder)
     if not folder.is_dir():
-        raise UserError(f"De map met verhalen {folder} bestaat niet; geef de map met de verhaalbestanden. / "
-                        f"The stories folder {folder} does not exist; give the folder that holds the story files.")
+        raise _no_folder(folder)
     records, problems = [], []
     for path in sorted(folder.glob("*.md")):
         if path.name.lower() == "readme.md":
@@ -331,8 +310,11 @@ def _ledger(folder: Path, ledger) -> pd.DataFrame:
     return consent.load_ledger(path) if path.exists() else consent.empty_ledger()
 
 
-def _redaction_list(folder: Path) -> pd.DataFrame:
-    path = folder / REDACTION_FILE
+def redaction_list(folder: str | Path) -> pd.DataFrame:
+    """The redaction list of a stories folder (its ``redaction.csv``; a path to the list file itself
+    also works); an empty list when there is none (the address rule still applies)."""
+    path = Path(folder)
+    path = path if path.suffix.lower() == ".csv" else path / REDACTION_FILE
     return redaction.read_list(path)[0] if path.exists() else redaction.empty_list()
 
 
@@ -349,11 +331,11 @@ def shareable(folder: str | Path, purpose: str, *, ledger=None) -> pd.DataFrame:
     allowed = consent.for_purpose(stories, _ledger(folder, ledger), purpose)
     if purpose != "exhibition_first_name":
         allowed = allowed.assign(first_name=None)
-    return redaction.redact_frame(allowed, _redaction_list(folder)).reset_index(drop=True)
+    return redaction.redact_frame(allowed, redaction_list(folder)).reset_index(drop=True)
 
 
-#: Where a story's photo is kept: ``photos/<photo id>.<one of these>`` in the stories folder.
-PHOTO_SUFFIXES = (".svg", ".jpg", ".jpeg", ".png", ".webp")
+#: Where a story's photo is kept: ``photos/<photo id>.<suffix>`` in the stories folder, by suffix with its type.
+PHOTO_TYPES = {".svg": "image/svg+xml", ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".png": "image/png", ".webp": "image/webp"}
 WALL_COLUMNS = ("story_id", "original_id", "language", "title", "quote", "themes", "activity", "date", "photo_file",
                 "first_name", "is_translation")
 
@@ -362,7 +344,7 @@ def photo_file(folder: str | Path, photo: str | None) -> str | None:
     """The absolute path of a photo's file in ``<folder>/photos/``, or None (no photo id, no file)."""
     if not isinstance(photo, str) or not photo:
         return None
-    found = [Path(folder) / "photos" / f"{photo}{suffix}" for suffix in PHOTO_SUFFIXES]
+    found = [Path(folder) / "photos" / f"{photo}{suffix}" for suffix in PHOTO_TYPES]
     return next((str(path.resolve()) for path in found if path.is_file()), None)
 
 
@@ -408,7 +390,7 @@ def release_tables(stories_dir: str | Path, ledger=None) -> dict[str, pd.DataFra
     folder = Path(stories_dir)
     stories, _ = load_stories(folder)
     allowed = consent.for_purpose(stories, _ledger(folder, ledger), "research")
-    terms = _redaction_list(folder)
+    terms = redaction_list(folder)
     codings = coding.read_codings(folder / CODINGS_FILE)[0] if (folder / CODINGS_FILE).exists() else coding.empty_codings()
     codebook = coding.read_codebook(folder / CODEBOOK_FILE)[0] if (folder / CODEBOOK_FILE).exists() else coding.empty_codebook()
     codings = codings[codings["story_id"].isin(allowed["story_id"])]
@@ -430,10 +412,14 @@ PUBLIC_PURPOSE = "exhibition_anonymous"
 
 
 def stories_folder(release=None, folder: str | Path | None = None) -> Path | None:
-    """The stories folder: ``folder`` when given, else ``WERKPLAATS_STORIES``, else the demo stories
-    for a demo release, else None (a real release alone has no consent ledger)."""
+    """The stories folder: ``folder`` when given (in full; a UserError when it is not a folder), else
+    ``WERKPLAATS_STORIES``, else the demo stories for a demo release, else None (a real release alone
+    has no consent ledger)."""
     if folder is not None:
-        return Path(folder)
+        path = Path(folder).expanduser().resolve()
+        if not path.is_dir():
+            raise _no_folder(path)
+        return path
     if os.environ.get(STORIES_ENV):
         return Path(os.environ[STORIES_ENV])
     return DEMO_STORIES_DIR if release is not None and getattr(release, "is_demo", False) else None
@@ -544,7 +530,7 @@ def selections(stories_dir: str | Path, *, purpose: str, ledger=None) -> tuple[p
     folder = Path(stories_dir)
     rounds = msc.read_rounds(folder / ROUNDS_FILE)[0] if (folder / ROUNDS_FILE).exists() else msc.empty_rounds()
     shared = shareable(folder, purpose, ledger=ledger)
-    rounds = redaction.redact_frame(rounds, _redaction_list(folder), columns=("reasons",))
+    rounds = redaction.redact_frame(rounds, redaction_list(folder), columns=("reasons",))
     allowed = rounds["story_id"].isin(shared["original_id"])
     return rounds.assign(reasons=rounds["reasons"].where(allowed, None)), shared
 

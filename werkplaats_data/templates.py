@@ -36,7 +36,7 @@ from werkplaats_data import questionnaire
 from werkplaats_data.clean import EARLIEST
 from werkplaats_data.i18n import t
 from werkplaats_data.motivation import survey_items
-from werkplaats_data.registers import CATEGORY_CHOICES, KINDS, Field, RegisterKind
+from werkplaats_data.registers import BUILT_IN_ACTIVITIES, CATEGORY_CHOICES, KINDS, Field, RegisterKind
 from werkplaats_data.repair import UNPOWERED_CATEGORIES, categorise_item, category_label, product_categories
 from werkplaats_data.schemas import data_dictionary
 
@@ -46,11 +46,8 @@ TEMPLATE_ROWS = 500
 TITLE_ROW, HEADER_ROW = 1, 2
 FORMATS = ("xlsx", "ods")
 
-#: Activities as the Werkplaats' registers name them; ``registers.activity_id`` knows each one.
-ACTIVITY_NAMES = (
-    "Repair Café", "Ruilpunt", "Werkplaats Textiel", "Energiecoaches", "Wij(k) Vergroenen", "Zonnedak",
-    "Workshops", "Lezingen", "Exposities", "Excursies",
-)
+#: Activities as the Werkplaats' registers name them: the Dutch names of ``registers.BUILT_IN_ACTIVITIES``.
+ACTIVITY_NAMES = tuple(name_nl for name_nl, _, _ in BUILT_IN_ACTIVITIES.values())
 #: Drop-down values per field type: Dutch words that ``clean.parse_category`` maps to one canonical value each.
 CHOICES: dict[str, tuple[str, ...]] = {
     **CATEGORY_CHOICES,

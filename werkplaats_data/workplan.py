@@ -32,6 +32,7 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
+from werkplaats_data import yamlfile
 from werkplaats_data.errors import UserError
 from werkplaats_data.i18n import t
 from werkplaats_data.redaction import NAME_PARTICLES
@@ -115,39 +116,16 @@ def read_plan(path: str | Path) -> Plan:
     return plan_from_dict(data, found=found)
 
 
-class _PlanLoader(yaml.SafeLoader):
-    """YAML reader that keeps the first of two equal keys in a block and notes the second (line number),
-    where plain YAML would silently keep the last."""
-
-    def __init__(self, stream):
-        super().__init__(stream)
-        self.duplicates: list[tuple[str, int]] = []
-
-    def construct_mapping(self, node, deep=False):
-        self.flatten_mapping(node)
-        mapping = {}
-        for key_node, value_node in node.value:
-            key = self.construct_object(key_node, deep=deep)
-            key = key if isinstance(key, (str, int, float, bool)) or key is None else str(key)
-            if key in mapping:
-                self.duplicates.append((str(key), key_node.start_mark.line + 1))
-                continue
-            mapping[key] = self.construct_object(value_node, deep=deep)
-        return mapping
-
-
 def read_yaml(path: Path) -> tuple[object, list[dict]]:
-    """The YAML plan file as Python data, and a problem for every key written twice in one block."""
-    loader = _PlanLoader(path.read_text(encoding="utf-8"))
+    """The YAML plan file as Python data, and a problem for every key written twice in one block
+    (the first is kept, where plain YAML would silently keep the last)."""
     try:
-        data = loader.get_single_data()
+        data, repeated = yamlfile.load(path.read_text(encoding="utf-8"), keep_first=True)
     except yaml.YAMLError as err:
         mark = getattr(err, "problem_mark", None)
         where = f" (regel {mark.line + 1})" if mark else ""
         raise UserError(f"Het werkplan {path.name} is geen geldige YAML{where}. Vergelijk het met het voorbeeld {demo_plan_path().name}.") from err
-    finally:
-        loader.dispose()
-    found = [_problem(f"regel {line}", "key_twice", field=key) for key, line in loader.duplicates]
+    found = [_problem(f"regel {line}", "key_twice", field=key) for key, line in repeated]
     return data, found
 
 
@@ -633,11 +611,11 @@ def planned_vs_realised(plan: Plan, sessions: pd.DataFrame, attendance: pd.DataF
     the sum of ``session_reach``. ``data_end`` (default: the last session date) decides the quarter
     status: 'future' quarters have no realised figures (NaN), 'running' quarters are not complete yet.
     ``sessions_share`` and ``reach_share`` are realised / planned (NaN when nothing was planned).
-    A plan without a year is taken for the year of ``data_end`` (``review`` says so in the problems).
+    A plan without a year is taken for the year of ``data_end`` (``with_year``, as ``review`` does).
     """
     if data_end is None:
         data_end = sessions["date"].max() if len(sessions) else None
-    year = plan.year if plan.year is not None else (data_end if data_end is not None else pd.Timestamp.today()).year
+    year = with_year(plan, pd.Timestamp.today() if data_end is None else data_end).year
     grid = pd.MultiIndex.from_product([plan.activities["activity_id"], QUARTERS], names=["activity_id", "quarter"])
     planned = (plan.quarters.groupby(["activity_id", "quarter"])[["planned_sessions", "planned_reach"]].sum(min_count=1)
                .reindex(grid, fill_value=0.0))
@@ -869,26 +847,10 @@ def review(plan: Plan, release, *, as_of: pd.Timestamp | None = None, months: in
 # ---------------------------------------------------------------- tables and charts for people
 
 
-def _count(value: float, *, public: bool, lang: str) -> str:
-    """A count of people for display. Public output: none at all is 'geen', below 10 is hidden
-    ('minder dan 10'), the rest rounded to 5 (``privacy.safe_count``)."""
-    from werkplaats_data.privacy import safe_count
-
-    if pd.isna(value):
-        return ""
-    if public:
-        if value == 0:
-            return t("workplan.none", lang)
-        value = safe_count(value)
-        if value is None:
-            return t("workplan.suppressed", lang)
-    return format_number(float(value), lang)
-
-
 def _volunteers_text(row, *, months: int, public: bool, lang: str) -> str:
     """The volunteer trend: both monthly means and the direction; in public output, when neither mean
     may be shown (both below 10), the direction alone in words."""
-    from werkplaats_data.privacy import safe_count
+    from werkplaats_data.privacy import count_text, safe_count
 
     trend = row["trend"]
     if trend == "none":
@@ -896,8 +858,8 @@ def _volunteers_text(row, *, months: int, public: bool, lang: str) -> str:
     if public and all(safe_count(row[c]) is None for c in ("volunteers_recent", "volunteers_before")):
         return t(f"workplan.trend_words.{trend}", lang, months=months)
     return t("workplan.volunteers_result", lang, trend=t(f"workplan.trend.{trend}", lang),
-             recent=_count(row["volunteers_recent"], public=public, lang=lang),
-             before=_count(row["volunteers_before"], public=public, lang=lang))
+             recent=count_text(row["volunteers_recent"], lang, public=public),
+             before=count_text(row["volunteers_before"], lang, public=public))
 
 
 def _key_person_text(factor: int, lang: str) -> str:
@@ -932,8 +894,11 @@ def plan_table(rv: Review, *, lang: str = "nl") -> pd.DataFrame:
 def progress_table(rv: Review, *, lang: str = "nl", public: bool = True) -> pd.DataFrame:
     """Planned against realised per activity and quarter, as people read it.
 
-    Realised reach is a count of visits; in public output it follows the small-cell rule.
+    Realised reach is a count of visits; in public output it follows the small-cell rule. A quarter
+    still to come has no realised figures (empty cells).
     """
+    from werkplaats_data.privacy import count_text
+
     p = rv.progress
     return pd.DataFrame({
         t("workplan.col.activity", lang): [rv.name(x, lang) for x in p["activity_id"]],
@@ -942,7 +907,8 @@ def progress_table(rv: Review, *, lang: str = "nl", public: bool = True) -> pd.D
         t("workplan.col.planned_sessions", lang): [format_number(v, lang) for v in p["planned_sessions"]],
         t("workplan.col.realised_sessions", lang): [format_number(v, lang) for v in p["realised_sessions"]],
         t("workplan.col.planned_reach", lang): [format_number(v, lang) for v in p["planned_reach"]],
-        t("workplan.col.realised_reach", lang): [_count(v, public=public, lang=lang) for v in p["realised_reach"]],
+        t("workplan.col.realised_reach", lang): [
+            "" if pd.isna(v) else count_text(v, lang, public=public) for v in p["realised_reach"]],
     })
 
 
@@ -953,14 +919,14 @@ def panel_table(rv: Review, activity_id: str, *, lang: str = "nl", public: bool 
     to 5, and the retention share is shown only on a base of 10 people or more. The key-person factor
     is a measure of how the work is spread, not a head count, and is shown as it is.
     """
-    from werkplaats_data.privacy import safe_share
+    from werkplaats_data.privacy import count_text, safe_share
 
     row = rv.panel.set_index("activity_id").loc[activity_id]
     volunteers = _volunteers_text(row, months=rv.months, public=public, lang=lang)
     share = row["retention"]
     if public:
         share = safe_share(row["retention"] * row["retention_base"], row["retention_base"]) if row["retention_base"] else None
-    retention = (t("workplan.retention_result", lang, pct=round(100 * share), base=_count(row["retention_base"], public=public, lang=lang))
+    retention = (t("workplan.retention_result", lang, pct=round(100 * share), base=count_text(row["retention_base"], lang, public=public))
                  if share is not None and pd.notna(share) else t("workplan.too_few", lang))
     date = _date_text(rv.as_of, lang)
     rows = [

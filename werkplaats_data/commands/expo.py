@@ -26,7 +26,8 @@ def register(subparsers) -> None:
 
 def run(args) -> int:
     settings = expo.KioskSettings(port=args.port)
-    process = expo.start(args.dashboard, data=args.data, stories=getattr(args, "stories", None), settings=settings, log=None)
+    process = expo.start(args.dashboard, data=args.data, stories=getattr(args, "stories", None), plan=getattr(args, "plan", None),
+                         settings=settings, log=None)
     try:
         expo.wait_until_ready(process, expo.address(settings))
         address = expo.address(settings)

@@ -94,7 +94,7 @@ def run_export(args) -> int:
 
 
 def run_import(args) -> int:
-    from werkplaats_data import redaction, refiqda, stories
+    from werkplaats_data import refiqda, stories
 
     if not args.project.is_file():
         raise UserError(f"{args.project} bestaat niet: geef het .qdpx-bestand dat je QDA-programma maakte. / "
@@ -112,8 +112,7 @@ def run_import(args) -> int:
     if args.stories:
         folder = _folder(args.stories)
         originals, _ = stories.load_stories(folder)
-        terms = redaction.read_list(folder / stories.REDACTION_FILE)[0] if (folder / stories.REDACTION_FILE).exists() \
-            else redaction.empty_list()
+        terms = stories.redaction_list(folder)
         codings, found = refiqda.kit_positions(codings, texts, originals, terms)
         problems += found
     args.out.mkdir(parents=True, exist_ok=True)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import shutil
 from pathlib import Path
 
@@ -59,22 +58,12 @@ def run_dashboard(args) -> int:
     """The review dashboard, started like the exhibition (same kiosk settings), on its own port.
 
     ``--plan`` is checked first (a file that cannot be read stops here, with the reason) and reaches
-    the notebook's ``plan_path`` through ``WERKPLAATS_PLAN`` in the kernel's environment.
+    the notebook's ``plan_path`` through the kernel's environment (``expo.kiosk_environment(plan=)``).
     """
     from werkplaats_data import workplan
     from werkplaats_data.commands import expo
 
     args.dashboard = "werkplan_2025"
-    if not args.plan:
-        return expo.run(args)
-    plan = Path(args.plan).expanduser().resolve()
-    workplan.read_plan(plan)
-    previous = os.environ.get(workplan.PLAN_ENV)
-    os.environ[workplan.PLAN_ENV] = str(plan)
-    try:
-        return expo.run(args)
-    finally:
-        if previous is None:
-            os.environ.pop(workplan.PLAN_ENV, None)
-        else:
-            os.environ[workplan.PLAN_ENV] = previous
+    if args.plan:
+        workplan.read_plan(Path(args.plan).expanduser())
+    return expo.run(args)
