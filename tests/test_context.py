@@ -316,7 +316,7 @@ def test_series_without_live_uses_the_shipped_files():
     assert "2024: alleen de meegeleverde losse cijfers (Inwoners, Personen bij de laagste 40% inkomens" in summary
     note = c.series_note(series, "low_income_households", lang="en")
     assert note == ('No figure for Oude Westen – 2018: CBS gave no figure here ("."); '
-                    "2019–2024: not fetched live (parameter live = False).")
+                    "2019–2024: not fetched from CBS: only the figures the kit ships with.")
     assert c.series_note(series, "corporation_owned", lang="en").startswith("No figure for Oude Westen – 2019–2024")
 
 
