@@ -5,7 +5,7 @@ import math
 import pandas as pd
 import pytest
 
-from werkplaats_data import charts
+from werkplaats_data import charts, privacy
 from werkplaats_data import energy
 from werkplaats_data.charts import source_of
 from werkplaats_data.errors import UserError
@@ -321,7 +321,7 @@ def test_public_coaches_chart_counts_per_quarter_with_the_small_cell_rule(visits
     spec = energy.coaches_chart(visits, lang="en", public=True).to_dict()
     rows = next(iter(spec["datasets"].values()))
     assert all(r["count"] is None for r in rows)
-    assert charts.title_text(spec["vconcat"][0]["title"]) == t("energy.coaches_title_few", "en")
+    assert charts.title_text(spec["vconcat"][0]["title"]) == t("energy.coaches_title_few", "en", min_cell=privacy.MIN_CELL)
     spec = energy.measures_chart(visits, lang="en", public=True).to_dict()
     rows = next(iter(spec["datasets"].values()))
     assert rows and all(r["shown"] is None and r["text"] == "fewer than 10" for r in rows)  # 1–2 households each

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from werkplaats_data import i18n
+from werkplaats_data import i18n, privacy
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -23,6 +23,22 @@ def test_every_key_used_in_code_notebooks_and_dashboards_exists():
     used = {k for k in used if not k.endswith(".")}  # prefixes completed in f-strings
     unknown = sorted(used - set(i18n.table()))
     assert not unknown, f"keys used but not in werkplaats_data/data/i18n.csv: {unknown}"
+
+
+def test_the_small_cell_threshold_is_never_typed_into_a_sentence():
+    """Sentences about hidden counts take ``{min_cell}`` from ``privacy.MIN_CELL``; a typed 10 would go stale."""
+    typed = re.compile(r"(minder dan|onder de|fewer than|below|أقل من) 10\b|\b10 of meer|\b10 or more", re.IGNORECASE)
+    stale = [k for k, v in i18n.table().items() if any(typed.search(text) for text in v.values())]
+    assert not stale, f"write {{min_cell}} instead of 10 in: {stale}"
+
+
+def test_every_sentence_with_the_threshold_gets_it_from_the_code():
+    keys = [k for k, v in i18n.table().items() if "{min_cell}" in v["nl"] + v["en"]]
+    code = "".join(f.read_text(encoding="utf-8") for f in (ROOT / "werkplaats_data").rglob("*.py"))
+    calls = {k: re.findall(rf"\bt\(\s*['\"]{re.escape(k)}['\"](?:[^()]|\([^()]*\))*\)", code) for k in keys}
+    without = sorted(k for k, found in calls.items() if any("min_cell=" not in call for call in found))
+    assert keys and not without, f"pass min_cell=privacy.MIN_CELL to t() for: {without}"
+    assert i18n.t("small_cell.suppressed", "en", min_cell=privacy.MIN_CELL) == f"fewer than {privacy.MIN_CELL}"
 
 
 def test_lookup_fallback_and_values():

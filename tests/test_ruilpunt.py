@@ -3,7 +3,7 @@
 import pandas as pd
 import pytest
 
-from werkplaats_data import charts, ruilpunt
+from werkplaats_data import charts, privacy, ruilpunt
 from werkplaats_data.charts import source_of
 from werkplaats_data.errors import UserError
 from werkplaats_data.i18n import t
@@ -232,7 +232,7 @@ def test_public_active_members_chart_applies_the_small_cell_rule(with_shop):
     spec = ruilpunt.active_members_chart(with_shop, public=True).to_dict()
     rows = next(iter(spec["datasets"].values()))
     assert [r["active_members"] for r in rows] == [None, None, None]  # 3, 0 and 3 members a month
-    assert spec["vconcat"][0]["title"] == t("ruilpunt.active_title_few", "nl")
+    assert spec["vconcat"][0]["title"] == t("ruilpunt.active_title_few", "nl", min_cell=privacy.MIN_CELL)
 
 
 def test_summary_three_lines_from_the_data(with_shop):

@@ -16,7 +16,7 @@ import pandas as pd
 from werkplaats_data import context, greening
 from werkplaats_data.charts import HIGHLIGHT_TEXT, MUTED, PALETTE, SEQUENTIAL, TEXT_COLOUR, with_source
 from werkplaats_data.i18n import format_number, t
-from werkplaats_data.privacy import count_text, safe_count, small_cell
+from werkplaats_data.privacy import MIN_CELL, count_text, safe_count, small_cell
 
 TEXTIEL = "textiel"
 
@@ -98,7 +98,7 @@ def sessions_over_time(sessions: pd.DataFrame, attendance: pd.DataFrame, *, freq
 
 def _safe_people_text(count, lang: str) -> str:
     """A count that already passed ``small_cell`` as text: NA there means suppressed ("fewer than 10")."""
-    return t("small_cell.suppressed", lang) if pd.isna(count) else count_text(count, lang, public=True)
+    return t("small_cell.suppressed", lang, min_cell=MIN_CELL) if pd.isna(count) else count_text(count, lang, public=True)
 
 
 def activities_chart(table: pd.DataFrame, activities: pd.DataFrame, *, lang: str = "nl", demo: bool = True) -> alt.TopLevelMixin:

@@ -28,7 +28,7 @@ from werkplaats_data.activities import people_bars
 from werkplaats_data.charts import require, with_source
 from werkplaats_data.errors import UserError
 from werkplaats_data.i18n import format_date, format_number, t
-from werkplaats_data.privacy import count_text, safe_count, small_cell
+from werkplaats_data.privacy import MIN_CELL, count_text, safe_count, small_cell
 
 OUDE_WESTEN = "BU05990111"
 
@@ -595,7 +595,7 @@ def coaches_chart(energy_visits: pd.DataFrame, *, lang: str = "nl", demo: bool =
     peak = int(coaches.max()) if len(coaches) else 0
     last = exact["active_coaches"].iloc[-1] if len(exact) else 0
     if public:
-        title = t("energy.coaches_title_few", lang) if coaches.empty else \
+        title = t("energy.coaches_title_few", lang, min_cell=MIN_CELL) if coaches.empty else \
             t("energy.coaches_title_public", lang, peak=format_number(peak, lang), last=count_text(last, lang, public=True))
     else:
         title = t("energy.coaches_title", lang, peak=peak, last=int(last))

@@ -249,7 +249,7 @@ def build_energy(release, lang: str, app) -> widgets.Widget:
             safe(lambda: _team_fact(lang), lang),
             safe(lambda: app.slots.show("energy_measures", energy.measures_chart(
                 visits(), lang=lang, demo=demo, public=True, title=t("expo.energy.measures_title", lang)), lang=lang), lang),
-        ]), t("expo.energy.coaches_text", lang)), lang),
+        ]), t("expo.energy.coaches_text", lang, min_cell=privacy.MIN_CELL)), lang),
         app.later(lambda: section(t("expo.energy.use_q", lang), widgets.VBox([
             safe(lambda: _cbs_use(lang, app), lang),
             safe(lambda: app.slots.show("energy_use", energy.savings_vs_cbs_chart(visits(), lang=lang, demo=demo), lang=lang), lang),
@@ -354,11 +354,11 @@ def build_werkplaats(release, lang: str, app) -> widgets.Widget:
     safe = kiosk.safe_body
     parts = [("repair", _repair_cafe), ("ruilpunt", _ruilpunt), ("textiel", _textiel), ("greening", _greening)]
     later = [app.later(lambda key=key, build=build: section(
-        t(f"expo.werkplaats.{key}_q", lang), safe(lambda: build(release, lang, app), lang), t(f"expo.werkplaats.{key}_text", lang),
+        t(f"expo.werkplaats.{key}_q", lang), safe(lambda: build(release, lang, app), lang), t(f"expo.werkplaats.{key}_text", lang, min_cell=privacy.MIN_CELL),
         note=t("expo.werkplaats.greening_map_text", lang) if key == "greening" else ""), lang) for key, build in parts]
     return _page(t("expo.werkplaats.title", lang), t("expo.werkplaats.lead", lang), [
         section(t("expo.werkplaats.activities_q", lang), safe(lambda: _all_activities(release, lang, app), lang),
-                t("expo.werkplaats.activities_text", lang)),
+                t("expo.werkplaats.activities_text", lang, min_cell=privacy.MIN_CELL)),
         *later,
     ])
 

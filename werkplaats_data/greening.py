@@ -11,7 +11,7 @@ import pandas as pd
 
 from werkplaats_data.charts import require, with_source
 from werkplaats_data.i18n import format_date, format_number, t
-from werkplaats_data.privacy import small_cell
+from werkplaats_data.privacy import MIN_CELL, small_cell
 from werkplaats_data.schemas import GREENING_KINDS
 
 UNKNOWN_STREET = "onbekend / unknown"
@@ -92,7 +92,7 @@ def summary(greening: pd.DataFrame, *, lang: str = "en", demo: bool = False, pub
     streets = streets[streets["street"] != UNKNOWN_STREET]
     if public:
         streets = small_cell(streets, "actions").dropna(subset=["actions"])
-    street = t("greening.summary.no_street", lang) if streets.empty else \
+    street = t("greening.summary.no_street", lang, min_cell=MIN_CELL) if streets.empty else \
         t("greening.summary.street", lang, street=streets["street"].iloc[0])
     lines.append(t("greening.summary.finding", lang, kind=_kind_label(kinds.index[0], lang).lower(),
                    share=format_number(100 * kinds.iloc[0] / len(greening), lang), street=street))

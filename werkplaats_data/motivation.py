@@ -348,7 +348,7 @@ def story_sentence(motives: pd.DataFrame, *, lang: str = "nl") -> str:
         return t("motivation.sentence.stories_none", lang)
     shown = motives.dropna(subset=["share"])
     if shown.empty:
-        return t("motivation.sentence.stories_too_few", lang)
+        return t("motivation.sentence.stories_too_few", lang, min_cell=MIN_CELL)
     top = shown.iloc[0]
     return t("motivation.sentence.stories", lang, theme=top["label_nl" if lang == "nl" else "label_en"],
              share=f"{round(100 * top['share'])}%", total=format_number(top["total"], lang))

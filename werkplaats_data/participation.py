@@ -480,7 +480,7 @@ def coordination_sentence(coordinators: pd.DataFrame, *, lang: str = "nl") -> st
         return t("participation.coordination.none", lang)
     shown = coordinators.dropna(subset=["key_person_factor"])
     if shown.empty:
-        return t("participation.coordination.suppressed", lang)
+        return t("participation.coordination.suppressed", lang, min_cell=MIN_CELL)
     return t("participation.coordination.sentence", lang, n=int((shown["key_person_factor"] <= 1).sum()),
              total=len(shown))
 
@@ -490,7 +490,7 @@ def conversion_sentence(conversions_table: pd.DataFrame, *, lang: str = "nl", pu
     if conversions_table.empty:
         return t("participation.conversion.none", lang)
     if public and len(conversions_table) < MIN_CELL:
-        return t("participation.conversion.too_few", lang)
+        return t("participation.conversion.too_few", lang, min_cell=MIN_CELL)
     summary = conversion_summary(conversions_table, public=public).iloc[0]
     values = {"pct": _percent(summary["share"]), "visitors": count_text(len(conversions_table), lang, public=public)}
     if pd.isna(summary["median_days"]):
@@ -508,7 +508,7 @@ def key_person_trend(by_year: pd.DataFrame, *, activity_name: str, lang: str = "
     values = ", ".join(f"{'–' if pd.isna(f) else int(f)} ({y})" for y, f in zip(by_year["period"], by_year["key_person_factor"]))
     sentence = t("participation.keyperson.trend", lang, activity=activity_name, values=values)
     if by_year["key_person_factor"].isna().any():
-        sentence += " " + t("participation.keyperson.suppressed", lang)
+        sentence += " " + t("participation.keyperson.suppressed", lang, min_cell=MIN_CELL)
     return sentence
 
 

@@ -144,7 +144,7 @@ def count_text(count: float | int | None, lang: str = "nl", *, public: bool, dec
     if count == 0:
         return t("small_cell.none", lang)
     safe = safe_count(count)
-    return t("small_cell.suppressed", lang) if safe is None else format_number(safe, lang)
+    return t("small_cell.suppressed", lang, min_cell=MIN_CELL) if safe is None else format_number(safe, lang)
 
 
 def small_cell(table: pd.DataFrame, count_columns: str | list[str], *, min_cell: int = MIN_CELL,

@@ -30,7 +30,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from werkplaats_data import charts, workplan
+from werkplaats_data import charts, privacy, workplan
 from werkplaats_data.errors import UserError
 from werkplaats_data.i18n import direction, format_date, t
 
@@ -248,7 +248,7 @@ def review_html(rv: workplan.Review, *, lang: str = "nl", notebooks: list[tuple[
                  f"{figure_html(workplan.support_chart(rv, source=source, lang=lang))}"
                  f'<p class="note">{_e(t("workplan.report.support_note", lang, date=date))}</p>'
                  f"{table_html(workplan.support_table(rv, lang=lang))}</section>")
-    parts.append(f'<p class="note">{_e(t("workplan.report.privacy", lang))}</p>'
+    parts.append(f'<p class="note">{_e(t("workplan.report.privacy", lang, min_cell=privacy.MIN_CELL, round_to=privacy.ROUND_TO))}</p>'
                  f'<p class="note">{_e(source)} · {_e(t("workplan.report.made", lang, date=format_date(dt.date.today(), lang)))}</p>')
     return page(title, "".join(parts), lang=lang, demo=rv.demo)
 

@@ -19,7 +19,7 @@ import pandas as pd
 from werkplaats_data.charts import require, with_source
 from werkplaats_data.errors import UserError
 from werkplaats_data.i18n import format_date, format_number, t
-from werkplaats_data.privacy import count_text, safe_count, safe_share, small_cell
+from werkplaats_data.privacy import MIN_CELL, count_text, safe_count, safe_share, small_cell
 from werkplaats_data.schemas import ORGANISATION_ACCOUNT
 
 RECIPROCITY_CLASSES = ("only_gives", "only_takes", "both")
@@ -314,7 +314,7 @@ def summary(swaps: pd.DataFrame, *, lang: str = "en", demo: bool = False, public
                    source=t("ruilpunt.summary.demo" if demo else "ruilpunt.summary.register", lang)))
     patterns = reciprocity_summary(booked).set_index("pattern")["members"]
     share = _share(int(patterns["both"]), int(patterns.sum()), public=public)
-    both = t("ruilpunt.summary.share_hidden", lang) if share is None else f"{format_number(100 * share, lang)}%"
+    both = t("ruilpunt.summary.share_hidden", lang, min_cell=MIN_CELL) if share is None else f"{format_number(100 * share, lang)}%"
     lines.append(t("ruilpunt.summary.finding", lang,
                    members=count_text(active_members_per_month(booked)["active_members"].mean(), lang, public=public, decimals=1),
                    both=both, gini=format_number(activity_gini(booked), lang, 2)))
@@ -346,7 +346,7 @@ def active_members_chart(swaps: pd.DataFrame, *, lang: str = "nl", demo: bool = 
     if public:
         table = small_cell(table, "active_members")
         average = safe_count(average)
-    title = t("ruilpunt.active_title_few", lang) if average is None else \
+    title = t("ruilpunt.active_title_few", lang, min_cell=MIN_CELL) if average is None else \
         t("ruilpunt.active_title", lang, average=format_number(average, lang))
     chart = alt.Chart(table).mark_line(point=True).encode(
         x=alt.X("month:T", title=t("ruilpunt.month", lang)),

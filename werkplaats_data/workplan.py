@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import difflib
 import html
+import os
 import re
 from dataclasses import dataclass, field, replace
 from importlib.resources import files
@@ -32,9 +33,10 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
-from werkplaats_data import yamlfile
+from werkplaats_data import i18n, participation, yamlfile
 from werkplaats_data.errors import UserError
-from werkplaats_data.i18n import t
+from werkplaats_data.i18n import format_date, t
+from werkplaats_data.privacy import MIN_CELL, count_text, safe_count, safe_share
 from werkplaats_data.redaction import NAME_PARTICLES
 
 QUARTERS = ("Q1", "Q2", "Q3", "Q4")
@@ -58,8 +60,6 @@ PLAN_ENV = "WERKPLAATS_PLAN"
 
 def plan_file(path: str | Path | None = None) -> Path:
     """The plan to review: ``path``, else the file in ``WERKPLAATS_PLAN``, else the demo plan."""
-    import os
-
     chosen = path or os.environ.get(PLAN_ENV)
     return Path(chosen).expanduser() if chosen else demo_plan_path()
 
@@ -693,7 +693,6 @@ def continuity_panel(attendance: pd.DataFrame, sessions: pd.DataFrame, paid_supp
 
     Uses the participation module's ``continuity``, ``retention_table`` and ``key_person_table``.
     """
-    from werkplaats_data import participation
 
     if as_of is None:
         as_of = sessions["date"].max()
@@ -850,13 +849,12 @@ def review(plan: Plan, release, *, as_of: pd.Timestamp | None = None, months: in
 def _volunteers_text(row, *, months: int, public: bool, lang: str) -> str:
     """The volunteer trend: both monthly means and the direction; in public output, when neither mean
     may be shown (both below 10), the direction alone in words."""
-    from werkplaats_data.privacy import count_text, safe_count
 
     trend = row["trend"]
     if trend == "none":
         return t("workplan.trend_words.none", lang, months=2 * months)
     if public and all(safe_count(row[c]) is None for c in ("volunteers_recent", "volunteers_before")):
-        return t(f"workplan.trend_words.{trend}", lang, months=months)
+        return t(f"workplan.trend_words.{trend}", lang, months=months, min_cell=MIN_CELL)
     return t("workplan.volunteers_result", lang, trend=t(f"workplan.trend.{trend}", lang),
              recent=count_text(row["volunteers_recent"], lang, public=public),
              before=count_text(row["volunteers_before"], lang, public=public))
@@ -871,9 +869,7 @@ def _key_person_text(factor: int, lang: str) -> str:
 
 def format_number(value: float, lang: str = "nl", decimals: int = 0) -> str:
     """Shortcut for ``i18n.format_number``; NaN as an empty string."""
-    from werkplaats_data.i18n import format_number as fmt
-
-    return "" if pd.isna(value) else fmt(value, lang, decimals)
+    return "" if pd.isna(value) else i18n.format_number(value, lang, decimals)
 
 
 def plan_table(rv: Review, *, lang: str = "nl") -> pd.DataFrame:
@@ -897,7 +893,6 @@ def progress_table(rv: Review, *, lang: str = "nl", public: bool = True) -> pd.D
     Realised reach is a count of visits; in public output it follows the small-cell rule. A quarter
     still to come has no realised figures (empty cells).
     """
-    from werkplaats_data.privacy import count_text
 
     p = rv.progress
     return pd.DataFrame({
@@ -919,7 +914,6 @@ def panel_table(rv: Review, activity_id: str, *, lang: str = "nl", public: bool 
     to 5, and the retention share is shown only on a base of 10 people or more. The key-person factor
     is a measure of how the work is spread, not a head count, and is shown as it is.
     """
-    from werkplaats_data.privacy import count_text, safe_share
 
     row = rv.panel.set_index("activity_id").loc[activity_id]
     volunteers = _volunteers_text(row, months=rv.months, public=public, lang=lang)
@@ -953,7 +947,6 @@ def support_table(rv: Review, *, lang: str = "nl") -> pd.DataFrame:
 
 
 def _date_text(value: pd.Timestamp, lang: str) -> str:
-    from werkplaats_data.i18n import format_date
 
     return format_date(value, lang)
 
