@@ -150,11 +150,17 @@ def test_utf16_unicode_text_from_excel_is_read(tmp_path, encoding):
     assert sheet.frame["item"].tolist() == ["Föhn", "Lamp", "Радио"] and sheet.frame["visitor_name"].iloc[2] == "محمد علي"
 
 
-def test_a_sheet_that_cannot_be_read_is_named_with_its_rows_while_the_others_are_read(tmp_path):
+def _workbook_with_a_2023_sheet():
+    """A workbook whose first sheet '2023' is a good repairs register of one row."""
     wb = openpyxl.Workbook()
     wb.active.title = "2023"
     wb.active.append(REPAIR_HEADER)
     wb.active.append(ROWS[0])
+    return wb
+
+
+def test_a_sheet_that_cannot_be_read_is_named_with_its_rows_while_the_others_are_read(tmp_path):
+    wb = _workbook_with_a_2023_sheet()
     ws = wb.create_sheet("2024")
     ws.append(["Reparaties 2024"])
     ws.append(REPAIR_HEADER[:-1] + ["Uitslag"])  # 'Uitslag' is no header the reader knows
@@ -175,10 +181,7 @@ def test_a_sheet_that_cannot_be_read_is_named_with_its_rows_while_the_others_are
 
 
 def test_a_one_column_list_of_names_is_reported_not_passed_over_as_notes(tmp_path):
-    wb = openpyxl.Workbook()
-    wb.active.title = "2023"
-    wb.active.append(REPAIR_HEADER)
-    wb.active.append(ROWS[0])
+    wb = _workbook_with_a_2023_sheet()
     names = wb.create_sheet("Leden")
     for row in (["Naam"], ["Ria Demo"], ["Kees Proef"]):
         names.append(row)
