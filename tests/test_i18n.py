@@ -19,7 +19,8 @@ def test_every_string_has_dutch_and_english():
 def test_every_key_used_in_code_notebooks_and_dashboards_exists():
     files = [*(ROOT / "werkplaats_data").rglob("*.py"), *(ROOT / "notebooks").glob("*.ipynb"),
              *(ROOT / "dashboards").glob("*.ipynb")]
-    used = {key for f in files for key in re.findall(r"\bt\(\s*['\"]([a-z0-9_.]+)['\"]", f.read_text(encoding="utf-8"))}
+    call = r"\b(?:t|message|CleanError\.of)\(\s*['\"]([a-z0-9_.]+)['\"]"  # i18n.t, errors.message, CleanError.of
+    used = {key for f in files for key in re.findall(call, f.read_text(encoding="utf-8"))}
     used = {k for k in used if not k.endswith(".")}  # prefixes completed in f-strings
     unknown = sorted(used - set(i18n.table()))
     assert not unknown, f"keys used but not in werkplaats_data/data/i18n.csv: {unknown}"

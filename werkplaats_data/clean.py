@@ -21,6 +21,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from werkplaats_data.i18n import t
 from werkplaats_data.registers import CATEGORY_CHOICES, SYNONYMS, header_key
 
 
@@ -31,6 +32,11 @@ class CleanError(ValueError):
         super().__init__(reason_en)
         self.reason_nl = reason_nl
         self.reason_en = reason_en
+
+    @classmethod
+    def of(cls, key: str, **values) -> CleanError:
+        """The reason ``key`` from the translation table, in Dutch and English."""
+        return cls(t(key, "nl", **values), t(key, "en", **values))
 
 
 EMPTY = {"", "-", "--", "n.v.t.", "nvt", "n/a", "na", "nan", "none", "null", "?", "??", "onbekend"}
