@@ -26,17 +26,19 @@ from werkplaats_data.registers import CATEGORY_CHOICES, SYNONYMS, header_key
 
 
 class CleanError(ValueError):
-    """A value that cannot be cleaned; ``reason_nl`` and ``reason_en`` say why and what to do."""
+    """A value that cannot be cleaned; ``reason_nl`` and ``reason_en`` say why and what to do, ``key`` is
+    the reason's key in the translation table (None for a reason written elsewhere)."""
 
-    def __init__(self, reason_nl: str, reason_en: str):
+    def __init__(self, reason_nl: str, reason_en: str, key: str | None = None):
         super().__init__(reason_en)
         self.reason_nl = reason_nl
         self.reason_en = reason_en
+        self.key = key
 
     @classmethod
     def of(cls, key: str, **values) -> CleanError:
         """The reason ``key`` from the translation table, in Dutch and English."""
-        return cls(t(key, "nl", **values), t(key, "en", **values))
+        return cls(t(key, "nl", **values), t(key, "en", **values), key)
 
 
 EMPTY = {"", "-", "--", "n.v.t.", "nvt", "n/a", "na", "nan", "none", "null", "?", "??", "onbekend"}
@@ -139,20 +141,14 @@ _SERIAL = re.compile(r"^\d{5}(?:\.0+)?$")
 
 
 def _bad_date(value: object) -> CleanError:
-    return CleanError(
-        f"datum '{value}' niet herkend: schrijf dag-maand-jaar, bijvoorbeeld 3-2-2024",
-        f"date '{value}' not recognised: write day-month-year, e.g. 3-2-2024",
-    )
+    return CleanError.of("clean.reason.bad_date", value=value)
 
 
 def _make_date(year: int, month: int, day: int, raw: object) -> dt.date:
     try:
         return dt.date(year, month, day)
     except ValueError:
-        raise CleanError(
-            f"datum '{raw}' bestaat niet (dag {day}, maand {month}): controleer de datum",
-            f"date '{raw}' does not exist (day {day}, month {month}): check the date",
-        ) from None
+        raise CleanError.of("clean.reason.date_does_not_exist", value=raw, day=day, month=month) from None
 
 
 def _full_year(two_digits: int) -> int:
@@ -185,15 +181,9 @@ def parse_date(value: object, *, today: dt.date | None = None, earliest: dt.date
     else:
         result = _parse_date_text(str(value).strip().lower(), value)
     if not earliest <= result <= latest:
-        raise CleanError(
-            f"datum '{value}' ligt buiten {earliest.year}–{latest.year}: is het een invuldatum of tikfout?",
-            f"date '{value}' lies outside {earliest.year}–{latest.year}: a placeholder or a typo?",
-        )
+        raise CleanError.of("clean.reason.date_out_of_range", value=value, earliest=earliest.year, latest=latest.year)
     if not future and result > today:
-        raise CleanError(
-            f"datum '{value}' ligt in de toekomst (na {today:%d-%m-%Y}): controleer het jaar en de maand",
-            f"date '{value}' lies in the future (after {today:%d-%m-%Y}): check the year and month",
-        )
+        raise CleanError.of("clean.reason.date_in_future", value=value, today=f"{today:%d-%m-%Y}")
     return result
 
 
@@ -212,10 +202,7 @@ def _parse_date_text(text: str, raw: object) -> dt.date:
     if m := _NUMERIC.match(text):
         day, month, year = int(m[1]), int(m[2]), int(m[3]) if len(m[3]) == 4 else _full_year(int(m[3]))
         if month > 12 and day <= 12:
-            raise CleanError(
-                f"datum '{raw}': maand {month} bestaat niet; staat de maand vóór de dag? Schrijf dag-maand-jaar",
-                f"date '{raw}': there is no month {month}; is the month before the day? Write day-month-year",
-            )
+            raise CleanError.of("clean.reason.month_before_day", value=raw, month=month)
         return _make_date(year, month, day, raw)
     if m := _WORDS.match(text):
         month = MONTHS.get(m[2])
@@ -245,10 +232,7 @@ def parse_time(value: object) -> str | None:
     if isinstance(value, str) and (span := _TIME_RANGE.match(value.strip().lower())):
         start = _time_or_none(span[1])
         if start is not None and _time_or_none(span[2]) is not None:
-            raise CleanError(
-                f"tijd '{value}' is van–tot: schrijf hier alleen de begintijd, {start}",
-                f"time '{value}' is a range: write only the start time here, {start}",
-            )
+            raise CleanError.of("clean.reason.time_range", value=value, start=start)
     if isinstance(value, dt.time | dt.datetime):
         return f"{value.hour:02d}:{value.minute:02d}"
     if isinstance(value, float) and 0 <= value < 1:  # Excel stores times as a fraction of a day
@@ -260,10 +244,7 @@ def parse_time(value: object) -> str | None:
         hour, minute = int(m[1]), int(m[2] or 0)
         if hour <= 23 and minute <= 59:
             return f"{hour:02d}:{minute:02d}"
-    raise CleanError(
-        f"tijd '{value}' niet herkend: schrijf bijvoorbeeld 12.00 of 14:30",
-        f"time '{value}' not recognised: write e.g. 12.00 or 14:30",
-    )
+    raise CleanError.of("clean.reason.bad_time", value=value)
 
 
 def _time_or_none(text: str) -> str | None:
@@ -299,7 +280,7 @@ def parse_number(value: object) -> float | None:
     if is_empty(value):
         return None
     if isinstance(value, bool):
-        raise CleanError(f"'{value}' is geen getal", f"'{value}' is not a number")
+        raise CleanError.of("clean.reason.yes_no_is_no_number", value=value)
     if isinstance(value, int | float | np.integer | np.floating):
         if math.isnan(value) or math.isinf(value):
             return None if math.isnan(value) else _not_a_number(value)
@@ -324,10 +305,7 @@ def parse_number(value: object) -> float | None:
 
 
 def _not_a_number(value: object):
-    raise CleanError(
-        f"'{value}' is geen getal: schrijf alleen cijfers, bijvoorbeeld 2,5",
-        f"'{value}' is not a number: write digits only, e.g. 2.5",
-    )
+    raise CleanError.of("clean.reason.not_a_number", value=value)
 
 
 def parse_int(value: object) -> int | None:
@@ -336,7 +314,7 @@ def parse_int(value: object) -> int | None:
     if number is None:
         return None
     if number != int(number):
-        raise CleanError(f"'{value}' moet een heel getal zijn", f"'{value}' must be a whole number")
+        raise CleanError.of("clean.reason.not_whole", value=value)
     return int(number)
 
 
@@ -355,10 +333,7 @@ def parse_bool(value: object) -> bool | None:
         return True
     if text in FALSE:
         return False
-    raise CleanError(
-        f"'{value}' is geen ja of nee: schrijf ja, nee of x",
-        f"'{value}' is not yes or no: write ja (yes), nee (no) or x",
-    )
+    raise CleanError.of("clean.reason.not_yes_no", value=value)
 
 
 def parse_category(value: object, field_type: str) -> str | None:
@@ -372,10 +347,7 @@ def parse_category(value: object, field_type: str) -> str | None:
     if key in {header_key(v) for v in mapping.values()}:
         return next(v for v in mapping.values() if header_key(v) == key)
     options = ", ".join(CATEGORY_CHOICES.get(field_type) or sorted(set(mapping.values())))
-    raise CleanError(
-        f"'{value}' is geen bekende waarde; gebruik bijvoorbeeld: {options}",
-        f"'{value}' is not a known value; use for example: {options}",
-    )
+    raise CleanError.of("clean.reason.unknown_value", value=value, options=options)
 
 
 _POSTCODE = re.compile(r"^([1-9]\d{3})\s*([a-z]{2})?$")
@@ -387,10 +359,7 @@ def parse_postcode(value: object) -> str | None:
         return None
     m = _POSTCODE.match(str(value).strip().lower())
     if not m:
-        raise CleanError(
-            f"postcode '{value}' niet herkend: schrijf 4 cijfers en 2 letters, bijvoorbeeld 3014 AB",
-            f"postcode '{value}' not recognised: write 4 digits and 2 letters, e.g. 3014 AB",
-        )
+        raise CleanError.of("clean.reason.bad_postcode", value=value)
     return m[1] + (f" {m[2].upper()}" if m[2] else "")
 
 
@@ -477,14 +446,12 @@ def clean_dates(values: pd.Series, **kwargs) -> tuple[pd.Series, pd.Series]:
     being guessed. ISO dates, month names and dates like 05/05/2024 are never ambiguous.
     """
     codes, uniques, clean, errors = _clean_distinct(values, lambda v: parse_date(v, **kwargs))
-    month_first = any(e is not None and "is the month before the day" in e.reason_en for e in errors)
+    month_first = any(e is not None and e.key == "clean.reason.month_before_day" for e in errors)
     if month_first:
         for i, raw in enumerate(uniques):
             if errors[i] is None and _both_orders(raw):
                 clean[i] = None
-                errors[i] = CleanError(
-                    f"datum '{raw}' kan dag-maand of maand-dag zijn (dit register heeft beide): schrijf de maand in letters",
-                    f"date '{raw}' could be day-month or month-day (this register has both): write the month as a word")
+                errors[i] = CleanError.of("clean.reason.ambiguous_date", value=raw)
     return take(clean, codes, values.index, "datetime64[ns]"), failed_rows(errors, codes, values.index)
 
 
