@@ -61,6 +61,17 @@ def test_quarantine_points_at_file_sheet_row_and_column(result):
     assert impossible["sheet"] == "Register" and impossible["column"] == "Datum" and impossible["row"] > 3
 
 
+def test_a_value_out_of_range_names_the_register_header_with_a_dutch_decimal_comma(result):
+    [points] = result.quarantine[result.quarantine["file"] == "ruilpunt_punten.csv"].query("column == 'Punten'").itertuples()
+    assert points.reason_nl == "'Punten': moet minstens 0,01 zijn" and points.reason_en == "'Punten': must be at least 0.01"
+
+
+def test_a_duplicate_row_has_one_reason_and_names_the_earlier_row_in_its_value(result):
+    [twin] = result.quarantine[result.quarantine["reason_en"].str.startswith("duplicate row")].itertuples()
+    earlier = re.fullmatch(r"= regel (\d+) / = row \1", twin.value)
+    assert earlier and int(earlier[1]) < twin.row and "eerdere regel" in twin.reason_nl
+
+
 def test_no_name_phone_email_or_address_reaches_the_release(release, registers):
     text = "\n".join(p.read_text(encoding="utf-8") for p in release.path.glob("*.csv"))
     text += (release.path / "datapackage.json").read_text(encoding="utf-8")

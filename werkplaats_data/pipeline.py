@@ -26,7 +26,8 @@ from pandera.pandas import DataFrameSchema
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from werkplaats_data import clean, privacy, schemas
+from werkplaats_data import clean, i18n, privacy, schemas
+from werkplaats_data.errors import message
 from werkplaats_data.read import RawSheet, ReadError, read_sheets
 from werkplaats_data.registers import BUILT_IN_ACTIVITIES, KINDS, SURVEY_ITEM, activity_id
 
@@ -140,17 +141,15 @@ def clean_fields(sheet: RawSheet, key: bytes, *, today: dt.date | None = None) -
         if col in required:
             empty = values.index[values.isna() & ~values.index.isin(problems.index)]
             if len(empty):
-                problems = pd.concat([problems, pd.Series(clean.CleanError(
-                    f"'{_label(kind, col)}' is leeg: vul het in", f"'{_label(kind, col)}' is empty: fill it in"),
-                    index=empty, dtype=object)]).sort_index()
+                problems = pd.concat([problems, pd.Series(clean.CleanError.of("pipeline.reason.empty", column=_label(kind, col)),
+                                                          index=empty, dtype=object)]).sort_index()
         for row, err in problems.items():
-            errors.append(_qrow(sheet, row, _label(kind, col), _original(raw[row], ftype), err.reason_nl, err.reason_en))
+            errors.append(_qrow(sheet, row, _label(kind, col), _original(raw[row], ftype), err))
         out[col] = values
     for (kind_name, col), end_col in TIME_RANGES.items():
         if kind_name == sheet.kind:
             out[col], out[end_col], clashes = _split_ranges(out[col], out[end_col])
-            errors += [_qrow(sheet, row, _label(kind, col), str(sheet.frame.at[row, col]), err.reason_nl, err.reason_en)
-                       for row, err in clashes.items()]
+            errors += [_qrow(sheet, row, _label(kind, col), str(sheet.frame.at[row, col]), err) for row, err in clashes.items()]
     if sheet.kind == "survey":
         errors += _survey_problems(sheet, out)
     return out, errors
@@ -162,10 +161,8 @@ def _split_ranges(spans: pd.Series, ends: pd.Series) -> tuple[pd.Series, pd.Seri
     start = pd.Series([s[0] if s else None for s in spans], index=spans.index, dtype="str")
     range_end = pd.Series([s[1] if s else None for s in spans], index=spans.index, dtype="str")
     clash = range_end.notna() & ends.notna() & (range_end != ends)
-    errors = pd.Series([clean.CleanError(
-        f"de tijd loopt tot {range_end[r]}, maar de eindtijd zegt {ends[r]}: verbeter een van de twee",
-        f"the time runs until {range_end[r]}, but the end time says {ends[r]}: correct one of them")
-        for r in spans.index[clash]], index=spans.index[clash], dtype=object)
+    errors = pd.Series([clean.CleanError.of("pipeline.reason.end_time_clash", range_end=range_end[r], end_time=ends[r])
+                        for r in spans.index[clash]], index=spans.index[clash], dtype=object)
     return start, ends.where(ends.notna(), range_end).astype("str"), errors
 
 
@@ -183,18 +180,21 @@ def _survey_problems(sheet: RawSheet, typed: pd.DataFrame) -> list[dict]:
     answer_cols = [c for c in typed.columns if SURVEY_ITEM.match(c)]
     for col in answer_cols:
         if col not in items.index:
-            errors += [_qrow(sheet, r, col, str(sheet.frame.at[r, col]), f"vraag '{col}' bestaat niet in de vragenlijst",
-                             f"item '{col}' is not in the questionnaire") for r in typed.index[typed[col].notna()]]
+            unknown = clean.CleanError.of("pipeline.reason.unknown_item", item=col)
+            errors += [_qrow(sheet, r, col, str(sheet.frame.at[r, col]), unknown) for r in typed.index[typed[col].notna()]]
             continue
         if items.at[col, "instrument"] == "open":
             continue
         lo, hi = float(items.at[col, "min"]), float(items.at[col, "max"])
         values = pd.to_numeric(typed[col], errors="coerce")
+        outside = clean.CleanError(
+            i18n.t("pipeline.reason.answer_outside_scale", "nl", low=_decimal(f"{lo:g}", "nl"), high=_decimal(f"{hi:g}", "nl")),
+            i18n.t("pipeline.reason.answer_outside_scale", "en", low=f"{lo:g}", high=f"{hi:g}"))
         for r in typed.index[values.notna() & ~values.between(lo, hi)]:
-            errors.append(_qrow(sheet, r, col, str(sheet.frame.at[r, col]),
-                                f"antwoord moet tussen {lo:g} en {hi:g} liggen", f"answer must lie between {lo:g} and {hi:g}"))
+            errors.append(_qrow(sheet, r, col, str(sheet.frame.at[r, col]), outside))
     empty = typed[answer_cols].isna().all(axis=1) if answer_cols else pd.Series(True, index=typed.index)
-    errors += [_qrow(sheet, r, "", "", "geen enkele vraag ingevuld", "no question answered") for r in typed.index[empty]]
+    no_answer = clean.CleanError.of("pipeline.reason.no_answer")
+    errors += [_qrow(sheet, r, "", "", no_answer) for r in typed.index[empty]]
     return errors
 
 
@@ -220,9 +220,9 @@ def _original(value: object, ftype: str) -> str:
     return text
 
 
-def _qrow(sheet: RawSheet, row, column: str, value: str, reason_nl: str, reason_en: str) -> dict:
+def _qrow(sheet: RawSheet, row, column: str, value: str, reason: clean.CleanError) -> dict:
     return {"file": sheet.file.name, "sheet": sheet.sheet or "", "row": int(row), "column": column,
-            "value": value, "reason_nl": reason_nl, "reason_en": reason_en, "kind": sheet.kind}
+            "value": value, "reason_nl": reason.reason_nl, "reason_en": reason.reason_en, "kind": sheet.kind}
 
 
 # --- open answers: names, phone numbers and e-mail addresses masked --------------------------------
@@ -417,30 +417,36 @@ def _survey_long(t: pd.DataFrame, sheet: RawSheet) -> pd.DataFrame:
 # --- step 4: whole tables --------------------------------------------------------------------------
 
 def _quarantine_rows(frame: pd.DataFrame, mask: pd.Series, column: str, value: pd.Series | str,
-                     reason_nl: str, reason_en: str) -> list[dict]:
+                     reason: clean.CleanError) -> list[dict]:
     positions = np.flatnonzero(np.asarray(mask, dtype=bool))  # by position: filtering a million rows is slow
     rows = frame.iloc[positions]
     values = value.iloc[positions] if isinstance(value, pd.Series) else pd.Series(value, index=rows.index)
     return [{"file": f, "sheet": s, "row": int(r), "column": column, "value": str(v),
-             "reason_nl": reason_nl, "reason_en": reason_en}
+             "reason_nl": reason.reason_nl, "reason_en": reason.reason_en}
             for (f, s, r), v in zip(rows[PROVENANCE].to_numpy(), values)]
 
 
-def plain_check(check: str) -> tuple[str, str]:
-    """A pandera check name in plain Dutch and English ('greater_than_or_equal_to(0.01)' → 'moet minstens 0.01 zijn')."""
+def plain_check(check: str, column: str, lang: str) -> str:
+    """A failed pandera check on ``column`` in plain words of ``lang``
+    ('greater_than_or_equal_to(0.01)' on 'Punten' → "'Punten': moet minstens 0,01 zijn")."""
     if m := re.match(r"greater_than_or_equal_to\((.*)\)", check):
-        return f"moet minstens {m[1]} zijn", f"must be at least {m[1]}"
+        return i18n.t("pipeline.check.at_least", lang, column=column, limit=_decimal(m[1], lang))
     if m := re.match(r"less_than_or_equal_to\((.*)\)", check):
-        return f"mag hoogstens {m[1]} zijn", f"must be at most {m[1]}"
+        return i18n.t("pipeline.check.at_most", lang, column=column, limit=_decimal(m[1], lang))
     if check.startswith("isin"):
-        return "is geen toegestane waarde", "is not an allowed value"
+        return i18n.t("pipeline.check.not_allowed", lang, column=column)
     if check.startswith("str_matches"):
-        return "is geen tijd als UU:MM", "is not a time as HH:MM"
+        return i18n.t("pipeline.check.not_a_time", lang, column=column)
     if "unique" in check:
-        return "komt twee keer voor; het moet uniek zijn", "appears twice; it must be unique"
+        return i18n.t("pipeline.check.not_unique", lang, column=column)
     if "nullable" in check:
-        return "is leeg: vul het in", "is empty: fill it in"
-    return f"klopt niet ({check})", f"is not valid ({check})"
+        return i18n.t("pipeline.check.empty", lang, column=column)
+    return i18n.t("pipeline.check.not_valid", lang, column=column, check=check)
+
+
+def _decimal(number: str, lang: str) -> str:
+    """A number as code writes it ('0.01') as readers of ``lang`` do: with a decimal comma in Dutch ('0,01')."""
+    return number.replace(".", ",") if lang == "nl" else number
 
 
 def _validate(name: str, frame: pd.DataFrame) -> tuple[pd.DataFrame, list[dict]]:
@@ -457,21 +463,22 @@ def _validate(name: str, frame: pd.DataFrame) -> tuple[pd.DataFrame, list[dict]]
     bad = pd.Series(False, index=frame.index)
     records: list[dict] = []
     failing = _failing_values(frame, table_schema)
+    # a register's table names its columns as the register does ('Punten', not 'points')
+    labels = {c.name: _label(KINDS[name], c.name) if name in KINDS else c.name for c in spec.columns}
     for column in spec.columns:
         values = frame[column.name]
+        label = labels[column.name]
         for check, rows in failing.get(column.name, []):
-            reason_nl, reason_en = plain_check(check)
-            records += _quarantine_rows(frame, rows & ~bad, column.name, values,
-                                        f"'{column.name}': {reason_nl}", f"'{column.name}': {reason_en}")
+            reason = clean.CleanError(plain_check(check, label, "nl"), plain_check(check, label, "en"))
+            records += _quarantine_rows(frame, rows & ~bad, label, values, reason)
             bad |= rows
     numbered = RUNNING_IDS.get(name, ("",))[0]
     keys = [c.name for c in spec.columns if c.unique and c.name != numbered] + ([list(spec.key)] if len(spec.key) > 1 else [])
     for key in keys:
         dup = frame.duplicated(key, keep="first") & ~bad
-        label = key if isinstance(key, str) else " + ".join(key)
+        label = labels[key] if isinstance(key, str) else " + ".join(labels[k] for k in key)
         records += _quarantine_rows(frame, dup, label, frame[key] if isinstance(key, str) else label,
-                                    f"'{label}' komt twee keer voor; het moet uniek zijn",
-                                    f"'{label}' appears twice; it must be unique")
+                                    clean.CleanError.of("pipeline.reason.not_unique", column=label))
         bad |= dup
     return (frame[~bad] if bad.any() else frame), records
 
@@ -549,10 +556,8 @@ def _one_reference_pass(tables: dict[str, pd.DataFrame]) -> list[dict]:
         if spec.nullable:
             missing &= frame[column].notna()
         if missing.any():
-            records += _quarantine_rows(
-                frame, missing, column, frame[column],
-                f"'{column}' staat niet in het register '{ref_table}': voeg het daar toe of verbeter de naam",
-                f"'{column}' is not in the '{ref_table}' register: add it there or correct the name")
+            records += _quarantine_rows(frame, missing, column, frame[column],
+                                        clean.CleanError.of("pipeline.reason.unknown_reference", column=column, table=ref_table))
             tables[table] = frame[~missing]
     return records
 
@@ -590,27 +595,24 @@ def clean_registers(raw_dir: Path, *, key: bytes, kinds: dict[str, str] | None =
         sheets += readable
         skipped += unread
     counted: list[dict] = []
+    totals_row = clean.CleanError.of("pipeline.reason.totals_row")  # one reason each, for every row it applies to
+    too_wide = clean.CleanError.of("pipeline.reason.too_wide")
+    duplicate_row = clean.CleanError.of("pipeline.reason.duplicate_row")
     for sheet in sheets:
         # a totals row and a too-wide row have one reason each, and are not cleaned at all
         totals = sheet.is_total.to_numpy(dtype=bool)
         wide = (sheet.too_wide.to_numpy(dtype=bool) if sheet.too_wide is not None else np.zeros_like(totals)) & ~totals
         rows = sheet.frame.index
-        errors = [_qrow(sheet, r, "", "", "totaalregel: geen gegevens, niets te doen",
-                        "totals row: not a record, nothing to do") for r in rows[totals]]
-        errors += [_qrow(sheet, r, "", "", "deze regel heeft meer cellen dan de kopregel (een scheidingsteken te veel, "
-                         "bijvoorbeeld een ; of , in een naam of bedrag): verbeter de regel",
-                         "this row has more cells than the header row (a delimiter too many, e.g. a ; or , in a name "
-                         "or amount): correct the row") for r in rows[wide]]
+        errors = [_qrow(sheet, r, "", "", totals_row) for r in rows[totals]]
+        errors += [_qrow(sheet, r, "", "", too_wide) for r in rows[wide]]
         records = sheet if not (totals | wide).any() else replace(sheet, frame=sheet.frame[~(totals | wide)])
         typed, more = clean_fields(records, key, today=today)
         errors += more
         keep = ~typed.index.isin(list({e["row"] for e in more}))
         dup_of = clean.duplicate_rows(records.frame)  # a twin of a bad row is bad for the same reason
         duplicate = dup_of.notna().to_numpy() & keep
-        for row in typed.index[duplicate]:
-            errors.append(_qrow(sheet, row, "", f"= regel / row {int(dup_of[row])}",  # one reason, so the report groups them
-                                "dubbele regel: hetzelfde als de regel in kolom waarde; haal er één weg",
-                                "duplicate row: same as the row in column value; remove one"))
+        for row in typed.index[duplicate]:  # one reason, so the report groups them; the value says which row
+            errors.append(_qrow(sheet, row, "", message("pipeline.value.same_as_row", row=int(dup_of[row])), duplicate_row))
         keep &= ~duplicate
         good = typed if keep.all() else typed[keep]
         quarantine += errors
@@ -627,7 +629,7 @@ def clean_registers(raw_dir: Path, *, key: bytes, kinds: dict[str, str] | None =
     quarantine += more
     if "activities" not in pieces:  # no activities register at all: the kit's own list, said plainly
         tables["activities"] = _builtin_activities(tables["sessions"], tables["paid_support"])
-        notes.append(NO_ACTIVITIES_NOTE)
+        notes.append(message("pipeline.note.no_activities"))
     sessions_in = tables["sessions"]
     for name in list(tables):
         tables[name], records = _validate(name, tables[name])
@@ -663,13 +665,6 @@ def _redaction_terms(raw_dir: Path) -> pd.DataFrame:
     from werkplaats_data.stories import redaction_list
 
     return redaction_list((raw_dir if raw_dir.is_dir() else raw_dir.parent) / "stories")
-
-
-NO_ACTIVITIES_NOTE = ("Er is geen register 'Activiteiten': de ingebouwde lijst van activiteiten van de Werkplaats is "
-                      "gebruikt (startdatum = eerste bijeenkomst). Bijeenkomsten van andere activiteiten staan in "
-                      "quarantaine; maak een register met 'werkplaats templates'. / There is no activities register: "
-                      "the kit's built-in list of the Werkplaats's activities was used (start = first session); "
-                      "sessions of other activities are in quarantine.")
 
 
 def _builtin_activities(sessions: pd.DataFrame, paid_support: pd.DataFrame) -> pd.DataFrame:
@@ -718,7 +713,7 @@ def _sources(frame: pd.DataFrame) -> list[dict]:
         return []
     groups = frame.groupby(["_file", "_sheet"], sort=True).size()
     return [{"title": f + (f" / {s}" if s else ""), "path": f, "rows": int(n)} if f else
-            {"title": "ingebouwde lijst van de kit / the kit's built-in list", "rows": int(n)}
+            {"title": message("pipeline.source.built_in"), "rows": int(n)}
             for (f, s), n in groups.items()]
 
 
@@ -773,14 +768,12 @@ def _assemble(pieces: dict[str, list[pd.DataFrame]]) -> tuple[dict[str, pd.DataF
     if len(tables["sessions"]):
         dup = tables["sessions"].duplicated("session_id", keep="first")
         quarantine += _quarantine_rows(tables["sessions"], dup, "Datum", tables["sessions"]["session_id"],
-                                       "deze bijeenkomst staat er twee keer in (zelfde activiteit, datum en begintijd)",
-                                       "this session is listed twice (same activity, date and start time)")
+                                       clean.CleanError.of("pipeline.reason.session_twice"))
         tables["sessions"] = tables["sessions"][~dup]
     swaps = tables["swaps"]
     same = swaps["giver_id"].astype(object) == swaps["receiver_id"].astype(object)  # pseudonyms are Categoricals
-    quarantine += _quarantine_rows(swaps, same, "Ontvanger", "(zelfde persoon)",
-                                   "gever en ontvanger zijn dezelfde persoon: dat kan geen ruil zijn",
-                                   "giver and receiver are the same person: that cannot be a swap") if len(swaps) else []
+    quarantine += _quarantine_rows(swaps, same, "Ontvanger", message("pipeline.value.same_person"),
+                                   clean.CleanError.of("pipeline.reason.swap_with_oneself")) if len(swaps) else []
     tables["swaps"] = swaps[~same]
     return tables, quarantine
 
@@ -825,24 +818,20 @@ def _attendance(raw: pd.DataFrame, sessions: pd.DataFrame,
         for (f, s, r), act, date in zip(raw.loc[hit, PROVENANCE].to_numpy(), raw.loc[hit, "activity_id"], raw.loc[hit, "date"]):
             session = f"{act} {date:%d-%m-%Y}"
             quarantine.append({"file": f, "sheet": s, "row": int(r), "column": "Datum", "value": session,
-                               "reason_nl": f"de bijeenkomst {session} staat in quarantaine ({why.at[(act, date), 'reason_nl']}): "
-                                            "verbeter eerst de bijeenkomst",
-                               "reason_en": f"the session {session} is in quarantine ({why.at[(act, date), 'reason_en']}): "
-                                            "fix the session first"})
+                               "reason_nl": i18n.t("pipeline.reason.session_in_quarantine", "nl", session=session,
+                                                   reason=why.at[(act, date), "reason_nl"]),
+                               "reason_en": i18n.t("pipeline.reason.session_in_quarantine", "en", session=session,
+                                                   reason=why.at[(act, date), "reason_en"])})
         problem[hit] = "dropped"
-    quarantine += _quarantine_rows(
-        raw, problem == "none", "Datum", raw["activity_id"] + " " + raw["date"].dt.strftime("%d-%m-%Y"),
-        "geen bijeenkomst van deze activiteit op deze datum in het register 'Bijeenkomsten': voeg hem toe",
-        "no session of this activity on this date in the sessions register: add it there")
-    quarantine += _quarantine_rows(
-        raw, problem == "many", "Begintijd", raw["activity_id"] + " " + raw["date"].dt.strftime("%d-%m-%Y"),
-        "er zijn meer bijeenkomsten op die dag: vul de begintijd in",
-        "there are several sessions that day: fill in the start time")
+    session_of_row = raw["activity_id"] + " " + raw["date"].dt.strftime("%d-%m-%Y")
+    quarantine += _quarantine_rows(raw, problem == "none", "Datum", session_of_row,
+                                   clean.CleanError.of("pipeline.reason.no_session"))
+    quarantine += _quarantine_rows(raw, problem == "many", "Begintijd", session_of_row,
+                                   clean.CleanError.of("pipeline.reason.several_sessions"))
     matched = raw[problem.isna()]
     dup = matched.duplicated(["session_id", "person_id"], keep="first")
-    quarantine += _quarantine_rows(matched, dup, "Naam", "(dubbel)",
-                                   "deze persoon staat twee keer op de lijst van deze bijeenkomst",
-                                   "this person is listed twice for this session")
+    quarantine += _quarantine_rows(matched, dup, "Naam", message("pipeline.value.duplicate"),
+                                   clean.CleanError.of("pipeline.reason.person_twice"))
     matched = matched[~dup]
     attendance = matched[["session_id", "person_id", "role"] + PROVENANCE]
     people_rows = matched[["person_id", "birth_year", "postcode", "date"]]
