@@ -10,6 +10,9 @@ import re
 
 import pandas as pd
 
+from werkplaats_data.errors import message
+from werkplaats_data.i18n import t
+
 
 def reason_summary(quarantine: pd.DataFrame) -> pd.DataFrame:
     """Quarantined cells per file and reason, with the quoted values taken out of the reasons."""
@@ -27,33 +30,42 @@ def report_text(counts: pd.DataFrame, quarantine: pd.DataFrame, skipped: list[st
                 quarantine_path: str | None = None, demo: bool = False, notes: list[str] | None = None) -> str:
     """A plain-text report (Markdown) of one cleaning run; ``skipped`` are files and sheets not read,
     ``notes`` what else the reader should know (e.g. a missing activities register)."""
-    lines = ["# Schoonmaakrapport / Cleaning report", ""]
+    lines = [f"# {message('cleaning_report.heading.title')}", ""]
     if demo:
-        lines += ["**Voorbeelddata / demo data** – verzonnen registers.", ""]
-    total_in, total_out, total_q = (int(counts[c].sum()) for c in ("rows_in", "rows_released", "rows_quarantined"))
-    lines += [f"Regels in: {total_in} · vrijgegeven: {total_out} · in quarantaine: {total_q}",
-              f"Rows in: {total_in} · released: {total_out} · quarantined: {total_q}", ""]
+        lines += [message("cleaning_report.demo"), ""]
+    totals = {"rows_in": int(counts["rows_in"].sum()), "released": int(counts["rows_released"].sum()),
+              "quarantined": int(counts["rows_quarantined"].sum())}
+    lines += [t("cleaning_report.totals", "nl", **totals), t("cleaning_report.totals", "en", **totals), ""]
     if int(counts["unaccounted"].abs().sum()):
-        lines += ["**LET OP / WARNING**: some rows are not accounted for — this is a bug in the kit; please report it.", ""]
-    lines += ["| bestand / file | blad / sheet | soort / kind | in | vrijgegeven / released | quarantaine |",
+        lines += [message("cleaning_report.warning.unaccounted"), ""]
+    lines += [_cells(message("cleaning_report.column.file"), message("cleaning_report.column.sheet"),
+                     message("cleaning_report.column.kind"), message("cleaning_report.column.rows_in"),
+                     message("cleaning_report.column.released"), message("cleaning_report.column.quarantined")),
               "| --- | --- | --- | ---: | ---: | ---: |"]
     for r in counts.itertuples(index=False):
-        lines.append(f"| {r.file} | {r.sheet} | {r.kind} | {r.rows_in} | {r.rows_released} | {r.rows_quarantined} |")
+        lines.append(_cells(r.file, r.sheet, r.kind, r.rows_in, r.rows_released, r.rows_quarantined))
     if skipped:
-        lines += ["", "## Niet gelezen / Not read", ""] + [f"- {s}" for s in skipped]
+        lines += ["", f"## {message('cleaning_report.heading.not_read')}", ""] + [f"- {s}" for s in skipped]
     if notes:
-        lines += ["", "## Let op / Note", ""] + [f"- {n}" for n in notes]
+        lines += ["", f"## {message('cleaning_report.heading.notes')}", ""] + [f"- {n}" for n in notes]
     summary = reason_summary(quarantine)
     if len(summary):
-        lines += ["", "## Redenen / Reasons", "", "| bestand / file | kolom / column | reden | reason | regels / rows |",
+        lines += ["", f"## {message('cleaning_report.heading.reasons')}", "",
+                  _cells(message("cleaning_report.column.file"), message("cleaning_report.column.column"),
+                         t("cleaning_report.column.reason", "nl"), t("cleaning_report.column.reason", "en"),
+                         message("cleaning_report.column.rows")),
                   "| --- | --- | --- | --- | ---: |"]
         for r in summary.itertuples(index=False):
-            lines.append(f"| {r.file} | {r.column} | {_md(r.reason_nl)} | {_md(r.reason_en)} | {r.rows} |")
+            lines.append(_cells(r.file, r.column, _md(r.reason_nl), _md(r.reason_en), r.rows))
     if quarantine_path:
-        lines += ["", f"De regels zelf staan in / The rows themselves are in: `{quarantine_path}`",
-                  "Verbeter ze in het register en draai `werkplaats clean` opnieuw. / Fix them in the register and run "
-                  "`werkplaats clean` again."]
+        lines += ["", f"{message('cleaning_report.footer.where')}: `{quarantine_path}`",
+                  message("cleaning_report.footer.fix")]
     return "\n".join(lines) + "\n"
+
+
+def _cells(*cells: object) -> str:
+    """One row of a Markdown table."""
+    return "| " + " | ".join(str(c) for c in cells) + " |"
 
 
 def _md(text: str) -> str:
