@@ -13,7 +13,7 @@ import pkgutil
 import sys
 
 from werkplaats_data import commands
-from werkplaats_data.errors import UserError
+from werkplaats_data.errors import UserError, message
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -39,9 +39,7 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as err:  # a bug in the kit: one plain line for the volunteer, details on request
         if os.environ.get("WERKPLAATS_DEBUG"):
             raise
-        print(f"werkplaats {args.command}: er ging iets mis in de kit zelf ({type(err).__name__}: {err}). "
-              "Meld dit aan de beheerder; met WERKPLAATS_DEBUG=1 ziet u de details. / "
-              "something went wrong inside the kit; please report it (WERKPLAATS_DEBUG=1 shows details).",
+        print(f"werkplaats {args.command}: " + message("cli.error.bug", error=f"{type(err).__name__}: {err}"),
               file=sys.stderr)
         return 3
 

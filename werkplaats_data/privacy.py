@@ -23,7 +23,7 @@ from pathlib import Path
 import pandas as pd
 
 from werkplaats_data.clean import normalise_name
-from werkplaats_data.errors import UserError
+from werkplaats_data.errors import UserError, message
 from werkplaats_data.i18n import format_number, t
 
 KEY_BYTES = 32
@@ -48,28 +48,20 @@ def load_key(path: Path | None = None, *, create: bool = True) -> bytes:
         try:
             key = bytes.fromhex(path.read_text(encoding="ascii").strip())
         except (ValueError, UnicodeDecodeError):
-            raise UserError(_damaged_key(path)) from None
+            raise UserError(message("privacy.error.key_damaged", path=path)) from None
         except OSError as err:
-            raise UserError(f"de sleutel in {path} kan niet gelezen worden ({err.strerror}); controleer het pad en de "
-                            f"rechten. / the pseudonym key at {path} cannot be read; check the path and permissions.") from None
+            raise UserError(message("privacy.error.key_unreadable", path=path, reason=err.strerror)) from None
         if len(key) < 16:
-            raise UserError(_damaged_key(path))
+            raise UserError(message("privacy.error.key_damaged", path=path))
         return key
     if not create:
-        raise UserError(f"no pseudonym key at {path}; set WERKPLAATS_KEY_FILE to where your key is kept")
+        raise UserError(message("privacy.error.no_key", path=path))
     path.parent.mkdir(parents=True, exist_ok=True)
     key = secrets.token_bytes(KEY_BYTES)
     path.write_text(key.hex() + "\n")
     path.chmod(0o600)
-    print(f"Nieuwe geheime sleutel voor pseudoniemen gemaakt in {path}. Bewaar een kopie op een veilige plek. "
-          f"/ New secret pseudonym key created at {path}. Keep a copy somewhere safe.", file=sys.stderr)
+    print(message("privacy.key_created", path=path), file=sys.stderr)
     return key
-
-
-def _damaged_key(path: Path) -> str:
-    return (f"het sleutelbestand {path} is beschadigd (geen geldige sleutel). Zet de reservekopie terug; maak geen "
-            "nieuwe sleutel, want dan krijgt iedereen een nieuw pseudoniem. / the key file is damaged: restore it from "
-            "your backup (a new key would give everyone new pseudonyms).")
 
 
 def hmac_sha256(key: bytes, message: bytes) -> str:

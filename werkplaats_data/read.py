@@ -27,7 +27,8 @@ import numpy as np
 import pandas as pd
 
 from werkplaats_data.clean import distinct
-from werkplaats_data.errors import UserError
+from werkplaats_data.errors import UserError, message
+from werkplaats_data.i18n import t
 from werkplaats_data.registers import KINDS, SURVEY_ITEM, RegisterKind, header_key
 
 HEADER_SCAN_ROWS = 30
@@ -51,7 +52,12 @@ class RawSheet:
 
     @property
     def where(self) -> str:
-        return f"{self.file.name}" + (f", blad '{self.sheet}'" if self.sheet else "")
+        return _place(self.file, self.sheet)
+
+
+def _place(path: Path, sheet: str | None) -> str:
+    """The place of a sheet as volunteers name it: the file name, and the sheet's name when it has one."""
+    return t("read.where.sheet", "nl", file=path.name, sheet=sheet) if sheet else path.name
 
 
 @dataclass
@@ -66,30 +72,26 @@ class Grid:
 
 # --- formats -------------------------------------------------------------------------------------
 
-_PASSWORD = ("dit bestand is beveiligd met een wachtwoord. Open het, haal het wachtwoord weg ({how}) en sla het "
-             "opnieuw op; of sla het op als .csv. / the file is password-protected: remove the password ({how_en}) "
-             "and save it again, or save it as .csv.")
-_PASSWORD_HOW = {
-    "xlsx": ("in Excel: Bestand > Info > Werkmap beveiligen > Versleutelen met wachtwoord, maak het vak leeg",
-             "in Excel: File > Info > Protect Workbook > Encrypt with Password, clear the box"),
-    "ods": ("in LibreOffice: Bestand > Opslaan als, vink 'Opslaan met wachtwoord' uit",
-            "in LibreOffice: File > Save As, untick 'Save with password'"),
-}
+#: Translation keys of how to remove a file's password, per format.
+_PASSWORD_HOW = {"xlsx": "read.password.how_excel", "ods": "read.password.how_libreoffice"}
 #: Suffixes a register file may have: spreadsheets (with the program that makes them) and text.
 _WORKBOOK_SUFFIXES = {".xlsx": "Excel", ".xlsm": "Excel", ".xls": "Excel", ".ods": "LibreOffice"}
 _TEXT_SUFFIXES = (".csv", ".txt")
 
 
+def _file_error(path: Path, key: str, **values) -> ReadError:
+    """A ReadError for a whole file: the message ``key``, placed at the file's name."""
+    return ReadError(message(key, place=path.name, **values))
+
+
 def _password_error(path: Path, fmt: str) -> ReadError:
-    how, how_en = _PASSWORD_HOW[fmt]
-    return ReadError(f"{path.name}: " + _PASSWORD.format(how=how, how_en=how_en))
+    how = _PASSWORD_HOW[fmt]
+    return _file_error(path, "read.error.password", how_nl=t(how, "nl"), how_en=t(how, "en"))
 
 
 def _not_a_workbook(path: Path) -> ReadError:
     program = _WORKBOOK_SUFFIXES[path.suffix.lower()]
-    return ReadError(f"{path.name}: dit is geen echt {program}-bestand of het is beschadigd. Open het origineel in "
-                     f"{program} en sla het opnieuw op als {path.suffix.lower()}. / this is not a real {program} file "
-                     f"or it is damaged: open the original in {program} and save it again.")
+    return _file_error(path, "read.error.not_a_workbook", program=program, suffix=path.suffix.lower())
 
 
 def sniff_format(path: Path) -> str:
@@ -105,31 +107,26 @@ def sniff_format(path: Path) -> str:
         if "EncryptedPackage".encode("utf-16-le") in path.read_bytes():
             raise _password_error(path, "xlsx")
         if path.suffix.lower() == ".xls":
-            raise ReadError(f"{path.name}: dit is een oud Excel-bestand (.xls). Open het en sla het op als .xlsx of "
-                            ".ods. / an old Excel file (.xls): open it and save it as .xlsx or .ods.")
-        raise ReadError(f"{path.name}: dit bestand is beveiligd met een wachtwoord of is een oud .xls-bestand. Open "
-                        "het, haal het wachtwoord weg en sla op als .xlsx of .ods. / password-protected or an old .xls: "
-                        "remove the password and save as .xlsx or .ods.")
+            raise _file_error(path, "read.error.old_xls")
+        raise _file_error(path, "read.error.password_or_old_xls")
     if head.startswith(b"PK"):
         try:
             with zipfile.ZipFile(path) as zf:
                 names = set(zf.namelist())
                 manifest = zf.read("META-INF/manifest.xml") if "META-INF/manifest.xml" in names else b""
         except (zipfile.BadZipFile, OSError, EOFError):
-            raise ReadError(f"{path.name}: het bestand is beschadigd; sla het opnieuw op. / "
-                            "the file is damaged; save it again.") from None
+            raise _file_error(path, "read.error.damaged") from None
         if b"encryption-data" in manifest:
             raise _password_error(path, "ods")
         if "xl/workbook.xml" in names:
             return "xlsx"
         if "content.xml" in names:
             return "ods"
-        raise ReadError(f"{path.name}: onbekend soort bestand; sla op als .xlsx, .ods of .csv. / unknown kind of file.")
+        raise _file_error(path, "read.error.unknown_format")
     if path.suffix.lower() in _WORKBOOK_SUFFIXES:
         raise _not_a_workbook(path)
     if path.suffix.lower() not in _TEXT_SUFFIXES:
-        raise ReadError(f"{path.name}: onbekend soort bestand; sla op als .xlsx, .ods of .csv. / "
-                        "unknown kind of file; save as .xlsx, .ods or .csv.")
+        raise _file_error(path, "read.error.unknown_format")
     return "csv"
 
 
@@ -236,9 +233,9 @@ def read_sheets(path: str | Path, *, kind: str | None = None) -> tuple[list[RawS
     """
     path = Path(path)
     if not path.exists():
-        raise ReadError(f"{path}: bestand niet gevonden / file not found")
+        raise ReadError(message("read.error.not_found", place=path))
     if path.stat().st_size == 0:
-        raise ReadError(f"{path.name}: het bestand is leeg; vul het register in of haal het weg. / the file is empty.")
+        raise _file_error(path, "read.error.empty")
     fmt = sniff_format(path)
     grids = {"csv": _csv_grid, "xlsx": _xlsx_grids, "ods": _ods_grids}[fmt](path)
     sheets, problems = [], []
@@ -250,7 +247,10 @@ def read_sheets(path: str | Path, *, kind: str | None = None) -> tuple[list[RawS
         except ReadError as err:
             problems.append(_with_rows(str(err), grid))
     if not sheets:
-        raise ReadError(" ".join(problems) if problems else f"{path.name}: geen gegevens gevonden / no data found")
+        if not problems:
+            raise _file_error(path, "read.error.no_data")
+        why_nothing_was_read = " ".join(problems)
+        raise ReadError(why_nothing_was_read)
     return sheets, problems
 
 
@@ -265,8 +265,6 @@ GUIDE_SHEETS = ("templates.sheet.instructions", "survey.template.items_sheet")
 
 
 def _instruction_sheet_names() -> set[str]:
-    from werkplaats_data.i18n import t
-
     return {t(key, lang).casefold() for key in GUIDE_SHEETS for lang in ("nl", "en")}
 
 
@@ -282,10 +280,10 @@ def _passed_over(grid: Grid) -> bool:
     return not any(_known(v) for v in head.head(HEADER_SCAN_ROWS).to_numpy().ravel() if v is not None and not pd.isna(v))
 
 
-def _with_rows(message: str, grid: Grid) -> str:
+def _with_rows(problem: str, grid: Grid) -> str:
     """A sheet's problem with how many filled rows it holds, so nobody wonders where they went."""
     rows = int((~_blank(grid.frame)).any(axis=1).sum())
-    return f"{message} ({rows} regels niet gelezen / {rows} rows not read)"
+    return f"{problem} ({message('read.problem.rows_not_read', rows=rows)})"
 
 
 def _csv_grid(path: Path) -> list[Grid]:
@@ -322,7 +320,7 @@ def _csv_grid_careful(path: Path, encoding: str, delimiter: str) -> Grid:
     records = [[c if c.strip() else None for c in r]
                for r in csv.reader(io.StringIO(_decode_file(path, encoding), newline=""), delimiter=delimiter)]
     if not any(any(c is not None for c in r) for r in records):
-        raise ReadError(f"{path.name}: het bestand is leeg. / the file is empty.")
+        raise _file_error(path, "read.error.no_cells")
     lengths = [max((i + 1 for i, c in enumerate(r) if c is not None), default=0) for r in records]
     header_pos = find_header_row(records[:HEADER_SCAN_ROWS])
     width = lengths[header_pos] if header_pos is not None else max(lengths)
@@ -487,29 +485,28 @@ def _blank(frame: pd.DataFrame) -> pd.DataFrame:
 
 def _sheet(path: Path, source: Grid, kind: str | None) -> RawSheet:
     sheet_name, grid = source.name, source.frame
-    where = path.name + (f", blad '{sheet_name}'" if sheet_name else "")
+    place = _place(path, sheet_name)
     head = grid.head(HEADER_SCAN_ROWS)
     head_rows = [[None if pd.isna(v) else v for v in row] for row in head.itertuples(index=False)]
     header_pos = find_header_row(head_rows)
     if header_pos is None:
-        raise ReadError(f"{where}: geen kopregel gevonden met bekende kolomnamen (zoals 'Datum', 'Naam'). "
-                        "Gebruik een sjabloon van 'werkplaats templates'. / no header row with known column names.")
+        raise ReadError(message("read.error.no_header", place=place))
     headers = ["" if v is None else str(v).strip() for v in head_rows[header_pos]]
     if kind is None:
         kind, _ = detect_kind(headers, path.name)
         if kind is None:
-            raise ReadError(f"{where}: niet herkend welk register dit is. Geef het aan met --kind. / "
-                            "cannot tell which register this is; name it with --kind.")
+            raise ReadError(message("read.error.unknown_register", place=place))
     elif kind not in KINDS:
-        raise ReadError(f"--kind {kind}: onbekend; kies uit {', '.join(KINDS)} / unknown kind")
+        raise ReadError(message("read.error.unknown_kind", kind=kind, kinds=", ".join(KINDS)))
     mapping = match_headers(headers, KINDS[kind])
     missing = [f.headers[0] for f in KINDS[kind].fields if f.required and f.name not in mapping.values()]
     ignored = [h for pos, h in enumerate(headers) if pos not in mapping and h]  # columns no field takes
     if missing:
-        others = (f" Onbekende kolomnamen in die regel: {', '.join(repr(h) for h in ignored)}." if ignored else "")
-        raise ReadError(f"{where}: kolom {', '.join(repr(m) for m in missing)} ontbreekt in de kopregel (regel "
-                        f"{grid.index[header_pos]}). Voeg die kolom toe of geef een kolom die naam.{others} / "
-                        f"column(s) {', '.join(missing)} missing in the header row.")
+        unknown = ", ".join(map(repr, ignored))
+        others_nl, others_en = (f" {t('read.error.unknown_headers', lang, headers=unknown)}" if ignored else ""
+                                for lang in ("nl", "en"))
+        raise ReadError(message("read.error.missing_columns", place=place, columns=", ".join(map(repr, missing)),
+                                row=grid.index[header_pos], others_nl=others_nl, others_en=others_en))
     body = grid.iloc[header_pos + 1:]
     data = body.iloc[:, list(mapping)].copy()
     data.columns = list(mapping.values())

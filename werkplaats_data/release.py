@@ -18,6 +18,7 @@ from pathlib import Path
 import pandas as pd
 
 from werkplaats_data import schemas
+from werkplaats_data.errors import message
 
 DATAPACKAGE = "datapackage.json"
 LICENCE = {"name": "CC-BY-4.0", "path": "https://creativecommons.org/licenses/by/4.0/", "title": "Creative Commons Attribution 4.0"}
@@ -181,7 +182,7 @@ def load_release(path: str | os.PathLike | None = None, *, tables: Iterable[str]
     path = Path(path)
     meta_file = path / DATAPACKAGE
     if not meta_file.exists():
-        raise FileNotFoundError(f"{path} is not a data release (no {DATAPACKAGE}); make one with 'werkplaats clean'.")
+        raise FileNotFoundError(message("release.error.not_a_release", path=path, file=DATAPACKAGE))
     metadata = json.loads(meta_file.read_text(encoding="utf-8"))
     wanted = None if tables is None else set(tables)
     read = {res["name"]: _read_table(path, res["name"]) for res in metadata["resources"]

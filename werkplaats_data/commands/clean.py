@@ -3,7 +3,7 @@
 from pathlib import Path
 
 from werkplaats_data.commands import output_folder
-from werkplaats_data.errors import UserError
+from werkplaats_data.errors import UserError, message
 
 
 def register(sub) -> None:
@@ -26,7 +26,7 @@ def _kinds(raw: Path, values: list[str]) -> dict[str, str]:
         elif raw.is_file():
             kinds[raw.name] = value
         else:
-            raise UserError(f"--kind {value}: name the file too, e.g. --kind lijst.xlsx={value}")
+            raise UserError(message("commands.clean.error.kind_without_file", kind=value))
     return kinds
 
 
@@ -35,18 +35,18 @@ def run(args) -> int:
 
     raw = args.raw
     if not raw.exists():
-        raise UserError(f"{raw} bestaat niet / does not exist: give the folder with the registers")
+        raise UserError(message("commands.clean.error.no_registers_folder", folder=raw))
     output_folder(args.out)
     if args.quarantine:
         output_folder(args.quarantine)
     if args.out.resolve() == (raw if raw.is_dir() else raw.parent).resolve():
-        raise UserError("--out must be a different folder from the registers (raw registers are never changed)")
+        raise UserError(message("commands.clean.error.out_is_registers_folder"))
     key = privacy.load_key(args.key_file)
     result = pipeline.clean_registers(raw, key=key, kinds=_kinds(raw, args.kind))
     if not result.tables or not int(result.counts["rows_in"].sum()):
         for line in result.skipped:
             print(line)
-        raise UserError(f"no register in {raw} could be read; see the lines above")
+        raise UserError(message("commands.clean.error.nothing_read", folder=raw))
     from werkplaats_data.demo import DEMO_MARKER
 
     folder = raw if raw.is_dir() else raw.parent
@@ -55,8 +55,8 @@ def run(args) -> int:
     try:
         report = pipeline.write_outputs(result, args.out, quarantine_dir, demo=demo)
     except OSError as err:
-        raise UserError(f"kan niet schrijven naar {err.filename or args.out} ({err.strerror}); kies een andere map. / "
-                        f"cannot write to {err.filename or args.out}: choose another folder.") from None
+        raise UserError(message("commands.clean.error.cannot_write", path=err.filename or args.out,
+                                reason=err.strerror)) from None
     print(report)
-    print(f"Release: {args.out}")
+    print(f"{message('commands.clean.release')}: {args.out}")
     return 1 if result.skipped else 0

@@ -2,6 +2,8 @@
 
 from pathlib import Path
 
+from werkplaats_data.errors import message
+
 
 def register(sub) -> None:
     p = sub.add_parser("demo", help="write synthetic demo registers (voorbeelddata)")
@@ -14,5 +16,5 @@ def run(args) -> int:
     from werkplaats_data.demo import write_demo_registers
 
     written = write_demo_registers(args.out, seed=args.seed)
-    print(f"{len(written)} voorbeeldregisters geschreven in {args.out} / {len(written)} demo registers written to {args.out}")
+    print(message("commands.demo.written", count=len(written), folder=args.out))
     return 0
