@@ -34,7 +34,7 @@ import pandas as pd
 import yaml
 
 from werkplaats_data import i18n, participation, yamlfile
-from werkplaats_data.errors import UserError
+from werkplaats_data.errors import UserError, message
 from werkplaats_data.i18n import format_date, t
 from werkplaats_data.privacy import MIN_CELL, count_text, safe_count, safe_share
 from werkplaats_data.redaction import NAME_PARTICLES
@@ -103,16 +103,16 @@ def read_plan(path: str | Path) -> Plan:
     """
     path = Path(path)
     if not path.exists():
-        raise UserError(f"Het werkplan {path} bestaat niet. Kijk of de naam klopt, of begin met het voorbeeld {demo_plan_path()}.")
+        raise UserError(message("workplan.error.no_file", path=path, example=demo_plan_path()))
     suffix = path.suffix.lower()
     if suffix in (".yaml", ".yml"):
         data, found = read_yaml(path)
     elif suffix == ".xlsx":
         data, found = workbook_to_dict(path)
     else:
-        raise UserError(f"Het werkplan {path.name} moet een .yaml- of .xlsx-bestand zijn.")
+        raise UserError(message("workplan.error.file_type", name=path.name))
     if not isinstance(data, dict):
-        raise UserError(f"Het werkplan {path.name} heeft niet de vorm van het voorbeeld (titel, jaar, activiteiten). Begin met {demo_plan_path().name}.")
+        raise UserError(message("workplan.error.shape", name=path.name, example=demo_plan_path().name))
     return plan_from_dict(data, found=found)
 
 
@@ -123,8 +123,10 @@ def read_yaml(path: Path) -> tuple[object, list[dict]]:
         data, repeated = yamlfile.load(path.read_text(encoding="utf-8"), keep_first=True)
     except yaml.YAMLError as err:
         mark = getattr(err, "problem_mark", None)
-        where = f" (regel {mark.line + 1})" if mark else ""
-        raise UserError(f"Het werkplan {path.name} is geen geldige YAML{where}. Vergelijk het met het voorbeeld {demo_plan_path().name}.") from err
+        example = demo_plan_path().name
+        text = (message("workplan.error.yaml_line", name=path.name, line=mark.line + 1, example=example) if mark
+                else message("workplan.error.yaml", name=path.name, example=example))
+        raise UserError(text) from err
     found = [_problem(f"regel {line}", "key_twice", field=key) for key, line in repeated]
     return data, found
 
@@ -215,11 +217,11 @@ def workbook_to_dict(path: Path) -> tuple[dict, list[dict]]:
     try:
         sheets = pd.read_excel(path, sheet_name=None, dtype=object)
     except Exception as err:  # openpyxl raises many kinds for a damaged file
-        raise UserError(f"Het werkplan {path.name} kan niet als spreadsheet worden gelezen ({err}). Sla het op als .xlsx.") from err
+        raise UserError(message("workplan.error.not_a_spreadsheet", name=path.name, error=err)) from err
     sheets = {str(name).strip().lower(): frame for name, frame in sheets.items()}
     missing = [s for s in (SHEET_PLAN, SHEET_ACTIVITIES, SHEET_QUARTERS) if s not in sheets]
     if missing:
-        raise UserError(f"Het werkplan {path.name} mist het tabblad {', '.join(missing)}. Begin met het sjabloon {template_path().name}.")
+        raise UserError(message("workplan.error.missing_sheet", name=path.name, sheets=", ".join(missing), template=template_path().name))
 
     plan_rows, found = _sheet_rows(sheets[SHEET_PLAN], ("veld", "waarde"), SHEET_PLAN)
     fields = {str(r["veld"]).strip().lower(): r["waarde"] for _, r in plan_rows if r["veld"] is not None}
