@@ -52,6 +52,9 @@ QUARTER_FIELDS = {"bijeenkomsten": "planned_sessions", "bereik": "planned_reach"
 ACTIVITY_COLUMNS = ["activity_id", "owner", "owner_role", "status", *NUMBER_FIELDS.values(), "risks"]
 QUARTER_COLUMNS = ["activity_id", "quarter", *QUARTER_FIELDS.values()]
 PROBLEM_COLUMNS = ["where", "key", "values"]
+#: Where a problem is: a field as the plan names it ('jaar'), or a place in words (``_place``: the
+#: i18n key ``workplan.where.<name>`` and its values, 'regel 3' in Dutch, 'line 3' in English).
+Place = str | tuple[str, dict]
 
 
 #: Environment variable that carries the plan file to the dashboard's kernel (``workplan dashboard --plan``).
@@ -89,7 +92,7 @@ class Plan:
 
     def problem_texts(self, lang: str = "nl") -> list[str]:
         """Each thing to fix in the plan as one sentence: where it is, what is wrong, what to do."""
-        return [f"{row.where}: {t(row.key, lang, **row.values)}" for row in self.problems.itertuples()]
+        return [f"{place_text(row.where, lang)}: {t(row.key, lang, **row.values)}" for row in self.problems.itertuples()]
 
 
 # ---------------------------------------------------------------- reading
@@ -127,7 +130,7 @@ def read_yaml(path: Path) -> tuple[object, list[dict]]:
         text = (message("workplan.error.yaml_line", name=path.name, line=mark.line + 1, example=example) if mark
                 else message("workplan.error.yaml", name=path.name, example=example))
         raise UserError(text) from err
-    found = [_problem(f"regel {line}", "key_twice", field=key) for key, line in repeated]
+    found = [_problem(_place("line", line=line), "key_twice", field=key) for key, line in repeated]
     return data, found
 
 
@@ -154,9 +157,24 @@ KEY_SYNONYMS = {
 }
 
 
-def _problem(where: str, name: str, /, **values) -> dict:
-    """One thing to fix: where it is, the i18n key ``workplan.problem.<name>`` and the values for its text."""
+def _problem(where: Place, name: str, /, **values) -> dict:
+    """One thing to fix: where it is (a field as the plan names it, or a ``_place``), the i18n key
+    ``workplan.problem.<name>`` and the values for its text."""
     return {"where": where, "key": f"workplan.problem.{name}", "values": values}
+
+
+def _place(name: str, /, **values) -> tuple[str, dict]:
+    """A place in the plan said in words (line 3, sheet 'plan', activity 2 …): the i18n key
+    ``workplan.where.<name>`` and the values for its text."""
+    return f"workplan.where.{name}", values
+
+
+def place_text(where: Place, lang: str = "nl") -> str:
+    """Where a problem is, in ``lang``: a field as the plan names it ('jaar'), or a ``_place`` in words."""
+    if isinstance(where, str):
+        return where
+    key, values = where
+    return t(key, lang, **values)
 
 
 def suggest_key(key, allowed) -> str | None:
@@ -170,7 +188,7 @@ def suggest_key(key, allowed) -> str | None:
     return close[0] if close else None
 
 
-def unknown_keys(block: dict, allowed, where: str) -> list[dict]:
+def unknown_keys(block: dict, allowed, where: Place) -> list[dict]:
     """A problem for every key of ``block`` that is not in ``allowed``, with a 'did you mean …' when one is close."""
     out = []
     for key in block:
@@ -197,7 +215,7 @@ def _sheet_rows(frame: pd.DataFrame, allowed, sheet: str) -> tuple[list[tuple[in
     """The non-empty rows of a sheet as (spreadsheet row number, {column: value}) with headers as written
     in lower case, and a problem for each unknown column (its values are left out)."""
     frame = frame.rename(columns=lambda c: str(c).strip().lower())
-    found = unknown_keys({c: None for c in frame.columns if not c.startswith("unnamed:")}, allowed, f"tabblad {sheet}")
+    found = unknown_keys({c: None for c in frame.columns if not c.startswith("unnamed:")}, allowed, _place("sheet", sheet=sheet))
     rows = []
     for number, (_, row) in enumerate(frame.iterrows(), start=2):
         entry = {c: _cell(row.get(c)) for c in allowed}
@@ -225,7 +243,7 @@ def workbook_to_dict(path: Path) -> tuple[dict, list[dict]]:
 
     plan_rows, found = _sheet_rows(sheets[SHEET_PLAN], ("veld", "waarde"), SHEET_PLAN)
     fields = {str(r["veld"]).strip().lower(): r["waarde"] for _, r in plan_rows if r["veld"] is not None}
-    found += unknown_keys(fields, PLAN_SHEET_FIELDS, f"tabblad {SHEET_PLAN}")
+    found += unknown_keys(fields, PLAN_SHEET_FIELDS, _place("sheet", sheet=SHEET_PLAN))
     data = {"titel": fields.get("titel"), "jaar": fields.get("jaar"),
             "voorbeeld": str(fields.get("voorbeeld", "")).strip().lower() in ("true", "ja", "1"),
             "projectleider": {f: fields[f"projectleider_{f}"] for f in LEADER_FIELDS if f"projectleider_{f}" in fields}}
@@ -327,10 +345,10 @@ def plan_from_dict(data: dict, *, found: list[dict] = ()) -> Plan:
     """
     problems: list[dict] = list(found)
 
-    def problem(where: str, name: str, /, **values) -> None:
+    def problem(where: Place, name: str, /, **values) -> None:
         problems.append(_problem(where, name, **values))
 
-    def figure(where: str, block: dict, key: str, *, required: bool = True, default=float("nan")) -> float:
+    def figure(where: Place, block: dict, key: str, *, required: bool = True, default=float("nan")) -> float:
         """A number of 0 or more from ``block[key]``; a problem and NaN when it is not one (or missing)."""
         raw = block.get(key)
         if _empty(raw):
@@ -376,7 +394,7 @@ def plan_from_dict(data: dict, *, found: list[dict] = ()) -> Plan:
         entries = []
     seen: set[str] = set()
     for index, entry in enumerate(entries, start=1):
-        where = f"activiteit {index}"
+        where = _place("activity", index=index)
         if not isinstance(entry, dict):
             problem(where, "not_a_block")
             continue
@@ -384,7 +402,7 @@ def plan_from_dict(data: dict, *, found: list[dict] = ()) -> Plan:
         if not activity_id:
             problem(where, "no_activity_id")
             continue
-        where = f"activiteit {index} ({activity_id})"
+        where = _place("activity_id", index=index, activity=activity_id)
         if activity_id.casefold() in seen:
             problem(where, "duplicate", activity=activity_id)
             continue
@@ -415,24 +433,25 @@ def plan_from_dict(data: dict, *, found: list[dict] = ()) -> Plan:
             if quarter is None:
                 problem(where, "quarter", value=label)
                 continue
+            in_quarter = _place("activity_quarter", index=index, activity=activity_id, quarter=quarter)
             if quarter in labels:
                 if str(labels[quarter]).strip() == str(label).strip():
-                    problem(f"{where}, {quarter}", "quarter_twice_same", quarter=quarter)
+                    problem(in_quarter, "quarter_twice_same", quarter=quarter)
                 else:
-                    problem(f"{where}, {quarter}", "quarter_twice", quarter=quarter, first=labels[quarter], second=label)
+                    problem(in_quarter, "quarter_twice", quarter=quarter, first=labels[quarter], second=label)
                 continue
             labels[quarter] = label
             qrow = {"activity_id": activity_id, "quarter": quarter}
             if _empty(figures) or figures == {}:
-                problem(f"{where}, {quarter}", "quarter_empty", quarter=quarter)
+                problem(in_quarter, "quarter_empty", quarter=quarter)
                 figures = {}
             elif not isinstance(figures, dict):
-                problem(f"{where}, {quarter}", "quarter_not_block", quarter=quarter, value=figures)
+                problem(in_quarter, "quarter_not_block", quarter=quarter, value=figures)
                 figures = {}
             else:
-                problems.extend(unknown_keys(figures, QUARTER_FIELDS, f"{where}, {quarter}"))
+                problems.extend(unknown_keys(figures, QUARTER_FIELDS, in_quarter))
             for dutch, english in QUARTER_FIELDS.items():
-                qrow[english] = figure(f"{where}, {quarter}", figures, dutch, required=bool(figures))
+                qrow[english] = figure(in_quarter, figures, dutch, required=bool(figures))
             quarter_rows.append(qrow)
 
     return Plan(
@@ -468,10 +487,11 @@ def check_activities(plan: Plan, activities: pd.DataFrame) -> Plan:
         if code is None:
             close = difflib.get_close_matches(written.strip().casefold(), list(lookup), n=1, cutoff=0.75)
             meant = lookup[close[0]] if close else None
-            extra.append(_problem(f"activiteit ({written})", "unknown_activity_meant" if meant else "unknown_activity",
+            extra.append(_problem(_place("activity_written", activity=written),
+                                  "unknown_activity_meant" if meant else "unknown_activity",
                                   activity=written, meant=meant, known=", ".join(known)))
         elif code in seen:
-            extra.append(_problem(f"activiteit ({written})", "duplicate", activity=written))
+            extra.append(_problem(_place("activity_written", activity=written), "duplicate", activity=written))
         else:
             seen.add(code)
             mapping[written] = code
