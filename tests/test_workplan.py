@@ -202,6 +202,7 @@ def test_a_person_without_a_role_is_asked_for_one_a_group_is_not():
     plan = workplan.plan_from_dict(data)
     assert problem_keys(plan) == ["no_role"]  # Amina has no role; 'werkgroep' is a group
     assert plan.problem_texts()[0].startswith("activiteit 1 (a): Er is geen rol ingevuld")
+    assert plan.problem_texts("en")[0].startswith("activity 1 (a): No role is filled in")  # the place in English too
 
 
 def test_activities_match_the_data_whatever_the_letter_case_or_by_name():
@@ -237,6 +238,7 @@ def test_a_key_written_twice_in_yaml_is_flagged_with_its_line(tmp_path):
     plan = workplan.read_plan(path)
     assert plan.problem_texts() == ["regel 10: 'Q1' staat twee keer in hetzelfde blok; alleen de eerste telt. "
                                     "Voeg ze samen of haal er één weg."]
+    assert plan.problem_texts("en")[0].startswith("line 10: 'Q1' is in ")
     assert plan.quarters["planned_sessions"].tolist() == [3.0]
 
 

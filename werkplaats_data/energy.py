@@ -26,7 +26,7 @@ import pandas as pd
 
 from werkplaats_data.activities import people_bars
 from werkplaats_data.charts import require, with_source
-from werkplaats_data.errors import UserError
+from werkplaats_data.errors import UserError, message
 from werkplaats_data.i18n import format_date, format_number, t
 from werkplaats_data.privacy import MIN_CELL, count_text, safe_count, small_cell
 
@@ -104,7 +104,7 @@ def newest_cbs_year(area_code: str = OUDE_WESTEN) -> int:
     """The newest year in ``cbs_use`` with both figures (kWh and m³ gas per dwelling) for the area."""
     table = cbs_use(area_code=area_code).dropna(subset=["kwh_per_dwelling", "gas_m3_per_dwelling"])
     if table.empty:
-        raise UserError(f"No CBS energy use with both figures for area {area_code} in cbs_use.csv.")
+        raise UserError(message("energy.error.no_cbs_area", area=area_code))
     return int(table["year"].max())
 
 
@@ -278,7 +278,7 @@ def savings_vs_cbs(energy_visits: pd.DataFrame, *, area_code: str = OUDE_WESTEN,
     reference = cbs_use(area_code=area_code, year=year)
     if reference.empty:
         known = ", ".join(f"{r.area_code} {r.year}" for r in cbs_use().itertuples())
-        raise UserError(f"No CBS energy use for area {area_code} in {year}; known: {known}.")
+        raise UserError(message("energy.error.no_cbs_year", area=area_code, year=year, known=known))
     per_household = visit_estimates(energy_visits).groupby("household_id")[["kwh", "gas_m3"]].sum()
     saved = per_household.mean() if len(per_household) else pd.Series({"kwh": 0.0, "gas_m3": 0.0})
     row = reference.iloc[0]
@@ -304,7 +304,7 @@ def savings_for(codes, *, price_kwh: float | None = None, price_m3: float | None
     known = _measures()
     unknown = [c for c in codes if c not in known.index]
     if unknown:
-        raise UserError(f"Unknown energy measure(s): {', '.join(unknown)}. Known codes: {', '.join(known.index)}.")
+        raise UserError(message("energy.error.unknown_measures", measures=", ".join(unknown), known=", ".join(known.index)))
     price_kwh = prices().loc["electricity", "eur_per_unit_incl_vat"] if price_kwh is None else price_kwh
     price_m3 = prices().loc["gas", "eur_per_unit_incl_vat"] if price_m3 is None else price_m3
     chosen = known.loc[list(codes)]
@@ -326,7 +326,7 @@ def what_can_i_save(codes, *, price_kwh: float | None = None, price_m3: float | 
     """
     table = savings_for(codes, price_kwh=price_kwh, price_m3=price_m3)
     default = prices()
-    origin = "eigen invoer / user input" if price_kwh is not None and price_m3 is not None else "; ".join(default["source"])
+    origin = message("energy.price.user_input") if price_kwh is not None and price_m3 is not None else "; ".join(default["source"])
     return {
         "kwh": float(table["kwh"].sum()),
         "gas_m3": float(table["gas_m3"].sum()),
@@ -344,7 +344,7 @@ def _year(year) -> int:
     """A year as a whole number: 2024, "2024" or 2024.0; anything else is a ``UserError`` saying so."""
     text = str(year).strip()
     if isinstance(year, bool) or not re.fullmatch(r"[0-9]{4}(\.0+)?", text):
-        raise UserError(f"The year must be a number such as 2024, not {year!r}.")
+        raise UserError(message("energy.error.year", value=repr(year)))
     return int(float(text))
 
 
@@ -353,10 +353,7 @@ def tax_rate(year: int | str) -> float:
     rates = _indexed("energy_tax.csv", "year", "rate_eur_per_kwh_ex_vat")
     year = _year(year)
     if year not in rates.index:
-        raise UserError(
-            f"No verified energy-tax rate for {year}; known years: {', '.join(map(str, rates.index))}. "
-            "Add the Belastingdienst rate with its source to werkplaats_data/data/energy/energy_tax.csv."
-        )
+        raise UserError(message("energy.error.no_tax_rate", year=year, known=", ".join(map(str, rates.index))))
     return float(rates.loc[year])
 
 
@@ -388,10 +385,7 @@ def postcoderoos_benefit(solar: pd.DataFrame, *, vat: float | None = None, skip_
     """
     missing = years_without_rate(solar)
     if missing and not skip_unknown_years:
-        raise UserError(
-            f"No verified energy-tax rate for {', '.join(map(str, missing))}: the benefit is not guessed. "
-            "Add the rate with its source to werkplaats_data/data/energy/energy_tax.csv, or skip these years."
-        )
+        raise UserError(message("energy.error.no_tax_rate_benefit", years=", ".join(map(str, missing))))
     rows = solar[~solar["year"].isin(missing)].copy()
     kwh = rows["kwh_allocated"].astype(float)
     per_member_year = kwh.groupby([rows["person_id"], rows["year"]]).transform("sum")

@@ -10,11 +10,12 @@ import altair as alt
 import pandas as pd
 
 from werkplaats_data.charts import require, with_source
+from werkplaats_data.errors import message
 from werkplaats_data.i18n import format_date, format_number, t
 from werkplaats_data.privacy import MIN_CELL, small_cell
 from werkplaats_data.schemas import GREENING_KINDS
 
-UNKNOWN_STREET = "onbekend / unknown"
+UNKNOWN_STREET = message("greening.street.unknown")
 
 
 def totals_by_kind(greening: pd.DataFrame) -> pd.DataFrame:

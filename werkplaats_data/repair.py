@@ -30,7 +30,7 @@ import pycountry
 
 from werkplaats_data.charts import MUTED, PALETTE, require, with_source
 from werkplaats_data.clean import take
-from werkplaats_data.errors import UserError
+from werkplaats_data.errors import UserError, message
 from werkplaats_data.i18n import format_date, format_number, t
 from werkplaats_data.privacy import small_cell
 from werkplaats_data.registers import SYNONYMS, header_key
@@ -562,8 +562,7 @@ def read_ords(source, *, earliest_date: str = EARLIEST_REAL_DATE) -> OrdsRead:
     header = [c.strip() for c in next(csv.reader([first_line], delimiter=delimiter), [])]
     known_columns = set().union(*ORDS_COLUMNS.values())
     if not known_columns & set(header):
-        raise UserError(f"{name}: the first line does not name ORDS columns (id, country, product_category, "
-                        f"repair_status, …), so this is not an ORDS file. Check that you chose the right file.")
+        raise UserError(message("repair.error.not_ords", name=name))
     if delimiter != ",":
         problems.append({"line": 1, "id": None, "column": None, "value": delimiter,
                          "problem": "values are separated by this character, not by a comma; read that way"})

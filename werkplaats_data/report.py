@@ -31,7 +31,7 @@ from pathlib import Path
 import pandas as pd
 
 from werkplaats_data import charts, privacy, workplan
-from werkplaats_data.errors import UserError
+from werkplaats_data.errors import UserError, message
 from werkplaats_data.i18n import direction, format_date, t
 
 REVIEW_FILE = "index.html"
@@ -346,7 +346,7 @@ def print_pdf(html_file: Path, pdf_file: Path, *, chromium: str, timeout: int = 
                html_file.resolve().as_uri()]
     result = subprocess.run(command, capture_output=True, text=True, timeout=timeout)
     if result.returncode != 0 or not pdf_file.exists():
-        raise UserError(f"Chromium kon de pdf niet maken ({result.stderr.strip()[-200:]}). De HTML-versie staat wel klaar: {html_file}.")
+        raise UserError(message("report.error.pdf", error=result.stderr.strip()[-200:], html=html_file))
     return pdf_file
 
 
@@ -414,10 +414,7 @@ def build_report(out: str | Path, *, data: str | Path | None = None, plan: str |
         for file in leaks:  # no page with a pseudonym or a name stays behind to be shared by mistake
             (out / file).unlink()
         where = "; ".join(f"{file}: {', '.join(words)}" for file, words in leaks.items())
-        raise UserError(f"Het rapport in {out} bevatte een pseudoniem of een naam (in {where}); die pagina's zijn weggehaald. "
-                        "Het is niet af: haal die uit het notitieboek, het plan (eigenaar, rol, risico's, doelen) "
-                        "of de verhalen en maak het rapport opnieuw. Is een woord uit 'eigenaar' geen naam, "
-                        "zet de groep of rol dan bij 'rol_eigenaar'.")
+        raise UserError(message("report.error.names_found", out=out, where=where))
     if chromium:
         result.pdf = print_pdf(result.review, out / PDF_FILE, chromium=chromium)
     return result

@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from werkplaats_data.charts import require, with_source
-from werkplaats_data.errors import UserError
+from werkplaats_data.errors import UserError, message
 from werkplaats_data.i18n import format_date, format_number, t
 from werkplaats_data.privacy import MIN_CELL, count_text, safe_count, safe_share, small_cell
 from werkplaats_data.schemas import ORGANISATION_ACCOUNT
@@ -51,10 +51,7 @@ def ledger(swaps: pd.DataFrame) -> pd.DataFrame:
     problems = swap_problems(swaps)
     if len(problems):
         listed = ", ".join(f"{row.swap_id} ({row.reason})" for row in problems.head(5).itertuples())
-        raise UserError(
-            f"{len(problems)} swap(s) cannot be booked in the points ledger: {listed}. "
-            "Run 'werkplaats clean' so these rows go to quarantine, or correct them in the Ruilpunt register."
-        )
+        raise UserError(message("ruilpunt.error.cannot_book", count=len(problems), swaps=listed))
     common = ["swap_id", "date", "kind", "category"]
     giver = swaps[common].assign(account=swaps["giver_id"], amount=swaps["points"].astype(float), side="giver")
     receiver = swaps[common].assign(account=swaps["receiver_id"], amount=-swaps["points"].astype(float), side="receiver")

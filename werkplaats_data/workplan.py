@@ -34,7 +34,7 @@ import pandas as pd
 import yaml
 
 from werkplaats_data import i18n, participation, yamlfile
-from werkplaats_data.errors import UserError
+from werkplaats_data.errors import UserError, message
 from werkplaats_data.i18n import format_date, t
 from werkplaats_data.privacy import MIN_CELL, count_text, safe_count, safe_share
 from werkplaats_data.redaction import NAME_PARTICLES
@@ -52,6 +52,9 @@ QUARTER_FIELDS = {"bijeenkomsten": "planned_sessions", "bereik": "planned_reach"
 ACTIVITY_COLUMNS = ["activity_id", "owner", "owner_role", "status", *NUMBER_FIELDS.values(), "risks"]
 QUARTER_COLUMNS = ["activity_id", "quarter", *QUARTER_FIELDS.values()]
 PROBLEM_COLUMNS = ["where", "key", "values"]
+#: Where a problem is: a field as the plan names it ('jaar'), or a place in words (``_place``: the
+#: i18n key ``workplan.where.<name>`` and its values, 'regel 3' in Dutch, 'line 3' in English).
+Place = str | tuple[str, dict]
 
 
 #: Environment variable that carries the plan file to the dashboard's kernel (``workplan dashboard --plan``).
@@ -89,7 +92,7 @@ class Plan:
 
     def problem_texts(self, lang: str = "nl") -> list[str]:
         """Each thing to fix in the plan as one sentence: where it is, what is wrong, what to do."""
-        return [f"{row.where}: {t(row.key, lang, **row.values)}" for row in self.problems.itertuples()]
+        return [f"{place_text(row.where, lang)}: {t(row.key, lang, **row.values)}" for row in self.problems.itertuples()]
 
 
 # ---------------------------------------------------------------- reading
@@ -103,16 +106,16 @@ def read_plan(path: str | Path) -> Plan:
     """
     path = Path(path)
     if not path.exists():
-        raise UserError(f"Het werkplan {path} bestaat niet. Kijk of de naam klopt, of begin met het voorbeeld {demo_plan_path()}.")
+        raise UserError(message("workplan.error.no_file", path=path, example=demo_plan_path()))
     suffix = path.suffix.lower()
     if suffix in (".yaml", ".yml"):
         data, found = read_yaml(path)
     elif suffix == ".xlsx":
         data, found = workbook_to_dict(path)
     else:
-        raise UserError(f"Het werkplan {path.name} moet een .yaml- of .xlsx-bestand zijn.")
+        raise UserError(message("workplan.error.file_type", name=path.name))
     if not isinstance(data, dict):
-        raise UserError(f"Het werkplan {path.name} heeft niet de vorm van het voorbeeld (titel, jaar, activiteiten). Begin met {demo_plan_path().name}.")
+        raise UserError(message("workplan.error.shape", name=path.name, example=demo_plan_path().name))
     return plan_from_dict(data, found=found)
 
 
@@ -123,9 +126,11 @@ def read_yaml(path: Path) -> tuple[object, list[dict]]:
         data, repeated = yamlfile.load(path.read_text(encoding="utf-8"), keep_first=True)
     except yaml.YAMLError as err:
         mark = getattr(err, "problem_mark", None)
-        where = f" (regel {mark.line + 1})" if mark else ""
-        raise UserError(f"Het werkplan {path.name} is geen geldige YAML{where}. Vergelijk het met het voorbeeld {demo_plan_path().name}.") from err
-    found = [_problem(f"regel {line}", "key_twice", field=key) for key, line in repeated]
+        example = demo_plan_path().name
+        text = (message("workplan.error.yaml_line", name=path.name, line=mark.line + 1, example=example) if mark
+                else message("workplan.error.yaml", name=path.name, example=example))
+        raise UserError(text) from err
+    found = [_problem(_place("line", line=line), "key_twice", field=key) for key, line in repeated]
     return data, found
 
 
@@ -152,9 +157,24 @@ KEY_SYNONYMS = {
 }
 
 
-def _problem(where: str, name: str, /, **values) -> dict:
-    """One thing to fix: where it is, the i18n key ``workplan.problem.<name>`` and the values for its text."""
+def _problem(where: Place, name: str, /, **values) -> dict:
+    """One thing to fix: where it is (a field as the plan names it, or a ``_place``), the i18n key
+    ``workplan.problem.<name>`` and the values for its text."""
     return {"where": where, "key": f"workplan.problem.{name}", "values": values}
+
+
+def _place(name: str, /, **values) -> tuple[str, dict]:
+    """A place in the plan said in words (line 3, sheet 'plan', activity 2 …): the i18n key
+    ``workplan.where.<name>`` and the values for its text."""
+    return f"workplan.where.{name}", values
+
+
+def place_text(where: Place, lang: str = "nl") -> str:
+    """Where a problem is, in ``lang``: a field as the plan names it ('jaar'), or a ``_place`` in words."""
+    if isinstance(where, str):
+        return where
+    key, values = where
+    return t(key, lang, **values)
 
 
 def suggest_key(key, allowed) -> str | None:
@@ -168,7 +188,7 @@ def suggest_key(key, allowed) -> str | None:
     return close[0] if close else None
 
 
-def unknown_keys(block: dict, allowed, where: str) -> list[dict]:
+def unknown_keys(block: dict, allowed, where: Place) -> list[dict]:
     """A problem for every key of ``block`` that is not in ``allowed``, with a 'did you mean …' when one is close."""
     out = []
     for key in block:
@@ -195,7 +215,7 @@ def _sheet_rows(frame: pd.DataFrame, allowed, sheet: str) -> tuple[list[tuple[in
     """The non-empty rows of a sheet as (spreadsheet row number, {column: value}) with headers as written
     in lower case, and a problem for each unknown column (its values are left out)."""
     frame = frame.rename(columns=lambda c: str(c).strip().lower())
-    found = unknown_keys({c: None for c in frame.columns if not c.startswith("unnamed:")}, allowed, f"tabblad {sheet}")
+    found = unknown_keys({c: None for c in frame.columns if not c.startswith("unnamed:")}, allowed, _place("sheet", sheet=sheet))
     rows = []
     for number, (_, row) in enumerate(frame.iterrows(), start=2):
         entry = {c: _cell(row.get(c)) for c in allowed}
@@ -215,15 +235,15 @@ def workbook_to_dict(path: Path) -> tuple[dict, list[dict]]:
     try:
         sheets = pd.read_excel(path, sheet_name=None, dtype=object)
     except Exception as err:  # openpyxl raises many kinds for a damaged file
-        raise UserError(f"Het werkplan {path.name} kan niet als spreadsheet worden gelezen ({err}). Sla het op als .xlsx.") from err
+        raise UserError(message("workplan.error.not_a_spreadsheet", name=path.name, error=err)) from err
     sheets = {str(name).strip().lower(): frame for name, frame in sheets.items()}
     missing = [s for s in (SHEET_PLAN, SHEET_ACTIVITIES, SHEET_QUARTERS) if s not in sheets]
     if missing:
-        raise UserError(f"Het werkplan {path.name} mist het tabblad {', '.join(missing)}. Begin met het sjabloon {template_path().name}.")
+        raise UserError(message("workplan.error.missing_sheet", name=path.name, sheets=", ".join(missing), template=template_path().name))
 
     plan_rows, found = _sheet_rows(sheets[SHEET_PLAN], ("veld", "waarde"), SHEET_PLAN)
     fields = {str(r["veld"]).strip().lower(): r["waarde"] for _, r in plan_rows if r["veld"] is not None}
-    found += unknown_keys(fields, PLAN_SHEET_FIELDS, f"tabblad {SHEET_PLAN}")
+    found += unknown_keys(fields, PLAN_SHEET_FIELDS, _place("sheet", sheet=SHEET_PLAN))
     data = {"titel": fields.get("titel"), "jaar": fields.get("jaar"),
             "voorbeeld": str(fields.get("voorbeeld", "")).strip().lower() in ("true", "ja", "1"),
             "projectleider": {f: fields[f"projectleider_{f}"] for f in LEADER_FIELDS if f"projectleider_{f}" in fields}}
@@ -325,10 +345,10 @@ def plan_from_dict(data: dict, *, found: list[dict] = ()) -> Plan:
     """
     problems: list[dict] = list(found)
 
-    def problem(where: str, name: str, /, **values) -> None:
+    def problem(where: Place, name: str, /, **values) -> None:
         problems.append(_problem(where, name, **values))
 
-    def figure(where: str, block: dict, key: str, *, required: bool = True, default=float("nan")) -> float:
+    def figure(where: Place, block: dict, key: str, *, required: bool = True, default=float("nan")) -> float:
         """A number of 0 or more from ``block[key]``; a problem and NaN when it is not one (or missing)."""
         raw = block.get(key)
         if _empty(raw):
@@ -374,7 +394,7 @@ def plan_from_dict(data: dict, *, found: list[dict] = ()) -> Plan:
         entries = []
     seen: set[str] = set()
     for index, entry in enumerate(entries, start=1):
-        where = f"activiteit {index}"
+        where = _place("activity", index=index)
         if not isinstance(entry, dict):
             problem(where, "not_a_block")
             continue
@@ -382,7 +402,7 @@ def plan_from_dict(data: dict, *, found: list[dict] = ()) -> Plan:
         if not activity_id:
             problem(where, "no_activity_id")
             continue
-        where = f"activiteit {index} ({activity_id})"
+        where = _place("activity_id", index=index, activity=activity_id)
         if activity_id.casefold() in seen:
             problem(where, "duplicate", activity=activity_id)
             continue
@@ -413,24 +433,25 @@ def plan_from_dict(data: dict, *, found: list[dict] = ()) -> Plan:
             if quarter is None:
                 problem(where, "quarter", value=label)
                 continue
+            in_quarter = _place("activity_quarter", index=index, activity=activity_id, quarter=quarter)
             if quarter in labels:
                 if str(labels[quarter]).strip() == str(label).strip():
-                    problem(f"{where}, {quarter}", "quarter_twice_same", quarter=quarter)
+                    problem(in_quarter, "quarter_twice_same", quarter=quarter)
                 else:
-                    problem(f"{where}, {quarter}", "quarter_twice", quarter=quarter, first=labels[quarter], second=label)
+                    problem(in_quarter, "quarter_twice", quarter=quarter, first=labels[quarter], second=label)
                 continue
             labels[quarter] = label
             qrow = {"activity_id": activity_id, "quarter": quarter}
             if _empty(figures) or figures == {}:
-                problem(f"{where}, {quarter}", "quarter_empty", quarter=quarter)
+                problem(in_quarter, "quarter_empty", quarter=quarter)
                 figures = {}
             elif not isinstance(figures, dict):
-                problem(f"{where}, {quarter}", "quarter_not_block", quarter=quarter, value=figures)
+                problem(in_quarter, "quarter_not_block", quarter=quarter, value=figures)
                 figures = {}
             else:
-                problems.extend(unknown_keys(figures, QUARTER_FIELDS, f"{where}, {quarter}"))
+                problems.extend(unknown_keys(figures, QUARTER_FIELDS, in_quarter))
             for dutch, english in QUARTER_FIELDS.items():
-                qrow[english] = figure(f"{where}, {quarter}", figures, dutch, required=bool(figures))
+                qrow[english] = figure(in_quarter, figures, dutch, required=bool(figures))
             quarter_rows.append(qrow)
 
     return Plan(
@@ -466,10 +487,11 @@ def check_activities(plan: Plan, activities: pd.DataFrame) -> Plan:
         if code is None:
             close = difflib.get_close_matches(written.strip().casefold(), list(lookup), n=1, cutoff=0.75)
             meant = lookup[close[0]] if close else None
-            extra.append(_problem(f"activiteit ({written})", "unknown_activity_meant" if meant else "unknown_activity",
+            extra.append(_problem(_place("activity_written", activity=written),
+                                  "unknown_activity_meant" if meant else "unknown_activity",
                                   activity=written, meant=meant, known=", ".join(known)))
         elif code in seen:
-            extra.append(_problem(f"activiteit ({written})", "duplicate", activity=written))
+            extra.append(_problem(_place("activity_written", activity=written), "duplicate", activity=written))
         else:
             seen.add(code)
             mapping[written] = code

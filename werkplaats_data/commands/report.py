@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from werkplaats_data.errors import message
+
 
 def register(subparsers) -> None:
     parser = subparsers.add_parser(
@@ -27,10 +29,10 @@ def run(args) -> int:
 
     result = report.build_report(args.out, data=args.data, plan=args.plan, stories=args.stories, lang=args.lang,
                                  notebooks=[] if args.no_notebooks else None, pdf=not args.no_pdf)
-    print(f"Overzicht / review: {result.review}")
+    print(f"{message('report.label.review')}: {result.review}")
     for path in result.notebooks:
-        print(f"Notitieboek / notebook: {path}")
-    print(f"PDF: {result.pdf}" if result.pdf else "PDF: niet gemaakt / not made (Chromium is not installed, or --no-pdf)")
+        print(f"{message('report.label.notebook')}: {path}")
+    print(f"PDF: {result.pdf}" if result.pdf else f"PDF: {message('report.status.no_pdf')}")
     for name in result.failed:
-        print(f"Let op / note: {name} kon niet worden uitgevoerd / could not be run")
+        print(message("report.status.notebook_failed", name=name))
     return 1 if result.failed else 0

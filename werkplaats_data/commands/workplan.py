@@ -5,7 +5,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from werkplaats_data.errors import UserError
+from werkplaats_data.errors import UserError, message
 
 
 def register(subparsers) -> None:
@@ -32,12 +32,12 @@ def run_template(args) -> int:
 
     out = Path(args.out)
     if out.exists():
-        raise UserError(f"{out} bestaat al; kies een andere naam, dan blijft het bestaande plan heel.")
+        raise UserError(message("workplan.error.exists", path=out))
     source = {".yaml": workplan.demo_plan_path(), ".yml": workplan.demo_plan_path(), ".xlsx": workplan.template_path()}
     if out.suffix.lower() not in source:
-        raise UserError(f"{out.name}: kies een naam die eindigt op .yaml of .xlsx.")
+        raise UserError(message("workplan.error.template_type", name=out.name))
     shutil.copyfile(source[out.suffix.lower()], out)
-    print(f"Voorbeeldplan gekopieerd naar {out}: vul het in met de werkgroep. / Example plan copied to {out}.")
+    print(message("workplan.status.template_copied", path=out))
     return 0
 
 
@@ -50,7 +50,7 @@ def run_check(args) -> int:
     problems = plan.problem_texts("nl")
     for line in problems:
         print(f"- {line}")
-    print(f"{len(problems)} punt(en) te verbeteren / to fix." if problems else "Het plan is in orde. / The plan is fine.")
+    print(message("workplan.status.to_fix", n=len(problems)) if problems else message("workplan.status.plan_fine"))
     return 1 if problems else 0
 
 
