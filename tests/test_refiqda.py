@@ -8,6 +8,7 @@ import pandas as pd
 import pytest
 
 from werkplaats_data import coding, refiqda
+from werkplaats_data.errors import message
 
 STORIES = pd.DataFrame({"story_id": ["S-1", "S-2"], "text": ["Ik leerde naaien en hielp anderen.", "مرحبا بالجيران"]})
 CODEBOOK = pd.DataFrame({"code": ["motives", "learning", "helping"], "parent": ["", "motives", "motives"],
@@ -136,7 +137,8 @@ def test_the_schema_flags_what_a_tool_may_not_write(tmp_path, change, says):
 
 def test_missing_text_is_named(tmp_path):
     _, _, _, problems = refiqda.import_qdpx(other_tool(tmp_path, with_texts=False))
-    assert any("'interview1': its text is missing" in p for p in problems)
+    assert f"project.qde: TextSource 'interview1': {message('refiqda.problem.no_text')}" in problems
+    assert "its text is missing" in message("refiqda.problem.no_text")
 
 
 def test_kit_positions_map_redacted_and_crlf_texts_back_and_name_a_text_that_differs():
@@ -155,5 +157,5 @@ def test_kit_positions_map_redacted_and_crlf_texts_back_and_name_a_text_that_dif
     got = {(r.story_id, text[r.story_id][r.start:r.end]) for r in moved.itertuples()}
     assert got == {("S-1", "dronke"), ("S-1", "Karel Kanarie"), ("S-2", "tekst")}
     assert len(problems) == 2
-    assert any(p.startswith("S-3: the text in the project differs") and "character 5" in p for p in problems)
-    assert any(p.startswith("S-9: the kit has no story") for p in problems)
+    assert any(p.startswith("S-3: ") and "the text in the project differs" in p and "character 5" in p for p in problems)
+    assert any(p.startswith("S-9: ") and "the kit has no story" in p for p in problems)

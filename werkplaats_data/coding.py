@@ -356,7 +356,7 @@ def overall_kappas(codings: pd.DataFrame, codebook: pd.DataFrame) -> pd.DataFram
 def agreement_chart(alphas: pd.DataFrame, codebook: pd.DataFrame, *, source: str, lang: str = "nl",
                     title: str = "") -> alt.TopLevelMixin:
     """Krippendorff's α per code (``alpha_by_code`` output), with the 0.800 line for 'reliable'."""
-    labels = {**_label(codebook, lang), ALL_CODES: "alle codes" if lang == "nl" else "all codes"}
+    labels = {**_label(codebook, lang), ALL_CODES: t("coding.label.all_codes", lang)}
     data = alphas.dropna(subset=["alpha"]).assign(theme=lambda d: d["code"].map(lambda c: labels.get(c, c)))
     bars = alt.Chart(data).mark_bar().encode(
         y=alt.Y("theme:N", sort="-x", title=None, axis=alt.Axis(labelLimit=320)),

@@ -32,7 +32,7 @@ import numpy as np
 import pandas as pd
 
 from werkplaats_data import schemas
-from werkplaats_data.errors import UserError
+from werkplaats_data.errors import UserError, message
 from werkplaats_data.problems import line, listed, problem, read_csv
 
 COLUMNS = ("person_id", "subject", "purpose", "granted", "date", "method")
@@ -58,8 +58,7 @@ def read_ledger(path: str | Path, *, today: dt.date | None = None) -> tuple[pd.D
     try:
         raw, problems = read_csv(path)
     except FileNotFoundError:
-        raise UserError(f"Het toestemmingsregister {path} bestaat niet; maak het met de kopregel '{','.join(COLUMNS)}'. / "
-                        f"The consent ledger {path} does not exist; create it with the header '{','.join(COLUMNS)}'.") from None
+        raise UserError(message("consent.error.no_ledger", path=path, header=",".join(COLUMNS))) from None
     if raw is None:
         return empty_ledger(), problems
     missing = [c for c in COLUMNS if c not in raw.columns]
@@ -111,14 +110,11 @@ def append_decision(path: str | Path, *, person_id: str, subject: str, purpose: 
     ``method`` is how the decision was given (paper, verbal_interpreter, digital): consent must be provable.
     """
     if purpose not in schemas.CONSENT_PURPOSES:
-        raise UserError(f"'{purpose}' is geen doel van toestemming; gebruik er een van {listed(schemas.CONSENT_PURPOSES)}. / "
-                        f"'{purpose}' is not a consent purpose; use one of {listed(schemas.CONSENT_PURPOSES)}.")
+        raise UserError(message("consent.error.unknown_purpose", purpose=purpose, allowed=listed(schemas.CONSENT_PURPOSES)))
     if method not in schemas.CONSENT_METHODS:
-        raise UserError(f"'{method}' is geen manier van toestemming geven; gebruik er een van {listed(schemas.CONSENT_METHODS)}. / "
-                        f"'{method}' is not a way of giving consent; use one of {listed(schemas.CONSENT_METHODS)}.")
+        raise UserError(message("consent.error.unknown_method", method=method, allowed=listed(schemas.CONSENT_METHODS)))
     if date > dt.date.today():
-        raise UserError(f"{date:%Y-%m-%d} ligt in de toekomst; schrijf de dag waarop de beslissing viel. / "
-                        f"{date:%Y-%m-%d} lies in the future; write the day the decision was made.")
+        raise UserError(message("consent.error.future_date", date=f"{date:%Y-%m-%d}"))
     path = Path(path)
     row = pd.DataFrame([{"person_id": person_id, "subject": subject, "purpose": purpose,
                          "granted": "yes" if granted else "no", "date": f"{date:%Y-%m-%d}", "method": method}])

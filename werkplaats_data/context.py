@@ -30,6 +30,7 @@ import altair as alt
 import pandas as pd
 
 from werkplaats_data.charts import with_source
+from werkplaats_data.errors import message
 from werkplaats_data.facts import facts
 from werkplaats_data.i18n import format_number, t
 
@@ -272,17 +273,15 @@ def kwb_live(year: int, *, areas: tuple[str, ...] = AREAS, timeout: float = FETC
     except FETCH_ERRORS as error:  # no internet, CBS down or silent, unknown year: the snapshot keeps going
         snapshot = kwb_snapshot()
         shown = max([y for y in snapshot["year"].unique() if y <= year] or [snapshot["year"].min()])
-        message = (f"KWB {year} kon niet van CBS StatLine worden gehaald ({type(error).__name__}); "
-                   f"we tonen de meegeleverde momentopname van KWB {shown}. / "
-                   f"Could not fetch KWB {year} from CBS StatLine; showing the shipped snapshot of KWB {shown}.")
-        warnings.warn(message, stacklevel=2)
+        fallback = message("context.fetch.snapshot_instead", year=year, error=type(error).__name__, shown=shown)
+        warnings.warn(fallback, stacklevel=2)
         table = snapshot[(snapshot["year"] == shown) & snapshot["area_code"].isin(areas)].reset_index(drop=True)
-        table.attrs.update(message=message, year_shown=int(shown), live=False, unmatched=[])
+        table.attrs.update(message=fallback, year_shown=int(shown), live=False, unmatched=[])
         return table
     if table.attrs["unmatched"]:
-        warnings.warn(f"KWB {year} ({KWB_TABLES[year]}): no column found for {', '.join(table.attrs['unmatched'])}",
-                      stacklevel=2)
-    table.attrs.update(message=f"KWB {year} live van CBS StatLine ({KWB_TABLES[year]}).", year_shown=year, live=True)
+        warnings.warn(message("context.fetch.unmatched", year=year, table_id=KWB_TABLES[year],
+                              variables=", ".join(table.attrs["unmatched"])), stacklevel=2)
+    table.attrs.update(message=message("context.fetch.live", year=year, table_id=KWB_TABLES[year]), year_shown=year, live=True)
     return table
 
 

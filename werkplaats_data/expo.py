@@ -28,7 +28,7 @@ import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
-from werkplaats_data.errors import UserError
+from werkplaats_data.errors import UserError, message
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 #: The dashboards folder of the repository (notebooks are not part of the installed package).
@@ -75,10 +75,10 @@ def notebook_path(dashboard: str = "home") -> Path:
     dashboards when the name is unknown."""
     notebooks = {**DASHBOARDS, **INTERNAL_DASHBOARDS}
     if dashboard not in notebooks:
-        raise UserError(f"there is no dashboard called {dashboard!r}; choose one of: {', '.join(DASHBOARDS)}.")
+        raise UserError(message("expo.error.no_dashboard", name=dashboard, choices=", ".join(DASHBOARDS)))
     path = DASHBOARDS_DIR / notebooks[dashboard]
     if not path.exists():
-        raise UserError(f"the dashboard notebook {path} is missing; run 'werkplaats expo' from a full copy of the kit.")
+        raise UserError(message("expo.error.notebook_missing", path=path))
     return path
 
 
@@ -175,7 +175,7 @@ def release_path(data: str | os.PathLike | None = None) -> Path:
         return demo_release_path()
     path = Path(data).expanduser().resolve()
     if not (path / DATAPACKAGE).exists():
-        raise UserError(f"{path} is not a data release (there is no {DATAPACKAGE}); make one with 'werkplaats clean RAW_DIR --out DIR'.")
+        raise UserError(message("expo.error.not_a_release", path=path, datapackage=DATAPACKAGE))
     return path
 
 
@@ -193,7 +193,7 @@ def start(dashboard: str = "home", *, data: str | os.PathLike | None = None, sto
     ``stories`` and ``plan`` reach the kernels as ``kiosk_environment`` says."""
     notebook = notebook_path(dashboard)
     if not port_is_free(settings.port):
-        raise UserError(f"port {settings.port} is already in use (another exhibition running?); stop it or choose --port.")
+        raise UserError(message("expo.error.port_in_use", port=settings.port))
     env = kiosk_environment(release_path(data), settings, stories=stories, plan=plan)
     command = [sys.executable, "-m", "voila", *voila_arguments(notebook, settings)]
     return subprocess.Popen(command, cwd=notebook.parent, env=env, stdout=log, stderr=subprocess.STDOUT)
@@ -209,13 +209,13 @@ def wait_until_ready(process: subprocess.Popen, url: str, *, timeout: float = 60
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise UserError(f"Voila stopped (exit code {process.returncode}); is port {url.rsplit(':', 1)[-1].strip('/')} already in use?")
+            raise UserError(message("expo.error.voila_stopped", code=process.returncode, port=url.rsplit(":", 1)[-1].strip("/")))
         try:
             with urllib.request.urlopen(url + "voila/static/voila.js", timeout=2):
                 return
         except (urllib.error.URLError, ConnectionError, TimeoutError):
             time.sleep(0.3)
-    raise UserError(f"Voila did not answer at {url} within {timeout:.0f} seconds.")
+    raise UserError(message("expo.error.voila_silent", url=url, seconds=f"{timeout:.0f}"))
 
 
 

@@ -40,6 +40,7 @@ import pandas as pd
 
 from werkplaats_data import redaction
 from werkplaats_data.coding import CODEBOOK_COLUMNS, CODING_COLUMNS
+from werkplaats_data.errors import message
 
 PROJECT_NS = "urn:QDA-XML:project:1.0"
 CODEBOOK_NS = "urn:QDA-XML:codebook:1.0"
@@ -204,14 +205,14 @@ def validate_project(root: ET.Element, texts: dict[str, str | None] | None = Non
     its selection) that is a User. ``texts`` maps source guid → text (None: missing).
     """
     if root.tag != f"{{{PROJECT_NS}}}Project":
-        return [f"project.qde: root: expected a Project element in namespace {PROJECT_NS}, found {root.tag}."]
+        return [f"project.qde: root: {message('refiqda.problem.not_a_project', namespace=PROJECT_NS, tag=root.tag)}"]
     problems = schema_problems(root)
     seen: set[str] = set()
     for element in root.iter():
         value = element.get("guid")
         if value is not None and GUID.match(value):
             if _key(value) in seen:
-                problems.append(f"project.qde: {_local(element.tag)}: guid {value} is used twice.")
+                problems.append(f"project.qde: {_local(element.tag)}: {message('refiqda.problem.guid_twice', guid=value)}")
             seen.add(_key(value))
     users = {_key(u.get("guid")) for u in root.iter(f"{{{PROJECT_NS}}}User")}
     codes = {_key(c.get("guid")) for c in root.iter(f"{{{PROJECT_NS}}}Code")}
@@ -219,19 +220,20 @@ def validate_project(root: ET.Element, texts: dict[str, str | None] | None = Non
         label = f"project.qde: TextSource '{source.get('name', '')}'"
         text = (texts or {}).get(source.get("guid", ""))
         if text is None:
-            problems.append(f"{label}: its text is missing (no PlainTextContent and no file at plainTextPath).")
+            problems.append(f"{label}: {message('refiqda.problem.no_text')}")
         elif _children(source, "PlainTextContent") and source.get("plainTextPath"):
-            problems.append(f"{label}: has both PlainTextContent and plainTextPath; the schema wants one of them.")
+            problems.append(f"{label}: {message('refiqda.problem.text_twice')}")
         for holder, coding, start, end in _codings_of(source, text):
+            selection = f"{label}: selection {holder.get('guid')}"
             if not (start.isdigit() and end.isdigit()) or int(start) > int(end):
-                problems.append(f"{label}: selection {holder.get('guid')}: start/end '{start}'–'{end}' is not a span.")
+                problems.append(f"{selection}: {message('refiqda.problem.not_a_span', start=start, end=end)}")
             elif text is not None and int(end) > len(text):
-                problems.append(f"{label}: selection {holder.get('guid')}: end {end} lies past the text ({len(text)}).")
+                problems.append(f"{selection}: {message('refiqda.problem.past_the_text', end=end, length=len(text))}")
             refs = _children(coding, "CodeRef")
             if not refs or _key(refs[0].get("targetGUID")) not in codes:
-                problems.append(f"{label}: coding {coding.get('guid')}: CodeRef points to no code of the codebook.")
+                problems.append(f"{label}: coding {coding.get('guid')}: {message('refiqda.problem.no_code')}")
             if _key(coding.get("creatingUser") or holder.get("creatingUser")) not in users:
-                problems.append(f"{label}: coding {coding.get('guid')}: creatingUser is not a User of the project.")
+                problems.append(f"{label}: coding {coding.get('guid')}: {message('refiqda.problem.no_user')}")
     return problems
 
 
@@ -328,7 +330,7 @@ def kit_positions(codings: pd.DataFrame, project_texts: pd.DataFrame, originals:
     moved, problems = [], []
     for story_id, group in codings.groupby("story_id", sort=True):
         if story_id not in ours:
-            problems.append(f"{story_id}: the kit has no story with this id; its {len(group)} coding(s) were not imported.")
+            problems.append(f"{story_id}: {message('refiqda.problem.no_story', codings=len(group))}")
             continue
         text, removed = _normalised(theirs.get(story_id, ""))
         redacted, edits = redaction.redact_with_edits(ours[story_id], terms)
@@ -338,9 +340,8 @@ def kit_positions(codings: pd.DataFrame, project_texts: pd.DataFrame, originals:
             back = lambda s, e: (s, e)  # noqa: E731
         else:
             at = _first_difference(text, redacted)
-            problems.append(f"{story_id}: the text in the project differs from the kit's story text from character {at} on "
-                            f"('{text[at:at + 30]}' ≠ '{redacted[at:at + 30]}'); its {len(group)} coding(s) were not "
-                            "imported. Export the story again from the kit and code that text.")
+            problems.append(f"{story_id}: " + message("refiqda.problem.text_differs", at=at, theirs=text[at:at + 30],
+                                                      ours=redacted[at:at + 30], codings=len(group)))
             continue
         for row in group.itertuples(index=False):
             start, end = (p - bisect.bisect_left(removed, p) for p in (int(row.start), int(row.end)))

@@ -38,7 +38,7 @@ import pandas as pd
 import yaml
 
 from werkplaats_data import charts, coding, consent, msc, privacy, redaction, schemas, yamlfile
-from werkplaats_data.errors import UserError
+from werkplaats_data.errors import UserError, message
 from werkplaats_data.i18n import t
 from werkplaats_data.problems import listed, problem
 
@@ -272,8 +272,7 @@ def _check_translations(records: list[dict]) -> tuple[list[dict], list[str]]:
 
 
 def _no_folder(folder: Path) -> UserError:
-    return UserError(f"De map met verhalen {folder} bestaat niet; geef de map met de verhaalbestanden. / "
-                     f"The stories folder {folder} does not exist; give the folder that holds the story files.")
+    return UserError(message("stories.error.no_folder", folder=folder))
 
 
 def load_stories(folder: str | Path) -> tuple[pd.DataFrame, list[str]]:

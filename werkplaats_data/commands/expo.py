@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from werkplaats_data import expo
-from werkplaats_data.i18n import t
+from werkplaats_data.errors import message
 
 
 def register(subparsers) -> None:
@@ -31,7 +31,7 @@ def run(args) -> int:
     try:
         expo.wait_until_ready(process, expo.address(settings))
         address = expo.address(settings)
-        print(f"{t('expo.running', 'nl', address=address)} / {t('expo.running', 'en', address=address)}", flush=True)
+        print(message("expo.running", address=address), flush=True)
         return process.wait()
     except KeyboardInterrupt:
         return 0

@@ -12,7 +12,7 @@
 import zipfile
 from pathlib import Path
 
-from werkplaats_data.errors import UserError
+from werkplaats_data.errors import UserError, message
 
 
 def register(sub) -> None:
@@ -54,8 +54,7 @@ def _folder(path: Path | None) -> Path:
 
     folder = path or stories.DEMO_STORIES_DIR
     if not folder.is_dir():
-        raise UserError(f"{folder} is geen map: geef de map met de verhaalbestanden (*.md). / "
-                        f"{folder} is not a folder: give the folder that holds the story files (*.md).")
+        raise UserError(message("stories.command.not_a_folder", folder=folder))
     return folder
 
 
@@ -72,8 +71,7 @@ def run_check(args) -> int:
         print(line)
     if ledger.exists() and not consent.check_seal(ledger):  # the ledger only grew: remember it as it is now
         consent.write_seal(ledger)
-    print(f"{len(loaded)} verhalen gelezen uit {folder}; {len(problems)} probleem/problemen. / "
-          f"{len(loaded)} stories read from {folder}; {len(problems)} problem(s).")
+    print(message("stories.command.checked", stories=len(loaded), folder=folder, problems=len(problems)))
     return 1 if problems else 0
 
 
@@ -86,10 +84,10 @@ def run_export(args) -> int:
     codebook = coding.read_codebook(codebook_file)[0] if codebook_file.exists() else coding.empty_codebook()
     codings = tables["story_codings"][list(coding.CODING_COLUMNS)]
     refiqda.export_qdpx(tables["stories"], codebook, codings, args.out)
-    print(f"{args.out}: {len(tables['stories'])} stories, {len(codings)} codings (research consent, redacted).")
+    print(f"{args.out}: {message('stories.command.exported', stories=len(tables['stories']), codings=len(codings))}")
     if args.codebook:
         refiqda.export_qdc(codebook, args.codebook)
-        print(f"{args.codebook}: {len(codebook)} codes.")
+        print(f"{args.codebook}: {message('stories.command.codebook_exported', codes=len(codebook))}")
     return 0
 
 
@@ -97,18 +95,15 @@ def run_import(args) -> int:
     from werkplaats_data import refiqda, stories
 
     if not args.project.is_file():
-        raise UserError(f"{args.project} bestaat niet: geef het .qdpx-bestand dat je QDA-programma maakte. / "
-                        f"{args.project} does not exist: give the .qdpx file your QDA program exported.")
+        raise UserError(message("stories.command.no_project", project=args.project))
     targets = [args.out / "codebook.csv", args.out / "codings.csv"]
     existing = [str(path) for path in targets if path.exists()]
     if existing and not args.force:
-        raise UserError(f"{', '.join(existing)} bestaat al; kies een andere --out of gebruik --force om te overschrijven. / "
-                        f"{', '.join(existing)} already exists; choose another --out or add --force to overwrite.")
+        raise UserError(message("stories.command.exists", files=", ".join(existing)))
     try:
         texts, codebook, codings, problems = refiqda.import_qdpx(args.project)
     except (ValueError, OSError, zipfile.BadZipFile) as err:
-        raise UserError(f"{args.project} is geen leesbaar REFI-QDA-project ({err}). / "
-                        f"{args.project} could not be read as a REFI-QDA project ({err}).") from None
+        raise UserError(message("stories.command.unreadable_project", project=args.project, detail=err)) from None
     if args.stories:
         folder = _folder(args.stories)
         originals, _ = stories.load_stories(folder)
@@ -120,9 +115,12 @@ def run_import(args) -> int:
     codings.to_csv(targets[1], index=False)
     for line in problems:
         print(line)
-    where = (f"positions in the story texts of {args.stories}" if args.stories
-             else "positions in the project's own texts (give --stories to map them to the kit's)")
-    print(f"{args.out}: {len(codebook)} codes, {len(codings)} codings from {args.project.name}; {where}.")
+    summary = {"codes": len(codebook), "codings": len(codings), "project": args.project.name}
+    if args.stories:
+        imported = message("stories.command.imported_mapped", **summary, stories=args.stories)
+    else:
+        imported = message("stories.command.imported", **summary)
+    print(f"{args.out}: {imported}")
     return 1 if problems else 0
 
 
@@ -133,10 +131,10 @@ def run_feedback(args) -> int:
     rounds, shared = stories.selections(folder, purpose=args.purpose)
     if args.round_no not in set(rounds["round"]):
         there = ", ".join(map(str, sorted(set(rounds["round"])))) or "-"
-        raise UserError(f"ronde {args.round_no} staat niet in {folder / stories.ROUNDS_FILE}; rondes daar: {there}. / "
-                        f"round {args.round_no} is not in {folder / stories.ROUNDS_FILE}; rounds there: {there}.")
+        raise UserError(message("stories.command.no_round", round=args.round_no, file=folder / stories.ROUNDS_FILE,
+                                rounds=there))
     loaded, _ = stories.load_stories(folder)
     page = msc.feedback_html(rounds, shared, round_no=args.round_no, lang=args.lang, demo=bool(loaded["demo"].any()))
     args.out.write_text(page, encoding="utf-8")
-    print(f"{args.out}: feedback for round {args.round_no} ({args.lang}).")
+    print(f"{args.out}: {message('stories.command.feedback_written', round=args.round_no, language=args.lang)}")
     return 0
