@@ -57,3 +57,12 @@ def test_numbers_dates_and_direction_per_language():
     assert i18n.format_date(dt.date(2024, 4, 24), "nl") == "24 april 2024"
     assert i18n.format_date(dt.date(2024, 4, 24), "en") == "24 April 2024"
     assert i18n.direction("ar") == "rtl" and i18n.direction("nl") == "ltr"
+
+
+def test_messages_for_volunteers_come_from_the_translation_table():
+    """A UserError, ReadError or CleanError gets its words from errors.message or CleanError.of, never typed."""
+    typed = re.compile(r"\b(?:UserError|ReadError|CleanError)\(\s*f?['\"]")
+    found = [f"{f.relative_to(ROOT)}:{text[:m.start()].count(chr(10)) + 1}"
+             for f in (ROOT / "werkplaats_data").rglob("*.py")
+             for text in [f.read_text(encoding="utf-8")] for m in typed.finditer(text)]
+    assert not found, f"put these messages in werkplaats_data/data/i18n.csv and use errors.message(): {found}"
