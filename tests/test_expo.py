@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from pathlib import Path
 
 import pytest
@@ -20,6 +21,18 @@ def test_voila_is_locked_down_and_offline():
                      "--MappingKernelManager.cull_idle_timeout=300"):
         assert expected in args
     assert args[0].endswith("dashboards/home.ipynb")  # one notebook, not a folder
+
+
+def test_voila_reads_the_kiosk_options_as_meant_without_deprecation_warnings():
+    from voila.app import Voila
+
+    app = Voila()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", DeprecationWarning)
+        app.parse_command_line(expo.voila_arguments(expo.notebook_path("home"), expo.KioskSettings(port=9001))[1:])
+    config = app.config.VoilaConfiguration
+    assert config.extension_allowlist == list(expo.EXTENSION_ALLOWLIST)
+    assert config.allow_template_override == "NO" and config.strip_sources is True and config.template == "kiosk"
 
 
 def test_template_has_no_cdn_link():

@@ -97,7 +97,7 @@ def voila_arguments(notebook: Path, settings: KioskSettings) -> list[str]:
         "--VoilaConfiguration.strip_sources=True",
         "--VoilaConfiguration.show_tracebacks=False",
         "--VoilaConfiguration.show_margins=False",
-        f"--VoilaConfiguration.extension_allowlist={list(EXTENSION_ALLOWLIST)}",
+        *(f"--VoilaConfiguration.extension_allowlist={name}" for name in EXTENSION_ALLOWLIST),  # one flag per item, as traitlets wants
         f"--VoilaConfiguration.preheat_kernel={settings.preheat}",
         f"--VoilaConfiguration.default_pool_size={settings.pool_size if settings.preheat else 0}",
         f"--MappingKernelManager.cull_interval={settings.cull_interval}",
