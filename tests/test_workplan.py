@@ -521,6 +521,7 @@ def test_workplan_commands_copy_the_template_and_list_problems(tmp_path, capsys)
     out = capsys.readouterr().out
     # no title, no goals, 'X' without a role, the unknown 'bakkerij', Q5, textiel without an owner
     assert "'bakkerij'" in out and "'Q5'" in out and "eigenaar" in out and "titel" in out and "6 punt(en)" in out
+    assert out.count("\n  EN: ") == 6 and "owner" in out  # every point in English too
 
 
 def test_workplan_dashboard_passes_the_plan_to_the_notebook(tmp_path, monkeypatch):

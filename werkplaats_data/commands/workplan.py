@@ -43,13 +43,12 @@ def run_template(args) -> int:
 
 def run_check(args) -> int:
     from werkplaats_data import workplan
-
     from werkplaats_data.release import load_release
 
     plan = workplan.check_activities(workplan.read_plan(args.plan), load_release(args.data).activities)
     problems = plan.problem_texts("nl")
-    for line in problems:
-        print(f"- {line}")
+    for dutch, english in zip(problems, plan.problem_texts("en")):
+        print(f"- {dutch}\n  EN: {english}")
     print(message("workplan.status.to_fix", n=len(problems)) if problems else message("workplan.status.plan_fine"))
     return 1 if problems else 0
 
