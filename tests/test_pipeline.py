@@ -12,7 +12,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from werkplaats_data import clean, demo, pipeline, privacy, schemas
+from werkplaats_data import clean, cleaning_report, demo, pipeline, privacy, schemas
 from werkplaats_data.release import load_release, write_release
 
 KEY = b"test-key-for-the-pipeline-tests!"
@@ -63,7 +63,9 @@ def test_quarantine_points_at_file_sheet_row_and_column(result):
 
 def test_a_value_out_of_range_names_the_register_header_with_a_dutch_decimal_comma(result):
     [points] = result.quarantine[result.quarantine["file"] == "ruilpunt_punten.csv"].query("column == 'Punten'").itertuples()
-    assert points.reason_nl == "'Punten': moet minstens 0,01 zijn" and points.reason_en == "'Punten': must be at least 0.01"
+    assert points.reason_nl == "Punten: moet minstens 0,01 zijn" and points.reason_en == "Punten: must be at least 0.01"
+    summary = cleaning_report.reason_summary(result.quarantine)  # values are masked there, the column is not
+    assert "Punten: moet minstens 0,01 zijn" in set(summary["reason_nl"])
 
 
 def test_a_duplicate_row_has_one_reason_and_names_the_earlier_row_in_its_value(result):
