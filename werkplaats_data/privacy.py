@@ -64,9 +64,9 @@ def load_key(path: Path | None = None, *, create: bool = True) -> bytes:
     return key
 
 
-def hmac_sha256(key: bytes, message: bytes) -> str:
+def hmac_sha256(key: bytes, data: bytes) -> str:
     """HMAC-SHA256 as hex (RFC 2104; checked against RFC 4231 test case 1 in the tests)."""
-    return hmac.new(key, message, hashlib.sha256).hexdigest()
+    return hmac.new(key, data, hashlib.sha256).hexdigest()
 
 
 def _pseudonym_of(normal: str, key: bytes, prefix: str) -> str:

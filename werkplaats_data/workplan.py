@@ -715,7 +715,6 @@ def continuity_panel(attendance: pd.DataFrame, sessions: pd.DataFrame, paid_supp
 
     Uses the participation module's ``continuity``, ``retention_table`` and ``key_person_table``.
     """
-
     if as_of is None:
         as_of = sessions["date"].max()
     sessions = sessions[sessions["date"] <= as_of]
@@ -870,8 +869,7 @@ def review(plan: Plan, release, *, as_of: pd.Timestamp | None = None, months: in
 
 def _volunteers_text(row, *, months: int, public: bool, lang: str) -> str:
     """The volunteer trend: both monthly means and the direction; in public output, when neither mean
-    may be shown (both below 10), the direction alone in words."""
-
+    may be shown (both below the small-cell threshold), the direction alone in words."""
     trend = row["trend"]
     if trend == "none":
         return t("workplan.trend_words.none", lang, months=2 * months)
@@ -915,7 +913,6 @@ def progress_table(rv: Review, *, lang: str = "nl", public: bool = True) -> pd.D
     Realised reach is a count of visits; in public output it follows the small-cell rule. A quarter
     still to come has no realised figures (empty cells).
     """
-
     p = rv.progress
     return pd.DataFrame({
         t("workplan.col.activity", lang): [rv.name(x, lang) for x in p["activity_id"]],
@@ -936,7 +933,6 @@ def panel_table(rv: Review, activity_id: str, *, lang: str = "nl", public: bool 
     to 5, and the retention share is shown only on a base of 10 people or more. The key-person factor
     is a measure of how the work is spread, not a head count, and is shown as it is.
     """
-
     row = rv.panel.set_index("activity_id").loc[activity_id]
     volunteers = _volunteers_text(row, months=rv.months, public=public, lang=lang)
     share = row["retention"]
@@ -944,7 +940,7 @@ def panel_table(rv: Review, activity_id: str, *, lang: str = "nl", public: bool 
         share = safe_share(row["retention"] * row["retention_base"], row["retention_base"]) if row["retention_base"] else None
     retention = (t("workplan.retention_result", lang, pct=round(100 * share), base=count_text(row["retention_base"], lang, public=public))
                  if share is not None and pd.notna(share) else t("workplan.too_few", lang))
-    date = _date_text(rv.as_of, lang)
+    date = format_date(rv.as_of, lang)
     rows = [
         ("volunteers", volunteers, t("workplan.rule.volunteers", lang, months=rv.months)),
         ("retention", retention, t("workplan.rule.retention", lang)),
@@ -966,11 +962,6 @@ def support_table(rv: Review, *, lang: str = "nl") -> pd.DataFrame:
         t("workplan.col.hours_now", lang): [format_number(v, lang, 1) for v in s["hours_now"]],
         t("workplan.col.hours_missing", lang): [format_number(v, lang, 1) for v in s["hours_missing"]],
     })
-
-
-def _date_text(value: pd.Timestamp, lang: str) -> str:
-
-    return format_date(value, lang)
 
 
 def coordination_html(rv: Review, *, lang: str = "nl") -> str:
