@@ -249,8 +249,7 @@ def read_sheets(path: str | Path, *, kind: str | None = None) -> tuple[list[RawS
     if not sheets:
         if not problems:
             raise _file_error(path, "read.error.no_data")
-        why_nothing_was_read = " ".join(problems)
-        raise ReadError(why_nothing_was_read)
+        raise ReadError(" ".join(problems))
     return sheets, problems
 
 
